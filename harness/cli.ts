@@ -1,0 +1,23 @@
+import yargs from 'yargs';
+import { buildCommand } from './commands/build.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+
+/** Entry point of `hpy-matrix`. Commands set process.exitCode; usage errors exit 2. */
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('hpy-matrix')
+    .command(buildCommand)
+    .command(reportCommand)
+    .command(runCommand)
+    .demandCommand(1, 'Name a command: build, report or run.')
+    .strict()
+    .help()
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      console.error(`hpy-matrix: ${msg}\n`);
+      console.error(y.help());
+      process.exit(2);
+    })
+    .parseAsync();
+}

@@ -1,0 +1,24 @@
+// Regenerates every file derived from the ABI data. `--check` fails if any is out of date.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generateTs } from './gen-ts.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outputs = [['loader/abi/abi.generated.ts', generateTs()]];
+try {
+  const { generateC } = await import('./gen-c.mjs');
+  outputs.push(...generateC());
+} catch (e) {
+  if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+}
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [rel, text] of outputs) {
+  const path = root + rel;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
+  if (current === text) continue;
+  if (check) { console.error(`out of date: ${rel} (run npm run generate)`); stale++; }
+  else { writeFileSync(path, text); console.log(`wrote ${rel}`); }
+}
+process.exit(stale ? 1 : 0);
