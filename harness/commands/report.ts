@@ -1,9 +1,64 @@
 import type { CommandModule } from 'yargs';
+import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
 
-export const reportCommand: CommandModule = {
-  command: 'report',
-  describe: 'not available yet',
-  handler: () => {
-    throw new Error('report: not available yet');
-  },
+interface ReportArgs {
+  file: string;
+  json: boolean;
+}
+
+/** Console rendering: one section per question a user asks of a binary. */
+export function formatReport(r: StaticReport): string {
+  const lines: string[] = [];
+  const section = (title: string, body: string[]): void => {
+    lines.push(title, ...(body.length > 0 ? body.map((l) => `  ${l}`) : ['  (none)']), '');
+  };
+  const quoted = (s: string | null): string => (s === null ? '(no doc)' : JSON.stringify(s));
+
+  lines.push(`File    ${r.file}`, `Module  ${r.module}`, '');
+  section('ABI', [
+    `filename tag  ${r.abiTag ?? '(none)'}`,
+    `requires      ${r.requiredAbi ? `${r.requiredAbi.major}.${r.requiredAbi.minor}` : 'unknown'}`,
+  ]);
+  section('Entry points', r.entryPoints.map((e) => `${e.found ? 'found  ' : 'MISSING'}  ${e.symbol}`));
+  section('Python C API imports', r.pyImports);
+  section('Needed libraries', r.needed);
+  if (r.methods === null || r.slots === null || r.globals === null) {
+    section('Module definition', ['not read (see notes)']);
+  } else {
+    section('Module definition', [
+      `doc      ${quoted(r.moduleDoc)}`,
+      ...r.methods.map((m) => `method   ${m.name} (${m.signature})  ${quoted(m.doc)}`),
+      ...r.slots.map((s) => `slot     ${s.name ?? 'unknown'} (${s.slot})`),
+      `globals  ${r.globals}`,
+    ]);
+  }
+  section('Problems', r.problems.map((p) => `[${p.code}] ${p.message}`));
+  if (r.notes.length > 0) section('Notes', r.notes);
+  lines.push(r.ok ? 'OK: a clean HPy universal binary' : `NOT OK: ${r.problems.length} ABI problem(s)`);
+  return lines.join('\n');
+}
+
+/** Exit codes: 0 clean universal binary, 1 ABI problems, 2 the file cannot be analysed. */
+export function runReport(args: ReportArgs): void {
+  let report: StaticReport;
+  try {
+    report = staticReport(args.file);
+  } catch (err) {
+    const reason = err instanceof ReportError ? err.reason : `internal error: ${(err as Error).message}`;
+    console.error(`hpy-matrix report: ${args.file}: ${reason}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  process.exitCode = report.ok ? 0 : 1;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <file>',
+  describe: 'Static ABI report of an HPy universal binary (reads the file, never loads it)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'extension binary, e.g. foo.hpy0.so' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
+  handler: (args) => runReport(args),
 };
