@@ -1,0 +1,29 @@
+// Entry script of a cell child: `node cell-main.js --backend B --suite-dir D --results F
+// [--grep RE] [--build-cache-dir D]`. Exit 0 when the suite ran (test outcomes are in the
+// results file), 1 when it could not run.
+import { parseArgs } from 'node:util';
+import { runCell } from './cell.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string' },
+    'suite-dir': { type: 'string' },
+    results: { type: 'string' },
+    grep: { type: 'string' },
+    'build-cache-dir': { type: 'string' },
+  },
+  strict: true,
+});
+
+const { backend, 'suite-dir': suiteDir, results } = values;
+if (!backend || !suiteDir || !results) {
+  console.error('cell-main: --backend, --suite-dir and --results are required');
+  process.exit(2);
+}
+
+const ran = await runCell({
+  backend, suiteDir, resultsFile: results, grep: values.grep, buildCacheDir: values['build-cache-dir'],
+});
+// Exit now rather than wait for handles a suite left open (timers, sockets): the cell
+// is over once its results are written, and a leak must not turn into a TIMEOUT.
+process.exit(ran ? 0 : 1);

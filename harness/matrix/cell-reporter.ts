@@ -1,0 +1,46 @@
+import Mocha from 'mocha';
+import type { CellEvent } from './protocol.js';
+
+export type EventSink = (event: CellEvent) => void;
+
+const {
+  EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING,
+} = Mocha.Runner.constants;
+
+/**
+ * Mocha reporter that turns runner events into cell events. Mocha constructs reporters
+ * itself, so the sink arrives through reporterOptions.
+ */
+export class CellReporter extends Mocha.reporters.Base {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    const sink = (options?.reporterOptions as { sink?: EventSink } | undefined)?.sink;
+    if (!sink) throw new Error('CellReporter needs reporterOptions.sink');
+
+    runner.on(EVENT_TEST_BEGIN, (test: Mocha.Test) => {
+      sink({ event: 'test-begin', title: test.fullTitle() });
+    });
+    runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => {
+      sink({ event: 'test-end', title: test.fullTitle(), status: 'passed', durationMs: test.duration ?? 0 });
+    });
+    // Also fires for failing hooks (before all, afterEach...), which have no test of their
+    // own: they are reported under the hook's title so the failure is not lost.
+    runner.on(EVENT_TEST_FAIL, (runnable: Mocha.Runnable, err: unknown) => {
+      sink({
+        event: 'test-end', title: runnable.fullTitle(), status: 'failed',
+        error: describeError(err), durationMs: runnable.duration ?? 0,
+      });
+    });
+    runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {
+      sink({ event: 'test-end', title: test.fullTitle(), status: 'skipped', durationMs: 0 });
+    });
+  }
+}
+
+/** The error's stack when it carries the message (V8 stacks do), else name and message. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const headline = `${err.name}: ${err.message}`;
+  if (typeof err.stack === 'string' && err.stack.includes(err.message)) return err.stack;
+  return err.stack ? `${headline}\n${err.stack}` : headline;
+}

@@ -1,0 +1,95 @@
+import type { CellEvent, TestStatus } from './protocol.js';
+
+/** SKIP is reserved for expectations (a later issue); the runner never produces it yet. */
+export type CellStatus = 'PASS' | 'FAIL' | 'ERROR' | 'CRASH' | 'TIMEOUT' | 'SKIP';
+
+export interface TestResult {
+  title: string;
+  status: TestStatus;
+  error?: string;
+}
+
+export interface CellResult {
+  suite: string;
+  backend: string;
+  status: CellStatus;
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  tests: TestResult[];
+  /** Why the cell is ERROR, CRASH or TIMEOUT. */
+  error?: string;
+  /** The signal that killed a CRASH cell, e.g. SIGSEGV. */
+  signal?: string;
+  /** Full title of the test that had begun but not ended when the cell crashed. */
+  crashedIn?: string;
+}
+
+/** How the cell child ended, as far as the parent saw it. */
+export interface ChildExit {
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  timeoutMs: number;
+  /** The child's stderr (or stdout when stderr is empty): the only clue when the file says nothing. */
+  output: string;
+}
+
+const OUTPUT_TAIL_LINES = 20;
+
+/** Derives a cell's result from its results file events and the way its process ended. */
+export function cellResult(
+  cell: { suite: string; backend: string; durationMs: number },
+  events: CellEvent[],
+  exit: ChildExit,
+): CellResult {
+  const tests: TestResult[] = [];
+  let running: string | undefined;
+  let errorEvent: string | undefined;
+  let ended = false;
+  for (const e of events) {
+    if (e.event === 'test-begin') running = e.title;
+    if (e.event === 'test-end') {
+      tests.push(e.error === undefined ? { title: e.title, status: e.status } : { title: e.title, status: e.status, error: e.error });
+      running = undefined;
+    }
+    if (e.event === 'error') errorEvent = e.message;
+    if (e.event === 'end') ended = true;
+  }
+  const count = (status: TestStatus) => tests.filter((t) => t.status === status).length;
+  const result = (status: CellStatus, extra: Pick<CellResult, 'error' | 'signal' | 'crashedIn'> = {}): CellResult => ({
+    suite: cell.suite, backend: cell.backend, status,
+    passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
+    durationMs: Math.round(cell.durationMs), tests, ...extra,
+  });
+  const inTest = running === undefined ? '' : ` in ${quote(running)}`;
+
+  if (exit.timedOut) return result('TIMEOUT', { error: `no result within ${exit.timeoutMs} ms${inTest}` });
+  if (exit.signal) {
+    return result('CRASH', {
+      error: `killed by ${exit.signal}${inTest}${outputTail(exit.output)}`,
+      signal: exit.signal,
+      ...(running === undefined ? {} : { crashedIn: running }),
+    });
+  }
+  if (errorEvent !== undefined) return result('ERROR', { error: errorEvent });
+  if (exit.exitCode !== 0) {
+    return result('ERROR', { error: `cell process exited with code ${exit.exitCode}${inTest}${outputTail(exit.output)}` });
+  }
+  if (!ended) {
+    return result('ERROR', { error: `cell process exited before the suite finished${inTest}${outputTail(exit.output)}` });
+  }
+  if (tests.length === 0) return result('ERROR', { error: 'no tests ran' });
+  return result(count('failed') > 0 ? 'FAIL' : 'PASS');
+}
+
+function outputTail(output: string): string {
+  const lines = output.trimEnd().split('\n');
+  if (lines.length === 1 && lines[0] === '') return '';
+  return `\n${lines.slice(-OUTPUT_TAIL_LINES).join('\n')}`;
+}
+
+function quote(title: string): string {
+  return `'${title}'`;
+}

@@ -1,0 +1,93 @@
+import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+import { register } from 'tsx/esm/api';
+import { openSession, type Session } from '../suite/session.js';
+import { CellReporter, describeError, type EventSink } from './cell-reporter.js';
+import { encodeEvent } from './protocol.js';
+
+export interface CellOptions {
+  backend: string;
+  /** Absolute path of the suite folder. */
+  suiteDir: string;
+  /** File the events go to, one JSON line each (see protocol.ts). */
+  resultsFile: string;
+  /** Only tests whose full title matches run (a regular expression source). */
+  grep?: string;
+  buildCacheDir?: string;
+}
+
+const TEST_FILE = /\.test\.(ts|js|mjs)$/;
+
+/**
+ * Runs one suite on one backend in this process. Returns false when the suite could not
+ * run at all (the reason is in the results file as an `error` event).
+ */
+export async function runCell(opts: CellOptions): Promise<boolean> {
+  const fd = openSync(opts.resultsFile, 'w');
+  // writeSync per event: a segfault in the next native call must not lose this line.
+  const sink: EventSink = (event) => { writeSync(fd, encodeEvent(event)); };
+  try {
+    sink({ event: 'start' });
+    return await runSuite(opts, sink);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
+  const files = findTestFiles(opts.suiteDir);
+  if (files.length === 0) {
+    sink({ event: 'error', message: `no test files (*.test.ts, *.test.js, *.test.mjs) in ${opts.suiteDir}` });
+    return false;
+  }
+  register();
+
+  let session: Session;
+  try {
+    session = openSession({ backend: opts.backend, suiteDir: opts.suiteDir, buildCacheDir: opts.buildCacheDir });
+  } catch (err) {
+    sink({ event: 'error', message: `cannot open a ${opts.backend} session: ${describeError(err)}` });
+    return false;
+  }
+  try {
+    return await runMocha(opts, files, sink);
+  } finally {
+    session.close();
+  }
+}
+
+async function runMocha(opts: CellOptions, files: string[], sink: EventSink): Promise<boolean> {
+  const mochaOptions: Mocha.MochaOptions & { failHookAffectedTests: boolean } = {
+    reporter: CellReporter,
+    reporterOptions: { sink },
+    // The cell has its own time limit; a per-test default of 2 s would turn slow
+    // backends (debug) into failures. Tests can still set this.timeout().
+    timeout: 0,
+    grep: opts.grep === undefined ? undefined : new RegExp(opts.grep),
+    color: false,
+    // Tests under a failing hook are reported failed instead of silently missing.
+    failHookAffectedTests: true,
+  };
+  const mocha = new Mocha(mochaOptions);
+  for (const file of files) mocha.addFile(file);
+
+  let loading = '';
+  mocha.suite.on('pre-require', (_context: unknown, file: string) => { loading = file; });
+  try {
+    await mocha.loadFilesAsync();
+  } catch (err) {
+    sink({ event: 'error', message: `cannot load ${path.basename(loading)}: ${describeError(err)}` });
+    return false;
+  }
+  await new Promise<number>((resolve) => mocha.run(resolve));
+  sink({ event: 'end' });
+  return true;
+}
+
+function findTestFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && TEST_FILE.test(entry.name))
+    .map((entry) => path.join(dir, entry.name))
+    .sort();
+}

@@ -1,0 +1,34 @@
+// The results file a cell child writes for its parent: one JSON object per line, each
+// written synchronously as it happens, so whatever the child managed to say before a crash
+// is on disk. The parent derives the cell status from these events plus the exit.
+
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+export type CellEvent =
+  | { event: 'start' }
+  | { event: 'test-begin'; title: string }
+  | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number }
+  /** The suite could not run (no test files, a file that throws at import, no session). */
+  | { event: 'error'; message: string }
+  | { event: 'end' };
+
+export function encodeEvent(event: CellEvent): string {
+  return JSON.stringify(event) + '\n';
+}
+
+/**
+ * Parses a results file. A last line cut short by a crash mid-write is dropped: every
+ * complete line before it still counts.
+ */
+export function decodeEvents(text: string): CellEvent[] {
+  const events: CellEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as CellEvent);
+    } catch {
+      break;
+    }
+  }
+  return events;
+}
