@@ -1,0 +1,71 @@
+// The Backend contract: what the suite API needs from any backend, without knowing which.
+
+/** An object living in a backend; only that backend can interpret it. */
+export type Ref = { readonly __ref: unique symbol };
+
+/** A Python exception surfacing in JavaScript. */
+export class PythonError extends Error {
+  constructor(
+    /** The exception class name, e.g. 'TypeError'. */
+    readonly type: string,
+    /** str() of the exception. */
+    readonly pyMessage: string,
+    /** The exception object itself, for `isinstance` checks and attributes. */
+    readonly value: Ref | null = null,
+    /** Exception types of the __cause__/__context__ chain, outermost first. */
+    readonly chain: readonly string[] = [],
+  ) {
+    super(pyMessage ? `${type}: ${pyMessage}` : type);
+    this.name = 'PythonError';
+  }
+}
+
+export type Primitive = number | bigint | string | boolean | undefined | Uint8Array;
+export type RefKind = 'none' | 'bool' | 'int' | 'float' | 'str' | 'bytes' | 'tuple' | 'list' | 'dict' | 'other';
+
+export interface LoadOptions {
+  /** Module name; default: the file name up to `.hpy`. */
+  name?: string;
+}
+
+export interface Capabilities {
+  implemented: string[];
+  partial: Array<{ name: string; missing: string }>;
+  unsupported: Array<{ name: string; reason: string }>;
+}
+
+/**
+ * Every method may throw PythonError (a Python exception) or LoadError; nothing else is
+ * expected. Refs returned are owned by the caller until `release`d.
+ */
+export interface Backend {
+  readonly name: string;
+  loadModule(path: string, opts?: LoadOptions): Ref;
+  importModule(name: string): Ref;
+
+  kind(r: Ref): RefKind;
+  /** Converts primitives (bool, int, float, str, bytes, None) to JS; other kinds throw. */
+  toPrimitive(r: Ref): Primitive;
+  fromPrimitive(v: Primitive | null): Ref;
+  newTuple(items: Ref[]): Ref;
+  newList(items: Ref[]): Ref;
+  newDict(entries: Array<[Ref, Ref]>): Ref;
+  /** Items of a tuple or list, or of any iterable. */
+  items(r: Ref): Ref[];
+  /** Key/value pairs of a dict. */
+  entries(r: Ref): Array<[Ref, Ref]>;
+
+  call(callable: Ref, args: Ref[], kwargs?: Array<[string, Ref]>): Ref;
+  getattr(o: Ref, name: string): Ref;
+  hasattr(o: Ref, name: string): boolean;
+  setattr(o: Ref, name: string, value: Ref | null): void;
+  repr(o: Ref): string;
+  str(o: Ref): string;
+  typeName(o: Ref): string;
+  is(a: Ref, b: Ref): boolean;
+  callable(o: Ref): boolean;
+
+  release(r: Ref): void;
+  capabilities(): Capabilities;
+  close(): void;
+}

@@ -1,0 +1,230 @@
+// Context functions of the reference backend: str, bytes, tuple, list, dict, builders,
+// trackers, globals and import.
+import koffi from 'koffi';
+import { readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { readHandles } from './api-core.js';
+import type { ApiTable, ReferenceContext } from './context.js';
+import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from './objects.js';
+
+/**
+ * Native copies of str/bytes data handed to C (`AsUTF8AndSize`, `Bytes_AsString`): one per
+ * object, alive as long as the object, so the pointer outlives every handle to it.
+ */
+class NativeData {
+  private readonly copies = new WeakMap<PyObject, Pointer>();
+  private readonly registry = new FinalizationRegistry<Pointer>((p) => koffi.free(p));
+  get(owner: PyObject, bytes: Uint8Array): Pointer {
+    let p = this.copies.get(owner);
+    if (p === undefined) {
+      p = koffi.alloc('uint8_t', bytes.length + 1) as Pointer;
+      const view = new Uint8Array(koffi.view(p, bytes.length + 1));
+      view.set(bytes);
+      view[bytes.length] = 0;
+      this.copies.set(owner, p);
+      this.registry.register(owner, p);
+    }
+    return p;
+  }
+}
+
+export function containersApi(c: ReferenceContext): ApiTable {
+  const { rt, ops } = c;
+  const o = (h: number) => c.obj(h);
+  const ret = (x: PyObject) => c.open(x);
+  const native = new NativeData();
+  const str = (h: number, fn: string): PyStr => {
+    const x = o(h);
+    if (!(x instanceof PyStr)) throw rt.typeError(`${fn}: expected str, got '${x.type.name}'`);
+    return x;
+  };
+  const bytes = (h: number, fn: string): PyBytes => {
+    const x = o(h);
+    if (!(x instanceof PyBytes)) throw rt.typeError(`${fn}: expected bytes, got '${x.type.name}'`);
+    return x;
+  };
+  const encodeError = (s: PyStr, codec: string, limit: number) => {
+    let i = 0;
+    for (const ch of s.value) {
+      if (ch.codePointAt(0)! > limit) {
+        throw rt.error('UnicodeEncodeError', `'${codec}' codec can't encode character '\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}' in position ${i}: ordinal not in range(${limit + 1})`);
+      }
+      i++;
+    }
+  };
+  const decodeStrict = (data: Uint8Array, codec: 'ascii' | 'latin-1', limit: number) => {
+    data.forEach((b, i) => {
+      if (b > limit) throw rt.error('UnicodeDecodeError', `'${codec}' codec can't decode byte 0x${b.toString(16)} in position ${i}: ordinal not in range(128)`);
+    });
+    return rt.str(Buffer.from(data).toString('latin1'));
+  };
+
+  // Builders and trackers are host-side lists; their tokens index these tables (0 is NULL).
+  const builders = new Map<number, PyObject[]>();
+  let nextBuilder = 1;
+  const trackers = new Map<number, number[]>();
+  let nextTracker = 1;
+  const newBuilder = (n: number) => {
+    const id = nextBuilder++;
+    builders.set(id, new Array<PyObject>(Math.max(0, n)).fill(rt.None));
+    return id;
+  };
+  const builder = (b: number) => {
+    const items = builders.get(b);
+    if (!items) throw rt.error('SystemError', `invalid builder ${b} (already built or cancelled)`);
+    return items;
+  };
+  const builderSet = (b: number, i: number, h: number) => {
+    const items = builders.get(b);
+    if (items && i >= 0 && i < items.length) items[i] = o(h);
+  };
+  const tracker = (t: number) => {
+    const hs = trackers.get(t);
+    if (!hs) throw rt.error('SystemError', `invalid tracker ${t}`);
+    return hs;
+  };
+
+  // HPyGlobal values are indices into this table, written into the extension's variable.
+  const globals: PyObject[] = [];
+
+  return {
+    // str
+    Unicode_Check: (h: number) => (o(h) instanceof PyStr ? 1 : 0),
+    Unicode_FromString: (utf8: string | null) => {
+      if (utf8 === null) throw rt.error('SystemError', 'NULL string passed to HPyUnicode_FromString');
+      return ret(rt.str(utf8));
+    },
+    Unicode_AsUTF8AndSize: (h: number, size: Pointer | null) => {
+      const s = str(h, 'HPyUnicode_AsUTF8AndSize');
+      if (size) writeI64(size, 0, s.utf8.length);
+      return native.get(s, s.utf8);
+    },
+    Unicode_AsUTF8String: (h: number) => ret(rt.bytes(str(h, 'HPyUnicode_AsUTF8String').utf8)),
+    Unicode_AsASCIIString: (h: number) => {
+      const s = str(h, 'HPyUnicode_AsASCIIString');
+      encodeError(s, 'ascii', 0x7f);
+      return ret(rt.bytes(Buffer.from(s.value, 'latin1')));
+    },
+    Unicode_AsLatin1String: (h: number) => {
+      const s = str(h, 'HPyUnicode_AsLatin1String');
+      encodeError(s, 'latin-1', 0xff);
+      return ret(rt.bytes(Buffer.from(s.value, 'latin1')));
+    },
+    Unicode_DecodeASCII: (p: Pointer, n: number) => ret(decodeStrict(readBytes(p, n), 'ascii', 0x7f)),
+    Unicode_DecodeLatin1: (p: Pointer, n: number) => ret(decodeStrict(readBytes(p, n), 'latin-1', 0xff)),
+    Unicode_ReadChar: (h: number, i: number) => {
+      const cps = [...str(h, 'HPyUnicode_ReadChar').value];
+      if (i < 0 || i >= cps.length) throw rt.error('IndexError', 'string index out of range');
+      return cps[i].codePointAt(0)!;
+    },
+
+    // bytes
+    Bytes_Check: (h: number) => (o(h) instanceof PyBytes ? 1 : 0),
+    Bytes_Size: (h: number) => bytes(h, 'HPyBytes_Size').value.length,
+    Bytes_GET_SIZE: (h: number) => bytes(h, 'HPyBytes_GET_SIZE').value.length,
+    Bytes_AsString: (h: number) => {
+      const b = bytes(h, 'HPyBytes_AsString');
+      return native.get(b, b.value);
+    },
+    Bytes_AS_STRING: (h: number) => {
+      const b = bytes(h, 'HPyBytes_AS_STRING');
+      return native.get(b, b.value);
+    },
+    Bytes_FromString: (p: Pointer | null) => {
+      if (!p) throw rt.error('SystemError', 'NULL pointer passed to HPyBytes_FromString');
+      return ret(rt.bytes(readCBytes(p)));
+    },
+    Bytes_FromStringAndSize: (p: Pointer | null, n: number) => {
+      if (n < 0) throw rt.error('SystemError', 'Negative size passed to HPyBytes_FromStringAndSize');
+      if (!p && n > 0) throw rt.error('ValueError', 'NULL char * passed to HPyBytes_FromStringAndSize');
+      return ret(rt.bytes(p ? readBytes(p, n) : new Uint8Array(0)));
+    },
+
+    // tuple, list, dict
+    Tuple_Check: (h: number) => (o(h) instanceof PyTuple ? 1 : 0),
+    Tuple_FromArray: (items: Pointer | null, n: number) => ret(rt.tuple(readHandles(items, n).map(o))),
+    List_Check: (h: number) => (o(h) instanceof PyList ? 1 : 0),
+    List_New: (n: number) => {
+      if (n < 0) throw rt.error('SystemError', 'negative list size');
+      return ret(rt.list(new Array<PyObject>(n).fill(rt.None)));
+    },
+    List_Append: (h: number, item: number) => {
+      const l = o(h);
+      if (!(l instanceof PyList)) throw rt.error('SystemError', 'bad internal call: HPyList_Append on a non-list');
+      l.items.push(o(item));
+      return 0;
+    },
+    Dict_Check: (h: number) => (o(h) instanceof PyDict ? 1 : 0),
+    Dict_New: () => ret(rt.dict()),
+    Dict_Keys: (h: number) => {
+      const d = o(h);
+      if (!(d instanceof PyDict)) throw rt.error('SystemError', 'bad internal call: HPyDict_Keys on a non-dict');
+      return ret(rt.list([...d.entries.values()].map(([k]) => k)));
+    },
+    Dict_Copy: (h: number) => {
+      const d = o(h);
+      if (!(d instanceof PyDict)) throw rt.error('SystemError', 'bad internal call: HPyDict_Copy on a non-dict');
+      const copy = rt.dict();
+      for (const [k, v] of d.entries.values()) ops.dictSet(copy, k, v);
+      return ret(copy);
+    },
+
+    // builders
+    ListBuilder_New: (n: number) => newBuilder(n),
+    ListBuilder_Set: builderSet,
+    ListBuilder_Build: (b: number) => {
+      const items = builder(b);
+      builders.delete(b);
+      return ret(rt.list(items));
+    },
+    ListBuilder_Cancel: (b: number) => {
+      builders.delete(b);
+    },
+    TupleBuilder_New: (n: number) => newBuilder(n),
+    TupleBuilder_Set: builderSet,
+    TupleBuilder_Build: (b: number) => {
+      const items = builder(b);
+      builders.delete(b);
+      return ret(rt.tuple(items));
+    },
+    TupleBuilder_Cancel: (b: number) => {
+      builders.delete(b);
+    },
+
+    // trackers: the tracker owns the handles added to it
+    Tracker_New: () => {
+      const id = nextTracker++;
+      trackers.set(id, []);
+      return id;
+    },
+    Tracker_Add: (t: number, h: number) => {
+      tracker(t).push(h);
+      return 0;
+    },
+    Tracker_ForgetAll: (t: number) => {
+      tracker(t).length = 0;
+    },
+    Tracker_Close: (t: number) => {
+      for (const h of tracker(t)) if (h) c.handles.close(h);
+      trackers.delete(t);
+    },
+
+    // globals
+    Global_Store: (g: Pointer, h: number) => {
+      const index = Number(koffi.decode(g, 'intptr_t'));
+      const value = h ? o(h) : rt.None;
+      if (index > 0 && index <= globals.length) globals[index - 1] = value;
+      else writePointer(g, 0, BigInt(globals.push(value)));
+    },
+    Global_Load: (g: number) => {
+      if (g <= 0 || g > globals.length) throw rt.error('SystemError', `HPyGlobal_Load on a global that was never stored (${g})`);
+      return ret(globals[g - 1]);
+    },
+
+    // import
+    Import_ImportModule: (name: string) => {
+      const m = rt.modules.get(name);
+      if (!m) throw rt.error('ModuleNotFoundError', `No module named '${name}'`);
+      return ret(m);
+    },
+  };
+}

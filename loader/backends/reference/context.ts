@@ -1,0 +1,146 @@
+// The reference backend's HPyContext: a 2208-byte struct in native memory whose handle
+// members are handle-table indices and whose function members are koffi callbacks into
+// TypeScript. Every callback catches everything: an exception escaping into koffi would
+// make it skip the later callbacks of the same native call.
+import koffi from 'koffi';
+import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
+import { writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { HandleTable } from './handles.js';
+import type { Interp } from './interp.js';
+import { PyException, PyObject, PyRaise, PyType } from './objects.js';
+import type { Ops } from './ops.js';
+
+/** Context functions by member name without the `ctx_` prefix; arguments follow the ctx pointer. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiTable = Record<string, (...args: any[]) => unknown>;
+
+const UNSIGNED_ERROR: Record<string, number | bigint> = { uint32_t: 0xffffffff, uint64_t: (1n << 64n) - 1n, size_t: (1n << 64n) - 1n };
+
+/** The value a context function returns to signal an error, by C return type. */
+function errorValue(ret: string): unknown {
+  if (ret === 'void') return undefined;
+  if (ret in UNSIGNED_ERROR) return UNSIGNED_ERROR[ret];
+  if (ret === 'double') return -1;
+  if (ret === 'bool') return false;
+  if (ret.endsWith('*')) return null;
+  if (['int', 'int32_t', 'int64_t', 'HPy_ssize_t', 'HPy_hash_t'].includes(ret)) return -1;
+  return 0; // HPy and the other handle-like tokens: NULL
+}
+
+function constantFor(rt: Interp, name: string): PyObject {
+  const t = rt.types;
+  const fixed: Record<string, PyObject> = {
+    h_None: rt.None, h_True: rt.True, h_False: rt.False, h_NotImplemented: rt.NotImplemented, h_Ellipsis: rt.Ellipsis,
+    h_BaseObjectType: rt.object, h_TypeType: rt.type, h_BoolType: t.bool, h_LongType: t.int, h_FloatType: t.float,
+    h_UnicodeType: t.str, h_TupleType: t.tuple, h_ListType: t.list, h_ComplexType: t.complex, h_BytesType: t.bytes,
+    h_MemoryViewType: t.memoryview, h_CapsuleType: t.capsule, h_SliceType: t.slice, h_DictType: t.dict,
+    h_Builtins: rt.modules.get('builtins')!,
+  };
+  const o = fixed[name] ?? rt.exc.get(name.slice(2));
+  if (!o) throw new Error(`no object for context constant ${name}`);
+  return o;
+}
+
+export interface ContextOptions {
+  name: string;
+  /** Builds the implemented context functions once the context object exists. */
+  api: (ctx: ReferenceContext) => ApiTable;
+}
+
+export class ReferenceContext {
+  readonly ptr: Pointer;
+  readonly handles = new HandleTable();
+  /** The pending exception (HPy keeps one per thread; the reference backend has one thread). */
+  error: PyException | null = null;
+  readonly implemented: ReadonlySet<string>;
+  private readonly callbacks: bigint[] = [];
+  private readonly namePtr: Pointer;
+
+  constructor(readonly rt: Interp, readonly ops: Ops, opts: ContextOptions) {
+    this.ptr = koffi.alloc('uint8_t', CTX_SIZE) as Pointer;
+    new Uint8Array(koffi.view(this.ptr, CTX_SIZE)).fill(0);
+    const nameBytes = Buffer.from(opts.name + '\0');
+    this.namePtr = koffi.alloc('uint8_t', nameBytes.length) as Pointer;
+    new Uint8Array(koffi.view(this.namePtr, nameBytes.length)).set(nameBytes);
+    writePointer(this.ptr, 0, this.namePtr);
+
+    const handleMembers = CTX_MEMBERS.filter((m) => m.kind === 'handle');
+    const ids = this.handles.addConstants(handleMembers.map((m) => constantFor(rt, m.name)));
+    handleMembers.forEach((m, i) => writeI64(this.ptr, m.offset, ids[i]));
+
+    const api = opts.api(this);
+    const implemented = new Set<string>();
+    for (const m of CTX_MEMBERS) {
+      if (m.kind !== 'func') continue;
+      const short = m.name.slice(4);
+      const impl = api[short] as ApiTable[string] | undefined;
+      if (impl) implemented.add(m.name);
+      const fn = impl ? this.guard(m, impl) : this.missing(m);
+      const cb = koffi.register(fn, koffi.pointer(koffi.proto(m.koffi!)));
+      this.callbacks.push(cb);
+      writePointer(this.ptr, m.offset, cb);
+    }
+    this.implemented = implemented;
+  }
+
+  private guard(m: CtxMember, impl: ApiTable[string]): (...args: unknown[]) => unknown {
+    const onError = errorValue(m.ret!);
+    return (_ctx: unknown, ...args: unknown[]) => {
+      try {
+        return impl(...args);
+      } catch (e) {
+        this.setError(e, m.name);
+        return onError;
+      }
+    };
+  }
+
+  private missing(m: CtxMember): (...args: unknown[]) => unknown {
+    const onError = errorValue(m.ret!);
+    const message = `${m.apiName ?? m.name} (${m.name}) is not implemented by the reference backend`;
+    return () => {
+      this.error = this.rt.newException(this.rt.excType('SystemError'), [this.rt.str(message)]);
+      return onError;
+    };
+  }
+
+  /** Makes any thrown value the pending Python exception. */
+  setError(e: unknown, where: string): void {
+    if (e instanceof PyRaise) {
+      this.error = e.exc as PyException;
+    } else {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.error = this.rt.newException(this.rt.excType('SystemError'), [this.rt.str(`internal error in ${where}: ${msg}`)]);
+    }
+  }
+
+  /** Takes the pending exception, for the caller of a function that reported failure. */
+  takeError(): PyException | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  /** The object behind a handle passed in by the extension; SystemError for NULL or closed. */
+  obj(h: number): PyObject {
+    const o = this.handles.get(h);
+    if (o === undefined) {
+      throw this.rt.error('SystemError', h === 0 ? 'NULL handle passed to an HPy function' : `invalid handle ${h} (closed or never opened)`);
+    }
+    return o;
+  }
+  open(o: PyObject): number {
+    return this.handles.open(o);
+  }
+  type(h: number): PyType {
+    const o = this.obj(h);
+    if (!(o instanceof PyType)) throw this.rt.typeError(`expected a type, got '${o.type.name}'`);
+    return o;
+  }
+
+  close(): void {
+    for (const cb of this.callbacks.splice(0)) koffi.unregister(cb);
+    koffi.free(this.ptr);
+    koffi.free(this.namePtr);
+  }
+}

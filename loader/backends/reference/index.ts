@@ -1,0 +1,174 @@
+// The `reference` backend: the HPy context written in TypeScript over our own object model.
+import { CTX_MEMBERS } from '../../abi/abi.generated.js';
+import { openBinary } from '../../binary.js';
+import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
+import { coreApi } from './api-core.js';
+import { containersApi } from './api-containers.js';
+import { installBuiltins } from './builtins.js';
+import { ReferenceContext } from './context.js';
+import { createModule, ImplCaller } from './extension.js';
+import { Interp } from './interp.js';
+import {
+  PyBytes, PyDict, PyException, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple,
+} from './objects.js';
+import { Ops } from './ops.js';
+
+const asObj = (r: Ref) => r as unknown as PyObject;
+const asRef = (o: PyObject) => o as unknown as Ref;
+
+export class ReferenceBackend implements Backend {
+  readonly name = 'reference';
+  readonly rt = new Interp();
+  readonly ops = new Ops(this.rt);
+  readonly ctx: ReferenceContext;
+  private readonly caller: ImplCaller;
+
+  constructor() {
+    installBuiltins(this.rt, this.ops);
+    this.ctx = new ReferenceContext(this.rt, this.ops, {
+      name: 'hpy-matrix reference',
+      api: (c) => ({ ...coreApi(c), ...containersApi(c) }),
+    });
+    this.caller = new ImplCaller(this.ctx);
+  }
+
+  /** Runs `f`, turning a Python exception into a PythonError. */
+  private py<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof PyRaise) throw this.toPythonError(e.exc);
+      throw e;
+    }
+  }
+
+  private toPythonError(exc: PyObject): PythonError {
+    let message: string;
+    try {
+      message = this.ops.str(exc);
+    } catch {
+      message = '<exception str() failed>';
+    }
+    const chain: string[] = [];
+    for (let e = exc as PyException | null; e; e = (e.cause ?? e.context) as PyException | null) chain.push(e.type.name);
+    return new PythonError(exc.type.name, message, asRef(exc), chain);
+  }
+
+  loadModule(path: string, opts: LoadOptions = {}): Ref {
+    const bin = openBinary(path, { moduleName: opts.name });
+    const name = opts.name ?? bin.name;
+    const m = this.py(() => createModule(this.ctx, this.caller, bin, name));
+    if (m instanceof PyModule) this.rt.modules.set(name, m);
+    return asRef(m);
+  }
+  importModule(name: string): Ref {
+    const m = this.rt.modules.get(name);
+    if (!m) throw new PythonError('ModuleNotFoundError', `No module named '${name}'`);
+    return asRef(m);
+  }
+
+  kind(r: Ref): RefKind {
+    const o = asObj(r);
+    if (o === this.rt.None) return 'none';
+    if (o.type === this.rt.types.bool) return 'bool';
+    if (o instanceof PyInt) return 'int';
+    if (o instanceof PyFloat) return 'float';
+    if (o instanceof PyStr) return 'str';
+    if (o instanceof PyBytes) return 'bytes';
+    if (o instanceof PyTuple) return 'tuple';
+    if (o instanceof PyList) return 'list';
+    if (o instanceof PyDict) return 'dict';
+    return 'other';
+  }
+  toPrimitive(r: Ref): Primitive {
+    const o = asObj(r);
+    if (o === this.rt.None) return undefined;
+    if (o.type === this.rt.types.bool) return o === this.rt.True;
+    if (o instanceof PyInt) return o.value;
+    if (o instanceof PyFloat) return o.value;
+    if (o instanceof PyStr) return o.value;
+    if (o instanceof PyBytes) return new Uint8Array(o.value);
+    throw new TypeError(`a '${o.type.name}' object is not a primitive`);
+  }
+  fromPrimitive(v: Primitive | null): Ref {
+    const rt = this.rt;
+    if (v === undefined || v === null) return asRef(rt.None);
+    if (typeof v === 'boolean') return asRef(rt.bool(v));
+    if (typeof v === 'bigint') return asRef(rt.int(v));
+    if (typeof v === 'number') return asRef(Number.isInteger(v) && !Object.is(v, -0) ? rt.int(v) : rt.float(v));
+    if (typeof v === 'string') return asRef(rt.str(v));
+    return asRef(rt.bytes(new Uint8Array(v)));
+  }
+  newTuple(items: Ref[]): Ref {
+    return asRef(this.rt.tuple(items.map(asObj)));
+  }
+  newList(items: Ref[]): Ref {
+    return asRef(this.rt.list(items.map(asObj)));
+  }
+  newDict(entries: Array<[Ref, Ref]>): Ref {
+    return this.py(() => {
+      const d = this.rt.dict();
+      for (const [k, v] of entries) this.ops.dictSet(d, asObj(k), asObj(v));
+      return asRef(d);
+    });
+  }
+  items(r: Ref): Ref[] {
+    return this.py(() => this.ops.toArray(asObj(r)).map(asRef));
+  }
+  entries(r: Ref): Array<[Ref, Ref]> {
+    const o = asObj(r);
+    if (!(o instanceof PyDict)) throw new TypeError(`a '${o.type.name}' object is not a dict`);
+    return [...o.entries.values()].map(([k, v]) => [asRef(k), asRef(v)]);
+  }
+
+  call(callable: Ref, args: Ref[], kwargs: Array<[string, Ref]> = []): Ref {
+    return this.py(() => asRef(this.ops.call(asObj(callable), args.map(asObj),
+      kwargs.length ? new Map(kwargs.map(([k, v]) => [k, asObj(v)])) : null)));
+  }
+  getattr(o: Ref, name: string): Ref {
+    return this.py(() => asRef(this.ops.getattr(asObj(o), name)));
+  }
+  hasattr(o: Ref, name: string): boolean {
+    return this.py(() => this.ops.hasattr(asObj(o), name));
+  }
+  setattr(o: Ref, name: string, value: Ref | null): void {
+    this.py(() => this.ops.setattr(asObj(o), name, value ? asObj(value) : null));
+  }
+  repr(o: Ref): string {
+    return this.py(() => this.ops.repr(asObj(o)));
+  }
+  str(o: Ref): string {
+    return this.py(() => this.ops.str(asObj(o)));
+  }
+  typeName(o: Ref): string {
+    return asObj(o).type.name;
+  }
+  is(a: Ref, b: Ref): boolean {
+    return a === b;
+  }
+  callable(o: Ref): boolean {
+    return this.ops.callable(asObj(o));
+  }
+  release(): void {
+    // Objects are JavaScript values here: the garbage collector owns them.
+  }
+
+  capabilities(): Capabilities {
+    const funcs = CTX_MEMBERS.filter((m) => m.kind === 'func');
+    return {
+      implemented: funcs.filter((m) => this.ctx.implemented.has(m.name)).map((m) => m.name),
+      partial: [],
+      unsupported: funcs.filter((m) => !this.ctx.implemented.has(m.name))
+        .map((m) => ({ name: m.name, reason: 'not implemented yet' })),
+    };
+  }
+
+  /** Open handles of the context, for leak checks. */
+  get openHandles(): number {
+    return this.ctx.handles.openCount;
+  }
+
+  close(): void {
+    this.ctx.close();
+  }
+}

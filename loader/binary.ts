@@ -1,0 +1,99 @@
+// Opening a universal binary: file-name tag, dlopen, entry points and the ABI handshake.
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import koffi, { type LibraryHandle } from 'koffi';
+import { ABI_VERSION } from './abi/abi.generated.js';
+import type { Pointer } from './native-memory.js';
+
+/** A load failure the user can act on; the message names the file and the reason. */
+export class LoadError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'LoadError';
+  }
+}
+
+export interface FileNameInfo {
+  /** `<name>` of the entry points: last dotted component, '-' replaced by '_'. */
+  name: string;
+  /** ABI major from the `.hpy<N>` tag, or null when the name has no tag. */
+  tagMajor: number | null;
+  /** True for hybrid names such as `foo.hpy0-cp311.so`. */
+  hybrid: boolean;
+  /** True for CPython-ABI names such as `foo.cpython-311-x86_64-linux-gnu.so` or `foo.abi3.so`. */
+  cpythonAbi: boolean;
+}
+
+export function parseFileName(path: string, moduleName?: string): FileNameInfo {
+  const base = basename(path);
+  const tag = /\.hpy(\d+)([^.]*)\./.exec(base) ?? /\.hpy(\d+)()$/.exec(base);
+  const stem = base.split('.')[0];
+  const full = moduleName ?? stem;
+  return {
+    name: full.split('.').pop()!.replace(/-/g, '_'),
+    tagMajor: tag ? Number(tag[1]) : null,
+    hybrid: tag ? tag[2].length > 0 : false,
+    cpythonAbi: !tag && /\.(cpython-\d+[^.]*|abi3)\.(so|pyd)$/.test(base),
+  };
+}
+
+export interface OpenedBinary {
+  path: string;
+  name: string;
+  required: { major: number; minor: number };
+  /** Installs the context pointer read by the extension's CPython-style trampolines. */
+  initGlobalContext(ctx: Pointer): void;
+  /** Calls HPyInit_<name>: the address of the extension's static HPyModuleDef. */
+  init(): Pointer;
+}
+
+// dlopen'd images must never be unloaded while their code may still run: keep every
+// library object referenced for the life of the process.
+const opened = new Map<string, LibraryHandle>();
+
+/** Opens a universal binary and checks it against our ABI (major 0, minor <= 0). */
+export function openBinary(file: string, opts: { moduleName?: string } = {}): OpenedBinary {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new LoadError(file, 'no such file');
+  if (!statSync(path).isFile()) throw new LoadError(file, 'not a file');
+  const info = parseFileName(path, opts.moduleName);
+  if (info.cpythonAbi) throw new LoadError(file, 'a CPython-ABI extension, not an HPy universal binary (expected a name ending in .hpy0.so)');
+  if (info.hybrid) throw new LoadError(file, 'a hybrid HPy binary: it links against the CPython C-API and only loads on CPython; build it in universal mode (.hpy0.so)');
+  if (info.tagMajor === null) throw new LoadError(file, 'the file name has no .hpy<N> ABI tag (expected a name ending in .hpy0.so)');
+
+  let lib = opened.get(path);
+  if (!lib) {
+    try {
+      lib = koffi.load(path);
+    } catch (e) {
+      throw new LoadError(file, `cannot be loaded: ${(e as Error).message.replace(/^Failed to load shared library:\s*/, '')}`);
+    }
+    opened.set(path, lib);
+  }
+  const fn = (sym: string, proto: string) => {
+    try {
+      return lib!.func(proto.replace('NAME', sym));
+    } catch {
+      throw new LoadError(file, `missing entry point ${sym} (is the module name '${info.name}' right? HPy_MODINIT must use it)`);
+    }
+  };
+  const major = fn(`get_required_hpy_major_version_${info.name}`, 'uint32_t NAME(void)')() as number;
+  const minor = fn(`get_required_hpy_minor_version_${info.name}`, 'uint32_t NAME(void)')() as number;
+  const initCtx = fn(`HPyInitGlobalContext_${info.name}`, 'void NAME(void *ctx)');
+  const init = fn(`HPyInit_${info.name}`, 'void *NAME(void)');
+  if (major !== info.tagMajor) {
+    throw new LoadError(file, `the file name says ABI ${info.tagMajor} (.hpy${info.tagMajor}) but the binary requires HPy ABI ${major}.${minor}`);
+  }
+  if (major !== ABI_VERSION.major || minor > ABI_VERSION.minor) {
+    throw new LoadError(file, `requires HPy ABI ${major}.${minor}, but hpy-matrix provides ABI ${ABI_VERSION.major}.${ABI_VERSION.minor} (HPy 0.9)`);
+  }
+  return {
+    path, name: info.name, required: { major, minor },
+    initGlobalContext: (ctx) => initCtx(ctx),
+    init: () => {
+      const def = init() as Pointer | null;
+      if (!def) throw new LoadError(file, `HPyInit_${info.name} returned NULL`);
+      return def;
+    },
+  };
+}

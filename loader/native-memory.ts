@@ -1,0 +1,44 @@
+// Reading and writing native memory by address (koffi represents pointers as bigint).
+import koffi from 'koffi';
+
+export type Pointer = bigint;
+
+export function readPointer(base: Pointer, offset = 0): Pointer | null {
+  const p = koffi.decode(base, offset, 'void *') as bigint | null;
+  return p ? p : null;
+}
+export function readI32(base: Pointer, offset = 0): number {
+  return koffi.decode(base, offset, 'int32_t') as number;
+}
+export function readI64(base: Pointer, offset = 0): bigint {
+  return BigInt(koffi.decode(base, offset, 'int64_t') as number | bigint);
+}
+/** A NUL-terminated UTF-8 string, or null for a NULL pointer. */
+export function readCString(ptr: Pointer | null): string | null {
+  return ptr ? (koffi.decode(ptr, 'const char *') as string) : null;
+}
+export function readBytes(ptr: Pointer, length: number): Uint8Array {
+  return new Uint8Array(koffi.view(ptr, length).slice(0));
+}
+/** NUL-terminated byte string (not decoded). */
+export function readCBytes(ptr: Pointer): Uint8Array {
+  let n = 0;
+  while ((koffi.decode(ptr, n, 'uint8_t') as number) !== 0) n++;
+  return readBytes(ptr, n);
+}
+/** Each non-NULL pointer of a NULL-terminated pointer array. */
+export function readNullTerminated(array: Pointer | null): Pointer[] {
+  const out: Pointer[] = [];
+  if (!array) return out;
+  for (let i = 0; ; i++) {
+    const p = readPointer(array, i * 8);
+    if (!p) return out;
+    out.push(p);
+  }
+}
+export function writePointer(base: Pointer, offset: number, value: Pointer | null): void {
+  koffi.encode(base, offset, 'void *', value);
+}
+export function writeI64(base: Pointer, offset: number, value: bigint | number): void {
+  koffi.encode(base, offset, 'int64_t', value);
+}
