@@ -1,7 +1,8 @@
 import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { register } from 'tsx/esm/api';
+import { register as registerTsxCjs } from 'tsx/cjs/api';
+import { register as registerTsxEsm } from 'tsx/esm/api';
 import { openSession, type Session } from '../suite/session.js';
 import { CellReporter, describeError, type EventSink } from './cell-reporter.js';
 import { encodeEvent } from './protocol.js';
@@ -41,7 +42,11 @@ async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
     sink({ event: 'error', message: `no test files (*.test.ts, *.test.js, *.test.mjs) in ${opts.suiteDir}` });
     return false;
   }
-  register();
+  // Both hooks, as `node --import tsx` does: mocha require()s each file first (Node has
+  // require(esm)) and imports only when that fails, so with the ESM hooks alone a .ts file's
+  // relative imports fail to resolve and mocha reports that instead of the real error.
+  registerTsxEsm();
+  registerTsxCjs();
 
   let session: Session;
   try {
