@@ -79,6 +79,7 @@ describe('static ABI report', function () {
       legacy: demo('-O2', '-DLEGACY_METHODS'),
       noctx: demo('-O2', '-DNO_GLOBAL_CONTEXT'),
       opaque: demo('-O0', '-DOPAQUE_INIT'),
+      got: demo('-O2', '-DEXPORTED_MODULEDEF'),
       odd: ['odd_slots.c', 'odd.hpy0.so', ['-O2']],
       cpython: ['cpython_ext.c', 'cpyext.cpython-311-x86_64-linux-gnu.so', ['-O2', `-I${pyInclude}`]],
     };
@@ -114,6 +115,15 @@ describe('static ABI report', function () {
         expect(r.notes).to.deep.equal([]);
       });
     }
+
+    it('follows HPyInit through a GOT slot (mov rax, [rip+disp] and GLOB_DAT)', async function () {
+      const { stdout } = await execa('objdump', ['-d', '--disassemble=HPyInit_demo', bin.got!]);
+      expect(stdout).to.match(/\bmov\s+0x[0-9a-f]+\(%rip\),%rax/);
+      const r = staticReport(bin.got!);
+      expect(r.ok).to.equal(true);
+      expect(r.methods).to.deep.equal(CLEAN_METHODS);
+      expect(r.globals).to.equal(2);
+    });
 
     it('lists the same DT_NEEDED entries as readelf', async function () {
       const { stdout } = await execa('readelf', ['-d', bin.O0!]);
@@ -191,6 +201,38 @@ describe('static ABI report', function () {
         return b;
       });
       expect(reportError(path).reason).to.match(/^32-bit little-endian ELF for Intel 80386 \(e_machine 3\)/);
+    });
+
+    it('answers corrupted or cut input with a report or a ReportError, nothing else', function () {
+      const original = readFileSync(bin.O0!);
+      const path = join(dir, 'corrupt', 'demo.hpy0.so');
+      mkdirSync(dirname(path));
+      let seed = 20240917;
+      const random = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 16) % n;
+      };
+      const outcomes = new Set<string>();
+      const attempt = (bytes: Buffer): void => {
+        writeFileSync(path, bytes);
+        try {
+          outcomes.add(staticReport(path).ok ? 'ok' : 'problems');
+        } catch (err) {
+          if (!(err instanceof ReportError)) throw err;
+          outcomes.add('rejected');
+        }
+      };
+      for (let end = 0; end < original.length; end += 64) attempt(original.subarray(0, end));
+      for (let i = 0; i < 1500; i++) {
+        const b = Buffer.from(original);
+        for (let k = 0; k <= random(8); k++) {
+          // ELF and program headers, dynamic tables and relocations sit at the start of
+          // the file; the data the report follows and the section table at the end.
+          b[random(2) === 0 ? random(0x800) : b.length - 1 - random(0x1400)] = random(256);
+        }
+        attempt(b);
+      }
+      expect([...outcomes].sort()).to.deep.equal(['ok', 'problems', 'rejected']);
     });
 
     it('rejects an object file that is not a shared object', async function () {

@@ -188,6 +188,7 @@ export interface Relocation {
 export type PointerValue =
   | { kind: 'null' }
   | { kind: 'address'; value: number }
+  | { kind: 'wild'; value: bigint }
   | { kind: 'external'; symbol: string }
   | { kind: 'unsupported'; relocationType: number };
 
@@ -270,8 +271,11 @@ export class ElfImage {
     if (!reloc) {
       // No RELA entry: the slot holds its final value, or a link-time address that a
       // RELR/implicit-addend relocation would add the (here zero) base to.
-      const value = toSafe(raw.readBigUInt64LE(0), `pointer at 0x${vaddr.toString(16)}`);
-      return value === 0 ? { kind: 'null' } : { kind: 'address', value };
+      const value = raw.readBigUInt64LE(0);
+      if (value === 0n) return { kind: 'null' };
+      // No loaded segment reaches beyond 2^53 (they are checked when parsed), so such a
+      // value points nowhere; say so instead of losing precision.
+      return value > BigInt(Number.MAX_SAFE_INTEGER) ? { kind: 'wild', value } : { kind: 'address', value: Number(value) };
     }
     if (reloc.type === R_X86_64_RELATIVE) {
       return reloc.addend === 0 ? { kind: 'null' } : { kind: 'address', value: reloc.addend };

@@ -161,6 +161,8 @@ function pointer(elf: ElfImage, slot: number, what: string): number | null {
       return null;
     case 'address':
       return value.value;
+    case 'wild':
+      throw new WalkError(`${what} holds 0x${value.value.toString(16)}, which is not a valid address`, false);
     case 'external':
       throw new WalkError(`${what} points into another library (${value.symbol})`, true);
     case 'unsupported':
