@@ -1,9 +1,34 @@
 // Opening a universal binary: file-name tag, dlopen, entry points and the ABI handshake.
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import koffi, { type LibraryHandle } from 'koffi';
 import { ABI_VERSION } from './abi/abi.generated.js';
 import type { Pointer } from './native-memory.js';
+import { ElfError, machineName, readIdent } from './static/elf.js';
+
+const HOST_MACHINE: Record<string, number> = { x64: 62, arm64: 183, ia32: 3, arm: 40, riscv64: 243, loong64: 258, ppc64: 21, s390x: 22 };
+
+/** dlopen's own messages for a foreign or damaged file are vague; say what is wrong first. */
+function checkElfHeader(file: string, path: string): void {
+  const head = Buffer.alloc(64);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 64, 0);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    const id = readIdent(head.subarray(0, n));
+    const host = HOST_MACHINE[process.arch];
+    if (id.machine !== host || id.elfClass !== 64) {
+      throw new LoadError(file, `ELF for ${machineName(id.machine)} (e_machine ${id.machine}, ${id.elfClass}-bit), but this machine is ${machineName(host)}`);
+    }
+  } catch (e) {
+    if (e instanceof ElfError) throw new LoadError(file, e.message);
+    throw e;
+  }
+}
 
 /** A load failure the user can act on; the message names the file and the reason. */
 export class LoadError extends Error {
@@ -63,6 +88,7 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
 
   let lib = opened.get(path);
   if (!lib) {
+    checkElfHeader(file, path);
     try {
       lib = koffi.load(path);
     } catch (e) {

@@ -15,7 +15,7 @@ export function readI64(base: Pointer, offset = 0): bigint {
 }
 /** A NUL-terminated UTF-8 string, or null for a NULL pointer. */
 export function readCString(ptr: Pointer | null): string | null {
-  return ptr ? (koffi.decode(ptr, 'const char *') as string) : null;
+  return ptr ? (koffi.decode(ptr, 'char', -1) as string) : null;
 }
 export function readBytes(ptr: Pointer, length: number): Uint8Array {
   return new Uint8Array(koffi.view(ptr, length).slice(0));

@@ -13,9 +13,14 @@ export interface SessionOptions {
 }
 
 export interface Session extends SessionOptions {
+  /** The backend of this cell, created on first use. */
+  getBackend(): Backend;
   /** Releases the backend (closes modules, frees native memory). */
   close(): void;
 }
+
+import type { Backend } from '../../loader/backend.js';
+import { createBackend } from '../../loader/backends/index.js';
 
 const KEY = Symbol.for('hpy-matrix.session');
 type Holder = { [KEY]?: Session };
@@ -23,7 +28,16 @@ type Holder = { [KEY]?: Session };
 export function openSession(opts: SessionOptions): Session {
   const holder = globalThis as Holder;
   if (holder[KEY]) throw new Error('an hpy-matrix session is already open in this process');
-  const session: Session = { ...opts, close: () => { delete holder[KEY]; } };
+  let backend: Backend | null = null;
+  const session: Session = {
+    ...opts,
+    getBackend: () => (backend ??= createBackend(opts.backend)),
+    close: () => {
+      backend?.close();
+      backend = null;
+      delete holder[KEY];
+    },
+  };
   holder[KEY] = session;
   return session;
 }

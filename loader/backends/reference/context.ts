@@ -2,7 +2,7 @@
 // members are handle-table indices and whose function members are koffi callbacks into
 // TypeScript. Every callback catches everything: an exception escaping into koffi would
 // make it skip the later callbacks of the same native call.
-import koffi from 'koffi';
+import koffi, { type TypeObject } from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
 import { writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { HandleTable } from './handles.js';
@@ -41,6 +41,15 @@ function constantFor(rt: Interp, name: string): PyObject {
   return o;
 }
 
+// koffi type names are process-wide, so each prototype is declared once and shared by
+// every context instance.
+const callbackTypes = new Map<string, TypeObject>();
+function callbackType(m: CtxMember): TypeObject {
+  let t = callbackTypes.get(m.name);
+  if (!t) callbackTypes.set(m.name, (t = koffi.pointer(koffi.proto(m.koffi!))));
+  return t;
+}
+
 export interface ContextOptions {
   name: string;
   /** Builds the implemented context functions once the context object exists. */
@@ -76,7 +85,7 @@ export class ReferenceContext {
       const impl = api[short] as ApiTable[string] | undefined;
       if (impl) implemented.add(m.name);
       const fn = impl ? this.guard(m, impl) : this.missing(m);
-      const cb = koffi.register(fn, koffi.pointer(koffi.proto(m.koffi!)));
+      const cb = koffi.register(fn, callbackType(m));
       this.callbacks.push(cb);
       writePointer(this.ptr, m.offset, cb);
     }

@@ -1,0 +1,116 @@
+// Python objects as JavaScript values, after pyodide's PyProxy: primitives convert, other
+// objects come back as callable proxies with attribute access and `.toJs()`.
+import type { Backend, Ref } from '../../loader/backend.js';
+
+export type PyProxy = ((...args: unknown[]) => unknown) & {
+  /** Converts explicitly: tuple/list → array, dict → Map, bytes → Uint8Array, deeply. */
+  toJs(): unknown;
+  /** Calls with keyword arguments taken from the last argument, a plain object. */
+  callKwargs(...args: unknown[]): unknown;
+  /** The Python type name, e.g. 'list'. */
+  readonly type: string;
+  [attr: string]: unknown;
+};
+
+const REF = Symbol('hpy-matrix.ref');
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isPyProxy(v: unknown): v is PyProxy {
+  return typeof v === 'function' && (v as unknown as Record<symbol, unknown>)[REF] !== undefined;
+}
+
+/** Converts between JavaScript values and the refs of one backend. */
+export class Converter {
+  private readonly finalizer: FinalizationRegistry<Ref>;
+  constructor(readonly backend: Backend) {
+    this.finalizer = new FinalizationRegistry((r) => backend.release(r));
+  }
+
+  toPy(v: unknown): Ref {
+    const b = this.backend;
+    if (isPyProxy(v)) return (v as unknown as Record<symbol, Ref>)[REF];
+    if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number'
+      || typeof v === 'bigint' || typeof v === 'string' || v instanceof Uint8Array) {
+      return b.fromPrimitive(v as never);
+    }
+    if (Array.isArray(v)) return b.newList(v.map((x) => this.toPy(x)));
+    if (v instanceof Map) return b.newDict([...v].map(([k, x]) => [this.toPy(k), this.toPy(x)]));
+    if (isPlainObject(v)) return b.newDict(Object.entries(v).map(([k, x]) => [b.fromPrimitive(k), this.toPy(x)]));
+    throw new TypeError(`cannot convert ${Object.prototype.toString.call(v)} to a Python object`);
+  }
+
+  /** Primitives become JS values; everything else a proxy. Ints outside 2**53 are bigint. */
+  toJs(r: Ref): unknown {
+    const b = this.backend;
+    switch (b.kind(r)) {
+      case 'none': case 'bool': case 'float': case 'str':
+        return b.toPrimitive(r);
+      case 'int': {
+        const v = b.toPrimitive(r) as bigint;
+        return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+      }
+      default:
+        return this.proxy(r);
+    }
+  }
+
+  /** Deep conversion for `.toJs()`. */
+  deepToJs(r: Ref): unknown {
+    const b = this.backend;
+    switch (b.kind(r)) {
+      case 'bytes': return b.toPrimitive(r);
+      case 'tuple': case 'list': return b.items(r).map((x) => this.deepToJs(x));
+      case 'dict': return new Map(b.entries(r).map(([k, v]) => [this.deepToJs(k), this.deepToJs(v)]));
+      default: return this.toJs(r);
+    }
+  }
+
+  proxy(r: Ref): PyProxy {
+    const b = this.backend;
+    const target = function pyproxy() { /* callable target for the Proxy */ };
+    const call = (args: unknown[], kwargs: Record<string, unknown> = {}) =>
+      this.toJs(b.call(r, args.map((a) => this.toPy(a)), Object.entries(kwargs).map(([k, v]) => [k, this.toPy(v)])));
+    const special: Record<string | symbol, () => unknown> = {
+      [REF]: () => r,
+      toJs: () => () => this.deepToJs(r),
+      callKwargs: () => (...args: unknown[]) => {
+        const last = args.at(-1);
+        if (!isPlainObject(last)) throw new TypeError('callKwargs: the last argument must be an object of keyword arguments');
+        return call(args.slice(0, -1), last);
+      },
+      type: () => b.typeName(r),
+      toString: () => () => b.str(r),
+      [Symbol.toPrimitive]: () => () => b.str(r),
+      [Symbol.for('nodejs.util.inspect.custom')]: () => () => `PyProxy(${b.repr(r)})`,
+      [Symbol.iterator]: () => () => b.items(r).map((x) => this.toJs(x))[Symbol.iterator](),
+      // never look like a promise, or `await proxy` would call `then` on the Python object
+      then: () => undefined,
+    };
+    const p = new Proxy(target, {
+      apply: (_t, _this, args) => call(args),
+      get: (_t, key) => {
+        if (key in special) return special[key]();
+        if (typeof key === 'symbol') return undefined;
+        return this.toJs(b.getattr(r, key));
+      },
+      set: (_t, key, value) => {
+        if (typeof key === 'symbol') return false;
+        b.setattr(r, key, this.toPy(value));
+        return true;
+      },
+      deleteProperty: (_t, key) => {
+        if (typeof key === 'symbol') return false;
+        b.setattr(r, key, null);
+        return true;
+      },
+      has: (_t, key) => (typeof key === 'string' ? b.hasattr(r, key) : key in special),
+    }) as unknown as PyProxy;
+    this.finalizer.register(p, r);
+    return p;
+  }
+}
