@@ -80,6 +80,8 @@ describe('static ABI report', function () {
       noctx: demo('-O2', '-DNO_GLOBAL_CONTEXT'),
       opaque: demo('-O0', '-DOPAQUE_INIT'),
       got: demo('-O2', '-DEXPORTED_MODULEDEF'),
+      hpyO0: ['hpy_module.c', 'hpydemo.hpy0.so', ['-O0', `-I${join(ROOT, 'native/include')}`]],
+      hpyO2: ['hpy_module.c', 'hpydemo.hpy0.so', ['-O2', `-I${join(ROOT, 'native/include')}`]],
       odd: ['odd_slots.c', 'odd.hpy0.so', ['-O2']],
       cpython: ['cpython_ext.c', 'cpyext.cpython-311-x86_64-linux-gnu.so', ['-O2', `-I${pyInclude}`]],
     };
@@ -113,6 +115,23 @@ describe('static ABI report', function () {
         expect(r.slots).to.deep.equal([{ slot: 2001, name: 'HPy_mod_exec' }]);
         expect(r.globals).to.equal(2);
         expect(r.notes).to.deep.equal([]);
+      });
+    }
+
+    for (const level of ['O0', 'O2']) {
+      it(`is decoded completely when built at -${level} with our native/include/hpy.h`, function () {
+        const r = staticReport(bin[`hpy${level}`]!);
+        expect(r.problems).to.deep.equal([]);
+        expect(r.module).to.equal('hpydemo');
+        expect(r.requiredAbi).to.deep.equal({ major: 0, minor: 0 });
+        expect(r.moduleDoc).to.equal('built with hpy-matrix headers');
+        expect(r.methods).to.deep.equal([
+          { name: 'add', signature: 'VARARGS', doc: 'add(a, b) -> a + b' },
+          { name: 'one', signature: 'NOARGS', doc: null },
+        ]);
+        expect(r.slots).to.deep.equal([{ slot: 2001, name: 'HPy_mod_exec' }]);
+        expect(r.globals).to.equal(1);
+        expect(r.ok).to.equal(true);
       });
     }
 
