@@ -11,7 +11,7 @@ export class ElfError extends Error {
   override name = 'ElfError';
 }
 
-export const EM_X86_64 = 62;
+const EM_X86_64 = 62;
 
 const MACHINE_NAMES: Readonly<Record<number, string>> = {
   2: 'SPARC',
@@ -29,8 +29,9 @@ const MACHINE_NAMES: Readonly<Record<number, string>> = {
   258: 'LoongArch',
 };
 
+
 export function machineName(machine: number): string {
-  return MACHINE_NAMES[machine] ?? `unknown machine`;
+  return MACHINE_NAMES[machine] ?? 'an unknown machine';
 }
 
 const ELFCLASS64 = 2;
@@ -56,9 +57,9 @@ const DT_RELAENT = 9;
 const DT_STRSZ = 10;
 const DT_GNU_HASH = 0x6ffffef5;
 
-export const R_X86_64_64 = 1;
-export const R_X86_64_GLOB_DAT = 6;
-export const R_X86_64_RELATIVE = 8;
+const R_X86_64_64 = 1;
+const R_X86_64_GLOB_DAT = 6;
+const R_X86_64_RELATIVE = 8;
 
 const EHDR_SIZE = 64;
 const PHDR_SIZE = 56;
@@ -74,21 +75,12 @@ const MAX_TABLE_ENTRIES = 1 << 20;
 class Bytes {
   constructor(readonly buf: Buffer) {}
 
-  get length(): number {
-    return this.buf.length;
-  }
-
   need(offset: number, length: number, what: string): void {
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > this.buf.length) {
       throw new ElfError(
         `truncated: ${what} at file offset ${offset} needs ${length} bytes, the file has ${this.buf.length}`,
       );
     }
-  }
-
-  u8(offset: number, what: string): number {
-    this.need(offset, 1, what);
-    return this.buf.readUInt8(offset);
   }
 
   u16(offset: number, what: string): number {
@@ -159,7 +151,6 @@ export interface Segment {
 
 export interface Section {
   type: number;
-  addr: number;
   offset: number;
   size: number;
   link: number;
@@ -170,10 +161,6 @@ export interface ElfSymbol {
   name: string;
   value: number;
   size: number;
-  /** STB_* */
-  bind: number;
-  /** STT_* */
-  type: number;
   defined: boolean;
 }
 
@@ -343,7 +330,6 @@ export class ElfImage {
       const at = shoff + i * shentsize;
       sections.push({
         type: b.u32(at + 4, 'sh_type'),
-        addr: b.u64(at + 16, 'sh_addr'),
         offset: b.u64(at + 24, 'sh_offset'),
         size: b.u64(at + 32, 'sh_size'),
         link: b.u32(at + 40, 'sh_link'),
@@ -451,11 +437,8 @@ export class ElfImage {
     const symbols: ElfSymbol[] = [];
     for (let i = 0; i < count; i++) {
       const at = offset + i * entsize;
-      const info = this.bytes.u8(at + 4, 'st_info');
       symbols.push({
         name: this.stringAt(strtab, this.bytes.u32(at, 'st_name'), `symbol ${i} name`),
-        bind: info >> 4,
-        type: info & 0xf,
         defined: this.bytes.u16(at + 6, 'st_shndx') !== SHN_UNDEF,
         value: this.bytes.u64(at + 8, 'st_value'),
         size: this.bytes.u64(at + 16, 'st_size'),
