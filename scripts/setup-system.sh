@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages hpy-matrix needs (a C compiler) when they are missing.
+# Runs from `npm install` in a checkout; on Debian as root it installs, elsewhere it says what to install.
+set -u
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v nm >/dev/null 2>&1 || missing+=(binutils)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "hpy-matrix: installing ${missing[*]} with apt-get" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 && exit 0
+fi
+echo "hpy-matrix: missing system packages: ${missing[*]} (install them with your package manager, e.g. apt-get install ${missing[*]})" >&2
+exit 0

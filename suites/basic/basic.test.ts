@@ -1,0 +1,171 @@
+// The first slice of the HPy API through the suite API: module-level signatures, primitive
+// conversions in both directions, containers, errors both ways, exec slots and globals.
+import { expect } from 'chai';
+import { loadExtension, py, PythonError, isPyProxy, type PyProxy } from 'hpy-matrix/suite';
+
+function pythonError(f: () => unknown): PythonError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).to.be.instanceOf(PythonError);
+    return e as PythonError;
+  }
+  throw new Error('expected a Python exception');
+}
+
+describe('basic', () => {
+  let m: PyProxy;
+  before(async () => {
+    m = await loadExtension('basic.c');
+  });
+
+  describe('module', () => {
+    it('has its doc, name and the attribute set by its exec slot', () => {
+      expect(m.__doc__).to.equal("The basic suite's extension.");
+      expect(m.__name__).to.equal('basic');
+      expect(m.answer).to.equal(42);
+      expect(m.type).to.equal('module');
+    });
+    it('exposes its functions as builtin functions', () => {
+      expect(py.callable(m.add)).to.equal(true);
+      expect(py.repr(m.add)).to.equal('<built-in function add>');
+    });
+    it('keeps HPyGlobal values between calls', () => {
+      const a = m.next_count() as number;
+      expect(m.next_count()).to.equal(a + 1);
+    });
+  });
+
+  describe('signatures', () => {
+    it('NOARGS', () => {
+      expect(m.get_none()).to.equal(undefined);
+      expect(pythonError(() => m.get_none(1)).message).to.equal('TypeError: get_none() takes no arguments (1 given)');
+    });
+    it('O', () => {
+      expect(m.negate(0)).to.equal(true);
+      expect(m.negate('x')).to.equal(false);
+      expect(pythonError(() => m.negate()).message).to.equal('TypeError: negate() takes exactly one argument (0 given)');
+    });
+    it('VARARGS', () => {
+      expect(m.add(1, 2)).to.equal(3);
+      expect(pythonError(() => m.add(1)).message).to.equal('TypeError: add() takes exactly 2 arguments');
+      expect(pythonError(() => m.add.callKwargs(1, 2, { x: 1 })).message).to.equal('TypeError: add() takes no keyword arguments');
+    });
+    it('KEYWORDS passes positional args, then keyword values with their names', () => {
+      expect(m.describe_call(1, 'a').toJs()).to.deep.equal([[1, 'a'], undefined]);
+      expect(m.describe_call.callKwargs(1, { x: 2, y: 3 }).toJs()).to.deep.equal([[1], ['x', 'y']]);
+      expect(m.keyword_value.callKwargs(0, { other: 1, key: 'found' })).to.equal('found');
+    });
+  });
+
+  describe('numbers', () => {
+    it('int is arbitrary precision: bigint past 2**53', () => {
+      expect(m.add(2n ** 70n, 1)).to.equal(2n ** 70n + 1n);
+      expect(m.add(2 ** 53, 2 ** 53)).to.equal(2n ** 54n);
+      expect(m.double_it(-21)).to.equal(-42);
+    });
+    it('int64_t conversions, with OverflowError past the C range', () => {
+      expect(m.int64_roundtrip(-(2n ** 63n))).to.equal(-(2n ** 63n));
+      expect(m.int64_roundtrip(2n ** 63n - 1n)).to.equal(2n ** 63n - 1n);
+      const e = pythonError(() => m.int64_roundtrip(2n ** 63n));
+      expect(e.type).to.equal('OverflowError');
+      expect(pythonError(() => m.int64_roundtrip(1.5)).type).to.equal('TypeError');
+    });
+    it('float', () => {
+      expect(m.half(3)).to.equal(1.5);
+      expect(m.double_it(2.25)).to.equal(4.5);
+      expect(py.repr(m.half(1))).to.equal('0.5');
+      expect(pythonError(() => m.half('x')).type).to.equal('TypeError');
+    });
+    it('bool', () => {
+      expect(m.negate(true)).to.equal(false);
+      expect(m.negate([])).to.equal(true);
+    });
+  });
+
+  describe('str and bytes', () => {
+    it('str is code points; UTF-8 sizes come from the context', () => {
+      expect(m.greet('Zoë')).to.equal('Hello, Zoë!');
+      expect(m.utf8_size('héllo€')).to.equal(9);
+      expect(py.len('€😀')).to.equal(2);
+      expect(pythonError(() => m.utf8_size(1)).type).to.equal('TypeError');
+    });
+    it('bytes keep embedded NULs and convert to Uint8Array', () => {
+      const b = m.make_bytes() as PyProxy;
+      expect(b.type).to.equal('bytes');
+      expect(b.toJs()).to.deep.equal(new Uint8Array([97, 0, 98]));
+      expect(py.repr(b)).to.equal("b'a\\x00b'");
+      expect(m.bytes_size(new Uint8Array([1, 2, 3]))).to.equal(3);
+      expect(pythonError(() => m.bytes_size('abc')).message).to.equal('TypeError: expected bytes');
+    });
+  });
+
+  describe('containers', () => {
+    it('list built with HPyList_Append', () => {
+      const l = m.squares(5) as PyProxy;
+      expect(l.type).to.equal('list');
+      expect(l.toJs()).to.deep.equal([0, 1, 4, 9, 16]);
+      expect(py.len(l)).to.equal(5);
+    });
+    it('dict built with HPy_SetItem_s keeps insertion order', () => {
+      const d = m.make_dict() as PyProxy;
+      expect(d.toJs()).to.deep.equal(new Map([['one', 1], ['two', 2]]));
+      expect(py.repr(d)).to.equal("{'one': 1, 'two': 2}");
+    });
+    it('tuple from HPyTuple_FromArray', () => {
+      const t = m.describe_call(1, 2) as PyProxy;
+      expect(t.type).to.equal('tuple');
+      expect(py.repr(t)).to.equal('((1, 2), None)');
+    });
+    it('JS arrays, Maps and objects arrive as list and dict', () => {
+      expect(m.getitem([10, 20, 30], -1)).to.equal(30);
+      expect(m.getitem(new Map([[1, 'one']]), 1)).to.equal('one');
+      expect(m.getitem({ a: 1 }, 'a')).to.equal(1);
+      expect(m.getitem({ '1': 'str key' }, '1')).to.equal('str key');
+    });
+    it('dict keys follow Python equality: 1, 1.0 and True are one key', () => {
+      expect(m.getitem(new Map([[1, 'int']]), true)).to.equal('int');
+    });
+  });
+
+  describe('errors', () => {
+    it('an exception set in C arrives as PythonError', () => {
+      const e = pythonError(() => m.raise_value_error('boom'));
+      expect(e.type).to.equal('ValueError');
+      expect(e.pyMessage).to.equal('boom');
+      expect(e.message).to.equal('ValueError: boom');
+    });
+    it('lookup errors carry Python messages', () => {
+      expect(pythonError(() => m.getitem({ a: 1 }, 'b')).message).to.equal("KeyError: 'b'");
+      expect(pythonError(() => m.getitem([1], 5)).message).to.equal('IndexError: list index out of range');
+      expect(pythonError(() => m.add(1, 'x')).message).to.equal("TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+    });
+    it('exceptions raised by a callee pass through HPy_Call', () => {
+      const e = pythonError(() => m.call_with(m.raise_value_error, 'inner'));
+      expect(e.message).to.equal('ValueError: inner');
+      expect(m.call_with(m.add, 3, 4)).to.equal(7);
+    });
+    it('HPyErr_ExceptionMatches and HPyErr_Clear', () => {
+      expect(m.forget_error(() => 1)).to.equal(false);
+      expect(m.forget_error(() => m.raise_value_error('swallowed'))).to.equal(true);
+    });
+    it('a JavaScript function is callable from C', () => {
+      expect(m.call_with((a: number, b: number) => a * b, 6, 7)).to.equal(42);
+    });
+  });
+
+  describe('py builtins', () => {
+    it('repr, str, hash, isinstance, type and operators', () => {
+      expect(py.repr('a\'b')).to.equal('"a\'b"');
+      expect(py.str(1.0)).to.equal('1');
+      expect(py.repr(2.5e-7)).to.equal('2.5e-07');
+      expect(py.hash(-1)).to.equal(-2);
+      expect(py.isinstance(true, py.int)).to.equal(true);
+      expect(py.type(m.make_dict()) as unknown).to.satisfy(isPyProxy);
+      expect(py.add('a', 'b')).to.equal('ab');
+      expect(py.eq(1, 1.0)).to.equal(true);
+      expect(py.lt(1, 2)).to.equal(true);
+      expect(py.getitem(m.squares(3), 2)).to.equal(4);
+    });
+  });
+});
