@@ -1,0 +1,234 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { execa } from 'execa';
+import type { CellResult } from '../harness/matrix/cell-result.js';
+import { resolveSuites } from '../harness/matrix/config.js';
+import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
+import { formatConsoleReport } from '../harness/report/console.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FIXTURES = 'test/fixtures/suites';
+const fixture = (name: string) => path.join(ROOT, FIXTURES, name);
+
+// Files other engineers are editing may not type-check at this moment; tsc still emits
+// JavaScript for them. Errors in the code this test runs (the runner and the cell) fail at once.
+const OWN_CODE = /^harness\/(matrix\/|report\/|commands\/run\.ts)/m;
+const BUILD_ATTEMPTS = 3;
+
+async function buildDist(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const tsc = await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, reject: false });
+    if (tsc.exitCode === 0) return;
+    if (OWN_CODE.test(tsc.stdout)) throw new Error(`tsc failed:\n${tsc.stdout}`);
+    if (attempt === BUILD_ATTEMPTS) {
+      console.warn(`tsc reports errors outside the runner; testing with the emitted JavaScript:\n${tsc.stdout}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+}
+
+function cli(args: string[]) {
+  return execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', ...args], { cwd: ROOT, reject: false });
+}
+
+async function matrixOf(names: string[], config: { timeout?: number } = {}, buildCacheDir?: string): Promise<MatrixResult> {
+  const suites = await resolveSuites('test', names.map((name) => `${FIXTURES}/${name}`), ROOT);
+  return runMatrix({ backends: ['reference'], suites, ...config }, { buildCacheDir });
+}
+
+function cellOf(result: MatrixResult, name: string): CellResult {
+  const cell = result.cells.find((c) => c.suite === `${FIXTURES}/${name}`);
+  if (!cell) throw new Error(`no cell for ${name}`);
+  return cell;
+}
+
+describe('hpy-matrix run', function () {
+  // Each cell is a fresh node process that loads tsx, mocha and the loader.
+  this.timeout(120_000);
+
+  before(buildDist);
+
+  describe('cells', () => {
+    let result: MatrixResult;
+
+    before(async () => {
+      result = await matrixOf(['all-pass', 'one-fail', 'crash', 'empty', 'import-error'], {}, '/tmp/fixture-cache');
+    });
+
+    it('keeps config order: one cell per suite × backend', () => {
+      expect(result.cells.map((c) => [c.suite, c.backend])).to.deep.equal(
+        ['all-pass', 'one-fail', 'crash', 'empty', 'import-error'].map((name) => [`${FIXTURES}/${name}`, 'reference']),
+      );
+    });
+
+    it('PASS: runs .test.ts, .test.js and .test.mjs files in a session of the cell', () => {
+      const cell = cellOf(result, 'all-pass');
+      expect(cell).to.include({ status: 'PASS', passed: 4, failed: 0, skipped: 1 });
+      expect(cell.tests).to.deep.equal([
+        { title: 'all-pass js runs a .test.js file', status: 'passed' },
+        { title: 'all-pass mjs runs a .test.mjs file', status: 'passed' },
+        { title: 'all-pass session runs on reference with build cache /tmp/fixture-cache', status: 'passed' },
+        { title: 'all-pass session sees its own folder as the suite folder', status: 'passed' },
+        { title: 'all-pass session is skipped on purpose', status: 'skipped' },
+      ]);
+      expect(cell.error).to.equal(undefined);
+    });
+
+    it('FAIL: keeps the assertion message of the failing test', () => {
+      const cell = cellOf(result, 'one-fail');
+      expect(cell).to.include({ status: 'FAIL', passed: 1, failed: 1, skipped: 0 });
+      const failed = cell.tests.find((t) => t.status === 'failed');
+      expect(failed?.title).to.equal('one-fail fails on purpose');
+      expect(failed?.error).to.match(/^AssertionError: fixture arithmetic: expected 2 to equal 3\n/);
+    });
+
+    it('CRASH: names the signal and the test that was running, keeps the tests before it', () => {
+      const cell = cellOf(result, 'crash');
+      expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'crash dies with a segfault', passed: 1 });
+      expect(cell.tests).to.deep.equal([{ title: 'crash runs before the crash', status: 'passed' }]);
+      expect(cell.error).to.match(/^killed by SIGSEGV in 'crash dies with a segfault'/);
+    });
+
+    it('ERROR: a suite folder without test files', () => {
+      const cell = cellOf(result, 'empty');
+      expect(cell.status).to.equal('ERROR');
+      expect(cell.error).to.equal(`no test files (*.test.ts, *.test.js, *.test.mjs) in ${fixture('empty')}`);
+    });
+
+    it('ERROR: a test file that throws at import, with its own error', () => {
+      const cell = cellOf(result, 'import-error');
+      expect(cell).to.include({ status: 'ERROR', passed: 0, failed: 0 });
+      expect(cell.error).to.match(/^cannot load broken\.test\.ts: Error: fixture: broken at import\n/);
+    });
+
+    it('console report: a row per cell, then the failures and errors', () => {
+      const text = formatConsoleReport(result);
+      const lines = text.split('\n');
+      expect(lines[0]).to.match(/^suite\s+\| backend\s+\| status\s+\| passed \| failed \| skipped \|\s+time$/);
+      expect(text).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS\s+\|\s+4 \|\s+0 \|\s+1 \|\s+\d+\.\d s$/m);
+      expect(text).to.match(/^test\/fixtures\/suites\/one-fail\s+\| reference \| FAIL\s+\|\s+1 \|\s+1 \|\s+0 \|/m);
+      expect(text).to.match(/^test\/fixtures\/suites\/crash\s+\| reference \| CRASH\s+\|\s+1 \|\s+0 \|\s+0 \|/m);
+      expect(text).to.contain('test/fixtures/suites/one-fail × reference: FAIL\n  ✗ one-fail fails on purpose\n'
+        + '      AssertionError: fixture arithmetic: expected 2 to equal 3\n');
+      expect(text).to.contain("  killed by SIGSEGV in 'crash dies with a segfault'");
+      expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs) in');
+      expect(text).to.contain('  cannot load broken.test.ts: Error: fixture: broken at import');
+      expect(text).not.to.contain('all-pass × reference');
+      expect(lines.at(-2)).to.match(/^5 cells: 1 PASS, 1 FAIL, 1 CRASH, 2 ERROR \(\d+\.\d s\)$/);
+    });
+  });
+
+  it('TIMEOUT: a cell that never finishes is stopped and names the running test', async () => {
+    const result = await matrixOf(['hang', 'all-pass'], { timeout: 3000 });
+    expect(cellOf(result, 'hang')).to.include({ status: 'TIMEOUT', error: "no result within 3000 ms in 'hang never finishes'" });
+    expect(cellOf(result, 'all-pass').status).to.equal('PASS');
+  });
+
+  describe('command line', () => {
+    let tmp: string;
+    before(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-test-')); });
+    after(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+    async function config(name: string, text: string): Promise<string> {
+      const file = path.join(tmp, name);
+      await writeFile(file, text);
+      return file;
+    }
+
+    it('exits 0 when every cell passes and prints the table', async () => {
+      const run = await cli(['--suite', `${FIXTURES}/all-pass`]);
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS /m);
+      expect(run.stdout).to.match(/^1 cell: 1 PASS /m);
+    });
+
+    it('exits 1 when a cell fails, and --grep narrows the tests', async () => {
+      const failing = await cli(['--suite', `${FIXTURES}/one-fail`]);
+      expect(failing.exitCode).to.equal(1);
+      const narrowed = await cli(['--suite', `${FIXTURES}/one-fail`, '--grep', '^one-fail adds$']);
+      expect(narrowed.exitCode, narrowed.stdout).to.equal(0);
+    });
+
+    it('writes the json report to --out: schema 1 and the cell results', async () => {
+      const out = path.join(tmp, 'reports', 'run.json');
+      const run = await cli(['--suite', `${FIXTURES}/one-fail`, '--suite', `${FIXTURES}/all-pass`,
+        '--grep', 'mjs|adds|fails', '--reporter', 'json', '--out', out]);
+      expect(run.exitCode).to.equal(1);
+      expect(run.stdout).to.equal('');
+      const report = JSON.parse(await readFile(out, 'utf8')) as { schema: number; cells: CellResult[] };
+      expect(report.schema).to.equal(1);
+      expect(report.cells).to.have.length(2);
+      const [oneFail, allPass] = report.cells;
+      expect(oneFail).to.deep.include({ suite: `${FIXTURES}/one-fail`, backend: 'reference', status: 'FAIL', passed: 1, failed: 1, skipped: 0 });
+      expect(oneFail!.tests[1]!.error).to.match(/^AssertionError: fixture arithmetic/);
+      expect(allPass).to.deep.include({
+        suite: `${FIXTURES}/all-pass`, status: 'PASS', passed: 1, failed: 0, skipped: 0,
+        tests: [{ title: 'all-pass mjs runs a .test.mjs file', status: 'passed' }],
+      });
+      expect(allPass!.durationMs).to.be.a('number');
+    });
+
+    it('reads suites of a config file relative to its folder', async () => {
+      const file = await config('relative.json', JSON.stringify({ backends: ['reference'], suites: [`./${path.relative(tmp, fixture('all-pass'))}`], jobs: 1 }));
+      const run = await cli(['--config', file]);
+      expect(run.exitCode, run.stderr).to.equal(0);
+    });
+
+    const configErrors: Array<[string, string, (file: string) => string]> = [
+      ['invalid JSON', '{\n  "backends": ["reference"],\n  "suites": ["basic"],\n}\n',
+        (f) => `${f}: invalid JSON at line 4, column 1: Expected double-quoted property name`],
+      ['truncated JSON', '{\n  "backends": [', (f) => `${f}: invalid JSON at line 2, column 16: Unexpected end of JSON input`],
+      ['not an object', '["reference"]', (f) => `${f}: must be a JSON object like {"backends": ["reference"], "suites": ["basic"]}`],
+      ['wrong type', '{"backends": "reference", "suites": ["basic"]}',
+        (f) => `${f}: 'backends' must be a non-empty array of strings, got "reference"`],
+      ['missing list', '{"backends": ["reference"]}', (f) => `${f}: 'suites' must be a non-empty array of strings, got nothing`],
+      ['wrong jobs', '{"backends": ["reference"], "suites": ["basic"], "jobs": 1.5}',
+        (f) => `${f}: 'jobs' must be a positive integer, got 1.5`],
+      ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
+        (f) => `${f}: unknown key 'job' (allowed: backends, suites, jobs, timeout)`],
+      ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
+        (f) => `${f}: unknown backend 'pypy' (known: reference)`],
+      ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
+        (f) => `${f}: suite folder './nowhere' not found (looked for ${path.join(path.dirname(f), 'nowhere')})`],
+      ['unknown suite name', '{"backends": ["reference"], "suites": ["nowhere"]}',
+        (f) => `${f}: unknown suite 'nowhere': no folder ${path.join(ROOT, 'suites', 'nowhere')} (a path to a folder needs a '/', e.g. ./nowhere)`],
+    ];
+    for (const [what, text, message] of configErrors) {
+      it(`exits 2 on a config with ${what}`, async () => {
+        const file = await config(`${what.replace(/ /g, '-')}.json`, text);
+        const run = await cli(['--config', file]);
+        expect(run.exitCode).to.equal(2);
+        expect(run.stderr.trim()).to.match(new RegExp(`^${escape(`hpy-matrix run: ${message(file)}`)}`));
+        expect(run.stderr.trim().split('\n')).to.have.length(1);
+      });
+    }
+
+    it('exits 2 on a missing config file', async () => {
+      const run = await cli(['--config', path.join(tmp, 'absent.json')]);
+      expect(run.exitCode).to.equal(2);
+      expect(run.stderr.trim()).to.equal(`hpy-matrix run: ${path.join(tmp, 'absent.json')}: no such file`);
+    });
+
+    it('exits 2 on bad command-line overrides, naming the flag', async () => {
+      const cases: Array<[string[], string]> = [
+        [['--backend', 'pypy'], "hpy-matrix run: --backend: unknown backend 'pypy' (known: reference)"],
+        [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],
+        [['--jobs', '0'], 'hpy-matrix run: --jobs: must be a positive integer, got 0'],
+        [['--grep', '('], 'hpy-matrix run: --grep: Invalid regular expression: /(/: Unterminated group'],
+        [['--out', 'x.json'], 'hpy-matrix run: --out: names the json report file: add --reporter json'],
+      ];
+      for (const [args, message] of cases) {
+        const run = await cli(args);
+        expect(run.exitCode, args.join(' ')).to.equal(2);
+        expect(run.stderr.trim()).to.equal(message);
+      }
+    });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
