@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import type { CellResult } from '../harness/matrix/cell-result.js';
+import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
 import { resolveSuites } from '../harness/matrix/config.js';
+import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
@@ -121,10 +122,45 @@ describe('hpy-matrix run', function () {
     });
   });
 
-  it('TIMEOUT: a cell that never finishes is stopped and names the running test', async () => {
-    const result = await matrixOf(['hang', 'all-pass'], { timeout: 3000 });
-    expect(cellOf(result, 'hang')).to.include({ status: 'TIMEOUT', error: "no result within 3000 ms in 'hang never finishes'" });
-    expect(cellOf(result, 'all-pass').status).to.equal('PASS');
+  it('TIMEOUT: a cell that never finishes is stopped', async () => {
+    const cell = cellOf(await matrixOf(['hang'], { timeout: 3000 }), 'hang');
+    expect(cell.status).to.equal('TIMEOUT');
+    // The running test is named when the child got that far before the limit; how far a
+    // child gets in 3 s depends on the machine, so both forms are right.
+    expect(cell.error).to.match(/^no result within 3000 ms( in 'hang never finishes')?$/);
+  });
+
+  describe('status from the results file and the exit', () => {
+    const cell = { suite: 's', backend: 'reference', durationMs: 12.4 };
+    const clean = { exitCode: 0, timedOut: false, timeoutMs: 1000, output: '' };
+    const begun = '{"event":"start"}\n{"event":"test-begin","title":"t one"}\n';
+
+    it('keeps every complete line of a file cut mid-write', () => {
+      const events = decodeEvents(`${begun}{"event":"test-end","title":"t one","status":"passed","durationMs":1}\n{"event":"test-be`);
+      expect(events.map((e) => e.event)).to.deep.equal(['start', 'test-begin', 'test-end']);
+    });
+
+    it('ERROR when the child exits cleanly in the middle of a test', () => {
+      expect(cellResult(cell, decodeEvents(begun), clean)).to.deep.equal({
+        suite: 's', backend: 'reference', status: 'ERROR', passed: 0, failed: 0, skipped: 0, durationMs: 12, tests: [],
+        error: "cell process exited before the suite finished in 't one'",
+      });
+    });
+
+    it('ERROR with the end of stderr when the child exits nonzero', () => {
+      const result = cellResult(cell, decodeEvents(begun), { ...clean, exitCode: 3, output: 'first\nlast words\n' });
+      expect(result.error).to.equal("cell process exited with code 3 in 't one'\nfirst\nlast words");
+    });
+
+    it('ERROR when a finished suite ran no test (e.g. --grep matched none)', () => {
+      expect(cellResult(cell, decodeEvents('{"event":"start"}\n{"event":"end"}\n'), clean))
+        .to.include({ status: 'ERROR', error: 'no tests ran' });
+    });
+
+    it('PASS when every test that ran was skipped', () => {
+      const events = decodeEvents('{"event":"test-end","title":"t","status":"skipped","durationMs":0}\n{"event":"end"}\n');
+      expect(cellResult(cell, events, clean)).to.include({ status: 'PASS', skipped: 1 });
+    });
   });
 
   describe('command line', () => {
@@ -169,6 +205,14 @@ describe('hpy-matrix run', function () {
         tests: [{ title: 'all-pass mjs runs a .test.mjs file', status: 'passed' }],
       });
       expect(allPass!.durationMs).to.be.a('number');
+    });
+
+    it('writes the json report to stdout without --out', async () => {
+      const run = await cli(['--suite', `${FIXTURES}/all-pass`, '--grep', 'mjs', '--reporter', 'json']);
+      expect(run.exitCode).to.equal(0);
+      const report = JSON.parse(run.stdout) as { schema: number; cells: CellResult[] };
+      expect(report.schema).to.equal(1);
+      expect(report.cells.map((c) => [c.suite, c.status, c.passed])).to.deep.equal([[`${FIXTURES}/all-pass`, 'PASS', 1]]);
     });
 
     it('reads suites of a config file relative to its folder', async () => {

@@ -64,7 +64,7 @@ async function runOneCell(job: CellJob): Promise<CellResult> {
     reject: false,
     timeout: job.timeoutMs,
     // Plain text in captured output: it ends up in error messages and reports.
-    env: { FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { FORCE_COLOR: '0' },
     stdin: 'ignore',
   });
   const durationMs = performance.now() - started;
