@@ -17,6 +17,8 @@ export class PythonError extends Error {
   ) {
     super(pyMessage ? `${type}: ${pyMessage}` : type);
     this.name = 'PythonError';
+    // The exception object is a backend value: keep it out of printed errors.
+    Object.defineProperty(this, 'value', { enumerable: false });
   }
 }
 
@@ -50,6 +52,11 @@ export interface Backend {
   newTuple(items: Ref[]): Ref;
   newList(items: Ref[]): Ref;
   newDict(entries: Array<[Ref, Ref]>): Ref;
+  /**
+   * A Python callable that runs `fn`. A PythonError thrown by `fn` re-raises its exception;
+   * any other error becomes a Python RuntimeError carrying its message.
+   */
+  newFunction(name: string, fn: (args: Ref[], kwargs: Array<[string, Ref]>) => Ref): Ref;
   /** Items of a tuple or list, or of any iterable. */
   items(r: Ref): Ref[];
   /** Key/value pairs of a dict. */

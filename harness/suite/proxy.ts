@@ -2,14 +2,15 @@
 // objects come back as callable proxies with attribute access and `.toJs()`.
 import type { Backend, Ref } from '../../loader/backend.js';
 
-export type PyProxy = ((...args: unknown[]) => unknown) & {
+// Attributes and call results are `any`, as in pyodide: a test reads like plain JavaScript.
+export type PyProxy = ((...args: any[]) => any) & {
   /** Converts explicitly: tuple/list → array, dict → Map, bytes → Uint8Array, deeply. */
-  toJs(): unknown;
+  toJs(): any;
   /** Calls with keyword arguments taken from the last argument, a plain object. */
-  callKwargs(...args: unknown[]): unknown;
+  callKwargs(...args: unknown[]): any;
   /** The Python type name, e.g. 'list'. */
   readonly type: string;
-  [attr: string]: unknown;
+  [attr: string]: any;
 };
 
 const REF = Symbol('hpy-matrix.ref');
@@ -37,6 +38,13 @@ export class Converter {
     if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number'
       || typeof v === 'bigint' || typeof v === 'string' || v instanceof Uint8Array) {
       return b.fromPrimitive(v as never);
+    }
+    if (typeof v === 'function') {
+      return b.newFunction(v.name || 'js_function', (args, kwargs) => {
+        const jsArgs = args.map((a) => this.toJs(a));
+        if (kwargs.length) jsArgs.push(Object.fromEntries(kwargs.map(([k, x]) => [k, this.toJs(x)])));
+        return this.toPy((v as (...a: unknown[]) => unknown)(...jsArgs));
+      });
     }
     if (Array.isArray(v)) return b.newList(v.map((x) => this.toPy(x)));
     if (v instanceof Map) return b.newDict([...v].map(([k, x]) => [this.toPy(k), this.toPy(x)]));

@@ -13,7 +13,7 @@ const U64 = [0n, (1n << 64n) - 1n] as const;
 /** Reads `n` handles from a `const HPy *` array. */
 export function readHandles(ptr: Pointer | null, n: number): number[] {
   if (n <= 0 || !ptr) return [];
-  return (koffi.decode(ptr, 'intptr_t', n) as (number | bigint)[]).map(Number);
+  return Array.from(new BigInt64Array(koffi.view(ptr, n * 8)), Number);
 }
 
 export function coreApi(c: ReferenceContext): ApiTable {

@@ -11,7 +11,6 @@ import { PyException, PyObject, PyRaise, PyType } from './objects.js';
 import type { Ops } from './ops.js';
 
 /** Context functions by member name without the `ctx_` prefix; arguments follow the ctx pointer. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiTable = Record<string, (...args: any[]) => unknown>;
 
 const UNSIGNED_ERROR: Record<string, number | bigint> = { uint32_t: 0xffffffff, uint64_t: (1n << 64n) - 1n, size_t: (1n << 64n) - 1n };

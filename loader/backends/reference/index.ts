@@ -112,6 +112,17 @@ export class ReferenceBackend implements Backend {
       return asRef(d);
     });
   }
+  newFunction(name: string, fn: (args: Ref[], kwargs: Array<[string, Ref]>) => Ref): Ref {
+    const rt = this.rt;
+    return asRef(rt.builtinFunction(name, (args, kwargs) => {
+      try {
+        return asObj(fn(args.map(asRef), [...(kwargs ?? [])].map(([k, v]) => [k, asRef(v)])));
+      } catch (e) {
+        if (e instanceof PythonError && e.value) throw new PyRaise(asObj(e.value));
+        throw rt.error('RuntimeError', `JavaScript error in ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }));
+  }
   items(r: Ref): Ref[] {
     return this.py(() => this.ops.toArray(asObj(r)).map(asRef));
   }

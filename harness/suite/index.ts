@@ -1,0 +1,57 @@
+// `hpy-matrix/suite`: what conformance test files import. Backend-neutral: the cell's
+// session decides which backend the module proxies talk to.
+import { resolve } from 'node:path';
+import type { Backend } from '../../loader/backend.js';
+import { buildExtension } from '../build.js';
+import { Converter, type PyProxy } from './proxy.js';
+import { currentSession } from './session.js';
+
+export { PythonError } from '../../loader/backend.js';
+export { isPyProxy, type PyProxy } from './proxy.js';
+
+const converters = new WeakMap<Backend, Converter>();
+function converter(): Converter {
+  const backend = currentSession().getBackend();
+  let c = converters.get(backend);
+  if (!c) converters.set(backend, (c = new Converter(backend)));
+  return c;
+}
+
+/** The name of the backend this cell runs on, e.g. 'reference'. */
+export function backendName(): string {
+  return currentSession().backend;
+}
+
+/**
+ * Loads an extension on the cell's backend. A `.c` path (or several) is built first, with a
+ * cache; a `.hpy0.so` is loaded as is. Relative paths resolve against the suite's folder.
+ */
+export async function loadExtension(path: string | string[], opts: { name?: string } = {}): Promise<PyProxy> {
+  const session = currentSession();
+  const paths = (Array.isArray(path) ? path : [path]).map((p) => resolve(session.suiteDir, p));
+  let binary = paths[0];
+  if (paths.every((p) => p.endsWith('.c'))) {
+    binary = (await buildExtension({ sources: paths, cacheDir: session.buildCacheDir })).path;
+  } else if (paths.length > 1) {
+    throw new Error('loadExtension: pass one binary, or C sources only');
+  }
+  const c = converter();
+  return c.proxy(c.backend.loadModule(binary, opts));
+}
+
+function builtin(name: string): unknown {
+  const c = converter();
+  const b = c.backend;
+  const builtins = b.importModule('builtins');
+  if (b.hasattr(builtins, name)) return c.toJs(b.getattr(builtins, name));
+  const operator = b.importModule('operator');
+  if (b.hasattr(operator, name)) return c.toJs(b.getattr(operator, name));
+  const alias = `${name}_`; // operator.and_, operator.or_, operator.not_
+  if (b.hasattr(operator, alias)) return c.toJs(b.getattr(operator, alias));
+  throw new Error(`py.${name}: no such builtin or operator function`);
+}
+
+/** Python builtins and operator-module functions by their Python names: `py.repr(x)`, `py.add(a, b)`. */
+export const py: Record<string, PyProxy> = new Proxy({}, {
+  get: (_t, key) => (typeof key === 'string' ? builtin(key) : undefined),
+}) as Record<string, PyProxy>;
