@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { KNOWN_BACKENDS } from './backends.js';
+import { BACKEND_NAMES } from '../../loader/backends/names.js';
 import { builtinSuitesDir } from './package-paths.js';
 
 /** A suite as the matrix runs it: the name reports show and the folder the cell loads. */
@@ -61,8 +61,8 @@ export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
 /** Checks backend names from a config or from --backend. */
 export function checkBackends(source: string, names: string[]): string[] {
   for (const name of names) {
-    if (!KNOWN_BACKENDS.includes(name)) {
-      throw new ConfigError(source, `unknown backend ${quote(name)} (known: ${KNOWN_BACKENDS.join(', ')})`);
+    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(source, `unknown backend ${quote(name)} (known: ${BACKEND_NAMES.join(', ')})`);
     }
   }
   return names;

@@ -1,15 +1,17 @@
 // Backends by the names used in matrix.json and on the command line.
 import type { Backend } from '../backend.js';
+import { BACKEND_NAMES, type BackendName } from './names.js';
 import { ReferenceBackend } from './reference/index.js';
 
-const FACTORIES: Record<string, () => Backend> = {
+export { BACKEND_NAMES } from './names.js';
+
+const FACTORIES: Record<BackendName, () => Backend> = {
   reference: () => new ReferenceBackend(),
 };
 
-export const BACKEND_NAMES: readonly string[] = Object.keys(FACTORIES);
-
 export function createBackend(name: string): Backend {
-  const make = FACTORIES[name];
-  if (!make) throw new Error(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
-  return make();
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+  }
+  return FACTORIES[name as BackendName]();
 }
