@@ -1,9 +1,36 @@
 import type { CommandModule } from 'yargs';
+import { BuildError, buildExtension } from '../build.js';
 
-export const buildCommand: CommandModule = {
-  command: 'build',
-  describe: 'not available yet',
-  handler: () => {
-    throw new Error('build: not available yet');
-  },
+interface BuildArgs {
+  sources: string[];
+  out: string;
+  cc?: string;
+  cflag?: string[];
+}
+
+/** Prints the binary's path on stdout and compiler warnings on stderr. Exit codes: 0 built,
+ *  1 the build failed (one `hpy-matrix build: <file>: <reason>` line, then compiler output). */
+export async function runBuild(args: BuildArgs): Promise<void> {
+  try {
+    const result = await buildExtension({ sources: args.sources, out: args.out, cc: args.cc, cflags: args.cflag });
+    if (result.warnings) process.stderr.write(result.warnings.endsWith('\n') ? result.warnings : `${result.warnings}\n`);
+    console.log(result.path);
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err;
+    console.error(`hpy-matrix build: ${err.file}: ${err.reason}`);
+    if (err.output) console.error(err.output.trimEnd());
+    process.exitCode = 1;
+  }
+}
+
+export const buildCommand: CommandModule<object, BuildArgs> = {
+  command: 'build <sources..>',
+  describe: 'Compile C sources into an HPy universal binary with hpy-matrix headers and runtime helpers',
+  builder: (y) =>
+    y
+      .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'C source files of the extension' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output binary, named <module>.hpy0.so' })
+      .option('cc', { type: 'string', describe: 'C compiler (default: $CC, else cc)' })
+      .option('cflag', { type: 'string', array: true, describe: 'extra compiler flag (repeatable), e.g. --cflag=-DNDEBUG' }),
+  handler: (args) => runBuild(args),
 };

@@ -44,10 +44,15 @@ extern "C" {
 #endif
 #define _HPy_UNUSED_ARG(x) (__HPy_UNUSED_TAGGED ## x) _HPy_UNUSED
 
-/* Functions that exist only for CPython interop turn every call into a compile error. */
+/* Functions that exist only for CPython interop turn every call into a compile error:
+   `unavailable` rejects the call in the front end; `error` (older compilers) only when the
+   call survives optimisation. */
+#define _HPy_LEGACY_MSG "legacy CPython interop is unavailable in a universal HPy binary"
 #if defined(__has_attribute)
-#  if __has_attribute(error)
-#    define _HPy_LEGACY __attribute__((error("legacy CPython interop is unavailable in a universal HPy binary")))
+#  if __has_attribute(unavailable)
+#    define _HPy_LEGACY __attribute__((unavailable(_HPy_LEGACY_MSG)))
+#  elif __has_attribute(error)
+#    define _HPy_LEGACY __attribute__((error(_HPy_LEGACY_MSG)))
 #  endif
 #endif
 #ifndef _HPy_LEGACY

@@ -1,0 +1,213 @@
+// Builds HPy universal binaries (`<name>.hpy0.so`) from C sources with our own headers
+// (native/include) and runtime helpers (native/runtime/*.c). Builds without an explicit output
+// are cached by content hash, so suites rebuild only when a source, header or flag changes.
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile, realpath } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { packageRoot } from './matrix/package-paths.js';
+
+export interface BuildOptions {
+  /** C sources of the extension; the first one names a cached build. */
+  sources: string[];
+  /** Output file, which must end in `.hpy0.so`; the module name is the part before it. Without it
+   *  the build goes to the cache. */
+  out?: string;
+  /** Cache folder; default `$HPY_MATRIX_CACHE_DIR`, else `~/.cache/hpy-matrix/builds`. */
+  cacheDir?: string;
+  /** C compiler; default `$CC`, else `cc`. */
+  cc?: string;
+  /** Extra compiler flags, appended after ours. */
+  cflags?: string[];
+}
+
+export interface BuildResult {
+  /** Absolute path of the built binary. */
+  path: string;
+  /** Module name: what HPy_MODINIT must have been given. */
+  name: string;
+  /** True when the binary came from the cache and no compiler ran. */
+  cached: boolean;
+  /** Compiler diagnostics of a successful build ('' when clean; replayed on a cache hit). */
+  warnings: string;
+}
+
+/** A build that could not produce a binary. `file` is the file to blame, `reason` one line. */
+export class BuildError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly output = '',
+  ) {
+    super(output ? `${file}: ${reason}\n${output.trimEnd()}` : `${file}: ${reason}`);
+    this.name = 'BuildError';
+  }
+}
+
+export const UNIVERSAL_SUFFIX = '.hpy0.so';
+const BASE_CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-fPIC', '-shared', '-O2'];
+// Part of the cache key: bump when the way a build is made changes but its inputs do not.
+const RECIPE_VERSION = 'hpy-matrix build 1';
+
+/** Folders and files that every build depends on, found from the package root. */
+export function nativePaths(): { include: string; forbidPython: string; runtime: string } {
+  const native = path.join(packageRoot(), 'native');
+  return {
+    include: path.join(native, 'include'),
+    forbidPython: path.join(native, 'include', 'hpy', 'forbid_python_h'),
+    runtime: path.join(native, 'runtime'),
+  };
+}
+
+export function defaultCacheDir(): string {
+  return process.env.HPY_MATRIX_CACHE_DIR || path.join(os.homedir(), '.cache', 'hpy-matrix', 'builds');
+}
+
+/** `dir/foo.hpy0.so` → `foo`; anything else is refused, since hosts find the entry points by it. */
+export function moduleNameFromOutput(out: string): string {
+  const base = path.basename(out);
+  if (!base.endsWith(UNIVERSAL_SUFFIX) || base.length === UNIVERSAL_SUFFIX.length) {
+    throw new BuildError(out, `output must be named <module>${UNIVERSAL_SUFFIX} (the name selects the HPyInit_<module> entry points)`);
+  }
+  return base.slice(0, -UNIVERSAL_SUFFIX.length);
+}
+
+export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
+  if (opts.sources.length === 0) throw new BuildError('(no sources)', 'at least one C source is required');
+  const cc = opts.cc ?? (process.env.CC || 'cc');
+  const name = opts.out ? moduleNameFromOutput(opts.out) : path.basename(opts.sources[0]).replace(/\.c$/, '');
+  const sources = await Promise.all(opts.sources.map(async (s) => ({ file: path.resolve(s), text: await readSource(path.resolve(s)) })));
+  const paths = nativePaths();
+  const runtimeSources = (await listFiles(paths.runtime)).filter((f) => f.endsWith('.c')).sort();
+  const recipeFlags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', ...(opts.cflags ?? [])];
+  const flags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', `-I${paths.include}`, `-I${paths.forbidPython}`, ...(opts.cflags ?? [])];
+  const compiler = await resolveCompiler(cc);
+  const inputs = [...sources.map((s) => s.file), ...runtimeSources];
+
+  if (opts.out) {
+    const out = path.resolve(opts.out);
+    const warnings = await compile(compiler, flags, inputs, out);
+    return { path: out, name, cached: false, warnings };
+  }
+
+  const key = await cacheKey({ sources, runtimeSources, include: paths.include, recipeFlags, compiler });
+  const dir = path.join(path.resolve(opts.cacheDir ?? defaultCacheDir()), key);
+  const out = path.join(dir, `${name}${UNIVERSAL_SUFFIX}`);
+  const warningsFile = path.join(dir, `${name}.warnings.txt`);
+  if (await exists(out)) {
+    const warnings = await readFile(warningsFile, 'utf8').catch(() => '');
+    return { path: out, name, cached: true, warnings };
+  }
+  const warnings = await compile(compiler, flags, inputs, out, warningsFile);
+  return { path: out, name, cached: false, warnings };
+}
+
+interface Compiler {
+  /** What the user asked for, for messages. */
+  requested: string;
+  /** Absolute path after PATH lookup and symlinks. */
+  resolved: string;
+}
+
+/** Finds the compiler without running it, so a cache hit costs no process. */
+async function resolveCompiler(cc: string): Promise<Compiler> {
+  const candidates = cc.includes('/')
+    ? [path.resolve(cc)]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, cc));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, fsConstants.X_OK);
+      if (!(await stat(candidate)).isFile()) continue;
+      return { requested: cc, resolved: await realpath(candidate) };
+    } catch {
+      // not here; try the next PATH entry
+    }
+  }
+  throw new BuildError(cc, `C compiler '${cc}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
+}
+
+async function cacheKey(input: {
+  sources: { file: string; text: Buffer }[];
+  runtimeSources: string[];
+  include: string;
+  recipeFlags: string[];
+  compiler: Compiler;
+}): Promise<string> {
+  const hash = createHash('sha256');
+  // Every part is length-prefixed so that no two different inputs concatenate to the same bytes.
+  const part = (label: string, data: string | Buffer) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    hash.update(`${label}\0${bytes.length}\0`);
+    hash.update(bytes);
+  };
+  part('recipe', RECIPE_VERSION);
+  for (const src of input.sources) part(`source ${path.basename(src.file)}`, src.text);
+  for (const file of (await listFiles(input.include)).sort()) {
+    part(`header ${path.relative(input.include, file)}`, await readFile(file));
+  }
+  for (const file of input.runtimeSources) part(`runtime ${path.basename(file)}`, await readFile(file));
+  // Our own -I paths stay out of the key: they differ between checkouts, and what they point at
+  // is already hashed above.
+  part('flags', JSON.stringify(input.recipeFlags));
+  const st = await stat(input.compiler.resolved);
+  part('compiler', `${input.compiler.resolved}\0${st.size}\0${st.mtimeMs}`);
+  return hash.digest('hex');
+}
+
+async function readSource(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BuildError(file, code === 'ENOENT' ? 'source file not found' : `cannot read source (${code ?? String(e)})`);
+  }
+}
+
+/** Compiles into a temporary file beside `out` and renames it into place, so that a concurrent
+ *  reader sees either no binary or a complete one. The diagnostics go to `warningsFile` (if
+ *  given) before the binary appears, so a cache hit can always replay them. Returns them. */
+async function compile(compiler: Compiler, flags: string[], inputs: string[], out: string, warningsFile?: string): Promise<string> {
+  await mkdir(path.dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const result = await execa(compiler.resolved, [...flags, ...inputs, '-o', tmp], { reject: false, all: true });
+  if (result.failed) {
+    await rm(tmp, { force: true });
+    if ((result as { code?: string }).code === 'ENOENT') {
+      throw new BuildError(compiler.requested, `C compiler '${compiler.requested}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
+    }
+    const output = result.all ?? '';
+    throw new BuildError(blame(output, inputs[0]), 'compilation failed', output || result.message);
+  }
+  const warnings = result.all ?? '';
+  if (warningsFile) await writeAtomically(warningsFile, warnings);
+  await rename(tmp, out);
+  return warnings;
+}
+
+/** The first file the compiler reported an error in, else `fallback`. */
+function blame(output: string, fallback: string): string {
+  const m = /^(.+?):\d+(?::\d+)?: (?:fatal )?error:/m.exec(output);
+  return m ? m[1] : fallback;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BuildError, buildExtension } from '../harness/build.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = path.join(ROOT, 'test/fixtures');
+const FULL = path.join(FIXTURES, 'full.c');
+const ENTRY_POINTS = ['get_required_hpy_major_version_full', 'get_required_hpy_minor_version_full',
+  'HPyInitGlobalContext_full', 'HPyInit_full'];
+
+async function dynamicSymbols(file: string, which: '--undefined-only' | '--defined-only'): Promise<string[]> {
+  const { stdout } = await execa('nm', ['-D', which, file]);
+  return stdout.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter(Boolean).map((s) => s.replace(/@.*$/, ''));
+}
+
+async function buildError(p: Promise<unknown>): Promise<BuildError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).to.be.instanceOf(BuildError);
+    return e as BuildError;
+  }
+  throw new Error('the build was expected to fail');
+}
+
+describe('buildExtension', function () {
+  let tmp: string;
+  let cacheDir: string;
+  before(async function () {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-build-'));
+    cacheDir = path.join(tmp, 'cache');
+  });
+  after(async function () {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  describe('a realistic HPy 0.9 extension (test/fixtures/full.c)', function () {
+    let built: Awaited<ReturnType<typeof buildExtension>>;
+    before(async function () {
+      built = await buildExtension({ sources: [FULL], cacheDir, cflags: ['-Werror'] });
+    });
+
+    it('compiles with -Werror into <cache>/<sha256>/full.hpy0.so', function () {
+      expect(built.name).to.equal('full');
+      expect(built.cached).to.equal(false);
+      expect(built.warnings).to.equal('');
+      expect(path.relative(cacheDir, built.path)).to.match(/^[0-9a-f]{64}\/full\.hpy0\.so$/);
+    });
+
+    it('imports no Python symbol', async function () {
+      const undefinedSyms = await dynamicSymbols(built.path, '--undefined-only');
+      expect(undefinedSyms).to.include('malloc'); // the listing is real, not empty
+      expect(undefinedSyms.filter((s) => /^_?Py/.test(s))).to.deep.equal([]);
+    });
+
+    it('exports the four HPy entry points', async function () {
+      const exported = await dynamicSymbols(built.path, '--defined-only');
+      expect(exported).to.include.members(ENTRY_POINTS);
+    });
+
+    it('keeps the runtime helpers hidden', async function () {
+      const exported = await dynamicSymbols(built.path, '--defined-only');
+      expect(exported.filter((s) => /^(HPyArg_|HPy_BuildValue|HPyUnicode_FromFormat|HPyErr_Format|HPyHelpers_|HPyStructSequence_)/.test(s)))
+        .to.deep.equal([]);
+    });
+
+    it('is a cache hit the second time, without running a compiler', async function () {
+      // A compiler wrapper that logs each run proves the second build never starts one.
+      const log = path.join(tmp, 'cc-runs.log');
+      const wrapper = path.join(tmp, 'logging-cc');
+      await writeFile(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec cc "$@"\n`, { mode: 0o755 });
+      const wrappedCache = path.join(tmp, 'wrapped-cache');
+      const first = await buildExtension({ sources: [FULL], cacheDir: wrappedCache, cc: wrapper, cflags: ['-Werror'] });
+      const mtime = (await stat(first.path)).mtimeMs;
+      const again = await buildExtension({ sources: [FULL], cacheDir: wrappedCache, cc: wrapper, cflags: ['-Werror'] });
+      expect(first.cached).to.equal(false);
+      expect(again).to.deep.equal({ ...first, cached: true });
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(1);
+      expect((await stat(again.path)).mtimeMs).to.equal(mtime);
+      const entries = await readdir(path.dirname(first.path));
+      expect(entries.filter((e) => e.endsWith('.tmp'))).to.deep.equal([]);
+    });
+
+    it('a changed flag is a different cache entry', async function () {
+      const other = await buildExtension({ sources: [FULL], cacheDir, cflags: ['-Werror', '-DEXTRA_FLAG'] });
+      expect(other.cached).to.equal(false);
+      expect(path.dirname(other.path)).to.not.equal(path.dirname(built.path));
+    });
+  });
+
+  it('replays compiler warnings on a cache hit', async function () {
+    const src = path.join(tmp, 'warny.c');
+    await writeFile(src, `#include "hpy.h"
+HPyDef_METH(f, "f", HPyFunc_NOARGS)
+static HPy f_impl(HPyContext *ctx, HPy self) { return HPy_Dup(ctx, ctx->h_None); }
+static HPyDef *defines[] = { &f, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(warny, moduledef)
+`);
+    const first = await buildExtension({ sources: [src], cacheDir });
+    expect(first.warnings).to.match(/warny\.c:3:\d+: warning: unused parameter .self./);
+    const second = await buildExtension({ sources: [src], cacheDir });
+    expect(second.cached).to.equal(true);
+    expect(second.warnings).to.equal(first.warnings);
+  });
+
+  it('writes to an explicit out path and takes the module name from it', async function () {
+    const out = path.join(tmp, 'out', 'full.hpy0.so');
+    const r = await buildExtension({ sources: [FULL], out });
+    expect(r).to.include({ path: out, name: 'full', cached: false });
+    expect(await dynamicSymbols(out, '--defined-only')).to.include.members(ENTRY_POINTS);
+  });
+
+  it('refuses an output name without the .hpy0.so suffix', async function () {
+    const e = await buildError(buildExtension({ sources: [FULL], out: path.join(tmp, 'full.so') }));
+    expect(e.file).to.equal(path.join(tmp, 'full.so'));
+    expect(e.message).to.include('output must be named <module>.hpy0.so');
+  });
+
+  it('reports a compile error naming the file and quoting the compiler', async function () {
+    const e = await buildError(buildExtension({ sources: [path.join(FIXTURES, 'broken.c')], cacheDir }));
+    expect(e.file).to.equal(path.join(FIXTURES, 'broken.c'));
+    expect(e.reason).to.equal('compilation failed');
+    expect(e.message).to.match(/broken\.c:8:\d+: error: .undeclared_identifier_in_broken. undeclared/);
+    const hashDirs = await readdir(cacheDir);
+    for (const d of hashDirs) {
+      expect((await readdir(path.join(cacheDir, d))).filter((f) => f.startsWith('broken'))).to.deep.equal([]);
+    }
+  });
+
+  it('refuses #include <Python.h> in a universal extension', async function () {
+    const e = await buildError(buildExtension({ sources: [path.join(FIXTURES, 'uses_python_h.c')], cacheDir }));
+    expect(e.message).to.include('a universal HPy binary must not include Python.h');
+  });
+
+  it('names a missing compiler and says to install gcc', async function () {
+    const e = await buildError(buildExtension({ sources: [FULL], cacheDir, cc: 'no-such-cc' }));
+    expect(e.file).to.equal('no-such-cc');
+    expect(e.message).to.include("C compiler 'no-such-cc' not found; install gcc");
+  });
+
+  it('names a missing source file', async function () {
+    const missing = path.join(tmp, 'nope.c');
+    const e = await buildError(buildExtension({ sources: [missing], cacheDir }));
+    expect(e.message).to.equal(`${missing}: source file not found`);
+  });
+
+  it('names a cached build after its first source file', async function () {
+    const copy = path.join(tmp, 'renamed.c');
+    await copyFile(FULL, copy);
+    const r = await buildExtension({ sources: [copy], cacheDir });
+    // The file name only picks the output name; the entry points still come from HPy_MODINIT.
+    expect(r.name).to.equal('renamed');
+    expect(path.basename(r.path)).to.equal('renamed.hpy0.so');
+    expect(await dynamicSymbols(r.path, '--defined-only')).to.include.members(ENTRY_POINTS);
+  });
+});
+
+describe('hpy-matrix build (CLI)', function () {
+  let tmp: string;
+  before(async function () {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-build-cli-'));
+  });
+  after(async function () {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const cli = (args: string[]) =>
+    execa('node', ['--import', 'tsx', '--input-type=module', '-e',
+      "const { main } = await import('./harness/cli.ts'); await main(process.argv.slice(1));", ...args],
+    { cwd: ROOT, reject: false });
+
+  it('prints the output path and exits 0', async function () {
+    const out = path.join(tmp, 'full.hpy0.so');
+    const r = await cli(['build', 'test/fixtures/full.c', '-o', out]);
+    expect(r.stderr).to.equal('');
+    expect(r.stdout.trim()).to.equal(out);
+    expect(r.exitCode).to.equal(0);
+  });
+
+  it('exits 1 with a one-line reason followed by the compiler output', async function () {
+    const r = await cli(['build', 'test/fixtures/broken.c', '-o', path.join(tmp, 'broken.hpy0.so')]);
+    expect(r.exitCode).to.equal(1);
+    const [first, ...rest] = r.stderr.split('\n');
+    expect(first).to.equal(`hpy-matrix build: ${path.join(FIXTURES, 'broken.c')}: compilation failed`);
+    expect(rest.join('\n')).to.match(/error: .undeclared_identifier_in_broken. undeclared/);
+    expect(r.stdout).to.equal('');
+  });
+
+  it('exits 1 for a bad output suffix', async function () {
+    const r = await cli(['build', 'test/fixtures/full.c', '-o', path.join(tmp, 'full.so')]);
+    expect(r.exitCode).to.equal(1);
+    expect(r.stderr.trim()).to.match(/^hpy-matrix build: .*full\.so: output must be named <module>\.hpy0\.so/);
+  });
+});
