@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadError, openBinary, parseFileName } from '../loader/binary.js';
+import { PythonError } from '../loader/backend.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
 
 const fixture = new URL('./fixtures/loader/handmade.c', import.meta.url).pathname;
@@ -120,6 +121,21 @@ describe('loader: bad input', function () {
     const backend = new ReferenceBackend();
     try {
       expect(() => backend.loadModule(p)).to.throw(LoadError, `${p}: HPyInit_initnull returned NULL`);
+    } finally {
+      backend.close();
+    }
+  });
+
+  it('an exec slot that raises fails the load with its error and registers no module', async () => {
+    const out = join(dir, 'exec_fails.hpy0.so');
+    const include = new URL('../native/include', import.meta.url).pathname;
+    await execa('cc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fPIC', '-shared', '-I', include, '-o', out,
+      new URL('./fixtures/loader/exec_fails.c', import.meta.url).pathname]);
+    const backend = new ReferenceBackend();
+    try {
+      expect(() => backend.loadModule(out)).to.throw(PythonError, 'RuntimeError: exec slot refused to run');
+      expect(() => backend.importModule('exec_fails')).to.throw(PythonError, "ModuleNotFoundError: No module named 'exec_fails'");
+      expect(backend.openHandles).to.equal(0);
     } finally {
       backend.close();
     }
