@@ -1,5 +1,6 @@
 // Regenerates every file derived from the ABI data. `--check` fails if any is out of date.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTs } from './gen-ts.mjs';
 
@@ -19,6 +20,10 @@ for (const [rel, text] of outputs) {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
   if (current === text) continue;
   if (check) { console.error(`out of date: ${rel} (run npm run generate)`); stale++; }
-  else { writeFileSync(path, text); console.log(`wrote ${rel}`); }
+  else {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    console.log(`wrote ${rel}`);
+  }
 }
 process.exit(stale ? 1 : 0);
