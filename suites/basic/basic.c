@@ -241,6 +241,40 @@ static HPy next_count_impl(HPyContext *ctx, HPy self)
     return next;
 }
 
+HPyDef_METH(parse_args, "parse_args", HPyFunc_KEYWORDS, .doc = "parse_args(a, b=10, *, name='x') -> (a, b, name)")
+static HPy parse_args_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs, HPy kwnames)
+{
+    (void)self;
+    static const char *keywords[] = { "a", "b", "name", NULL };
+    long a, b = 10;
+    const char *name = "x";
+    HPyTracker ht;
+    if (!HPyArg_ParseKeywords(ctx, &ht, args, nargs, kwnames, "l|l$s:parse_args", keywords, &a, &b, &name))
+        return HPy_NULL;
+    HPy result = HPy_BuildValue(ctx, "(lls)", a, b, name);
+    HPyTracker_Close(ctx, ht);
+    return result;
+}
+
+HPyDef_METH(build_value, "build_value", HPyFunc_NOARGS, .doc = "HPy_BuildValue of a nested structure")
+static HPy build_value_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return HPy_BuildValue(ctx, "{s:i,s:[d,s],s:()}", "int", 7, "list", 0.5, "text", "tuple");
+}
+
+HPyDef_METH(format, "format", HPyFunc_VARARGS, .doc = "HPyUnicode_FromFormat of an int and an object's repr")
+static HPy format_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    if (nargs != 2)
+        return HPyErr_Format(ctx, ctx->h_TypeError, "format() takes 2 arguments (%zd given)", (HPy_ssize_t)nargs);
+    long n = HPyLong_AsLong(ctx, args[0]);
+    if (n == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPyUnicode_FromFormat(ctx, "n=%03ld, obj=%R", n, args[1]);
+}
+
 HPyDef_SLOT(exec_module, HPy_mod_exec)
 static int exec_module_impl(HPyContext *ctx, HPy module)
 {
@@ -256,7 +290,7 @@ static int exec_module_impl(HPyContext *ctx, HPy module)
 static HPyDef *module_defines[] = {
     &get_none, &negate, &add, &describe_call, &keyword_value, &int64_roundtrip, &double_it, &half,
     &utf8_size, &greet, &make_bytes, &bytes_size, &squares, &make_dict, &getitem,
-    &raise_value_error, &call_with, &forget_error, &next_count, &exec_module, NULL
+    &raise_value_error, &call_with, &forget_error, &next_count, &parse_args, &build_value, &format, &exec_module, NULL
 };
 
 static HPyGlobal *module_globals[] = { &g_counter, NULL };

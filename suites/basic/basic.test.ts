@@ -154,6 +154,23 @@ describe('basic', () => {
     });
   });
 
+  describe('runtime helpers compiled into the extension', () => {
+    it('HPyArg_ParseKeywords: positional, optional, keyword-only, errors', () => {
+      expect(m.parse_args(1).toJs()).to.deep.equal([1, 10, 'x']);
+      expect(m.parse_args.callKwargs(1, 2, { name: 'n' }).toJs()).to.deep.equal([1, 2, 'n']);
+      expect(m.parse_args.callKwargs({ b: 3, a: 4 }).toJs()).to.deep.equal([4, 3, 'x']);
+      expect(pythonError(() => m.parse_args()).message).to.equal('TypeError: parse_args() no value for required argument');
+      expect(pythonError(() => m.parse_args('no')).type).to.equal('TypeError');
+    });
+    it('HPy_BuildValue builds nested containers', () => {
+      expect(py.repr(m.build_value())).to.equal("{'int': 7, 'list': [0.5, 'text'], 'tuple': ()}");
+    });
+    it('HPyUnicode_FromFormat and HPyErr_Format', () => {
+      expect(m.format(7, 'é')).to.equal("n=007, obj='é'");
+      expect(pythonError(() => m.format(1)).message).to.equal('TypeError: format() takes 2 arguments (1 given)');
+    });
+  });
+
   describe('py builtins', () => {
     it('repr, str, hash, isinstance, type and operators', () => {
       expect(py.repr('a\'b')).to.equal('"a\'b"');
