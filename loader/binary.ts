@@ -1,8 +1,9 @@
 // Opening a universal binary: file-name tag, dlopen, entry points and the ABI handshake.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import koffi, { type LibraryHandle } from 'koffi';
 import { ABI_VERSION } from './abi/abi.generated.js';
+import { parseFileName } from './file-name.js';
 import type { Pointer } from './native-memory.js';
 import { ElfError, machineName, readIdent } from './static/elf.js';
 
@@ -38,30 +39,6 @@ export class LoadError extends Error {
   }
 }
 
-export interface FileNameInfo {
-  /** `<name>` of the entry points: last dotted component, '-' replaced by '_'. */
-  name: string;
-  /** ABI major from the `.hpy<N>` tag, or null when the name has no tag. */
-  tagMajor: number | null;
-  /** True for hybrid names such as `foo.hpy0-cp311.so`. */
-  hybrid: boolean;
-  /** True for CPython-ABI names such as `foo.cpython-311-x86_64-linux-gnu.so` or `foo.abi3.so`. */
-  cpythonAbi: boolean;
-}
-
-export function parseFileName(path: string, moduleName?: string): FileNameInfo {
-  const base = basename(path);
-  const tag = /\.hpy(\d+)([^.]*)\./.exec(base) ?? /\.hpy(\d+)()$/.exec(base);
-  const stem = base.split('.')[0];
-  const full = moduleName ?? stem;
-  return {
-    name: full.split('.').pop()!.replace(/-/g, '_'),
-    tagMajor: tag ? Number(tag[1]) : null,
-    hybrid: tag ? tag[2].length > 0 : false,
-    cpythonAbi: !tag && /\.(cpython-\d+[^.]*|abi3)\.(so|pyd)$/.test(base),
-  };
-}
-
 export interface OpenedBinary {
   path: string;
   name: string;
@@ -82,8 +59,8 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
   if (!existsSync(path)) throw new LoadError(file, 'no such file');
   if (!statSync(path).isFile()) throw new LoadError(file, 'not a file');
   const info = parseFileName(path, opts.moduleName);
-  if (info.cpythonAbi) throw new LoadError(file, 'a CPython-ABI extension, not an HPy universal binary (expected a name ending in .hpy0.so)');
-  if (info.hybrid) throw new LoadError(file, 'a hybrid HPy binary: it links against the CPython C-API and only loads on CPython; build it in universal mode (.hpy0.so)');
+  if (info.cpythonSuffix) throw new LoadError(file, 'a CPython-ABI extension, not an HPy universal binary (expected a name ending in .hpy0.so)');
+  if (info.hybridSuffix) throw new LoadError(file, 'a hybrid HPy binary: it links against the CPython C-API and only loads on CPython; build it in universal mode (.hpy0.so)');
   if (info.tagMajor === null) throw new LoadError(file, 'the file name has no .hpy<N> ABI tag (expected a name ending in .hpy0.so)');
 
   let lib = opened.get(path);
@@ -100,13 +77,13 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
     try {
       return lib!.func(proto.replace('NAME', sym));
     } catch {
-      throw new LoadError(file, `missing entry point ${sym} (is the module name '${info.name}' right? HPy_MODINIT must use it)`);
+      throw new LoadError(file, `missing entry point ${sym} (is the module name '${info.module}' right? HPy_MODINIT must use it)`);
     }
   };
-  const major = fn(`get_required_hpy_major_version_${info.name}`, 'uint32_t NAME(void)')() as number;
-  const minor = fn(`get_required_hpy_minor_version_${info.name}`, 'uint32_t NAME(void)')() as number;
-  const initCtx = fn(`HPyInitGlobalContext_${info.name}`, 'void NAME(void *ctx)');
-  const init = fn(`HPyInit_${info.name}`, 'void *NAME(void)');
+  const major = fn(`get_required_hpy_major_version_${info.module}`, 'uint32_t NAME(void)')() as number;
+  const minor = fn(`get_required_hpy_minor_version_${info.module}`, 'uint32_t NAME(void)')() as number;
+  const initCtx = fn(`HPyInitGlobalContext_${info.module}`, 'void NAME(void *ctx)');
+  const init = fn(`HPyInit_${info.module}`, 'void *NAME(void)');
   if (major !== info.tagMajor) {
     throw new LoadError(file, `the file name says ABI ${info.tagMajor} (.hpy${info.tagMajor}) but the binary requires HPy ABI ${major}.${minor}`);
   }
@@ -114,11 +91,11 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
     throw new LoadError(file, `requires HPy ABI ${major}.${minor}, but hpy-matrix provides ABI ${ABI_VERSION.major}.${ABI_VERSION.minor} (HPy 0.9)`);
   }
   return {
-    path, name: info.name, required: { major, minor },
+    path, name: info.module, required: { major, minor },
     initGlobalContext: (ctx) => initCtx(ctx),
     init: () => {
       const def = init() as Pointer | null;
-      if (!def) throw new LoadError(file, `HPyInit_${info.name} returned NULL`);
+      if (!def) throw new LoadError(file, `HPyInit_${info.module} returned NULL`);
       return def;
     },
   };

@@ -68,11 +68,13 @@ export function decodeModuleDef(p: Pointer): ModuleDef {
   };
 }
 
-const SIGNATURE_NAMES = new Map(Object.entries(ENUMS.HPyFunc_Signature).map(([k, v]) => [v as number, k.replace('HPyFunc_', '')]));
+const SIGNATURE_NAMES = new Map<number, string>(Object.entries(ENUMS.HPyFunc_Signature).map(([k, v]) => [v as number, k.replace('HPyFunc_', '')]));
+/** 'VARARGS', 'NOARGS', ... for an HPyFunc_Signature value. */
 export function signatureName(value: number): string {
-  return SIGNATURE_NAMES.get(value) ?? `unknown(${value})`;
+  return SIGNATURE_NAMES.get(value) ?? `unknown (${value})`;
 }
-const SLOT_NAMES = new Map(Object.entries(ENUMS.HPySlot_Slot).map(([k, v]) => [v as number, k]));
-export function slotName(value: number): string {
-  return SLOT_NAMES.get(value) ?? `unknown(${value})`;
+const SLOT_NAMES = new Map<number, string>(Object.entries(ENUMS.HPySlot_Slot).map(([k, v]) => [v as number, k]));
+/** 'HPy_tp_repr', ... for an HPySlot_Slot value, or null for a number no slot has. */
+export function slotName(value: number): string | null {
+  return SLOT_NAMES.get(value) ?? null;
 }

@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoadError, openBinary, parseFileName } from '../loader/binary.js';
+import { LoadError, openBinary } from '../loader/binary.js';
+import { parseFileName } from '../loader/file-name.js';
 import { PythonError } from '../loader/backend.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
 
@@ -30,11 +31,11 @@ function loadError(path: string, opts = {}): string {
 
 describe('loader: file names', () => {
   it('derives the module name and the ABI tag', () => {
-    expect(parseFileName('/x/foo.hpy0.so')).to.deep.equal({ name: 'foo', tagMajor: 0, hybrid: false, cpythonAbi: false });
-    expect(parseFileName('/x/my-ext.hpy0.so').name).to.equal('my_ext');
-    expect(parseFileName('/x/foo.hpy0-cp311.so')).to.include({ tagMajor: 0, hybrid: true });
-    expect(parseFileName('/x/foo.cpython-311-x86_64-linux-gnu.so')).to.include({ tagMajor: null, cpythonAbi: true });
-    expect(parseFileName('/x/foo.hpy0.so', 'pkg.sub.my-mod').name).to.equal('my_mod');
+    expect(parseFileName('/x/foo.hpy0.so')).to.deep.equal({ module: 'foo', abiTag: 'hpy0', tagMajor: 0, hybridSuffix: null, cpythonSuffix: null });
+    expect(parseFileName('/x/my-ext.hpy0.so').module).to.equal('my_ext');
+    expect(parseFileName('/x/foo.hpy0-cp311.so')).to.include({ tagMajor: 0, hybridSuffix: '-cp311' });
+    expect(parseFileName('/x/foo.cpython-311-x86_64-linux-gnu.so')).to.include({ tagMajor: null, cpythonSuffix: '.cpython-311-x86_64-linux-gnu.so' });
+    expect(parseFileName('/x/foo.hpy0.so', 'pkg.sub.my-mod').module).to.equal('my_mod');
   });
 });
 

@@ -3,6 +3,8 @@
  * the ABI brief), found by reading the file only. The extension is never loaded, so
  * this is safe to run on untrusted or foreign binaries.
  */
+import { parseFileName } from '../file-name.js';
+import { signatureName, slotName } from '../module-def.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ABI_VERSION, ENUMS } from '../abi/abi.generated.js';
@@ -47,33 +49,6 @@ export interface StaticReport {
   ok: boolean;
 }
 
-interface FileName {
-  module: string;
-  abiTag: string | null;
-  tagMajor: number | null;
-  /** What follows the tag in a hybrid name, e.g. "-cp311". */
-  hybridSuffix: string | null;
-  /** A CPython-specific suffix such as ".cpython-311-x86_64-linux-gnu.so". */
-  cpythonSuffix: string | null;
-}
-
-const CPYTHON_SUFFIX = /\.(cpython-[^.]*|abi3)\.so$/;
-
-/** ABI brief §1: name up to the first `.hpy`, last dotted component, `-` becomes `_`. */
-export function parseFileName(name: string): FileName {
-  const tagAt = name.indexOf('.hpy');
-  const stem = tagAt >= 0 ? name.slice(0, tagAt) : name.split('.')[0]!;
-  const module = stem.slice(stem.lastIndexOf('.') + 1).replaceAll('-', '_');
-  const tag = tagAt >= 0 ? /^(\d+)(.*)$/.exec(name.slice(tagAt + 4)) : null;
-  return {
-    module,
-    abiTag: tag ? `hpy${tag[1]}` : null,
-    tagMajor: tag ? Number(tag[1]) : null,
-    hybridSuffix: tag && tag[2]!.startsWith('-') ? tag[2]!.split('.')[0]! : null,
-    cpythonSuffix: CPYTHON_SUFFIX.exec(name)?.[0] ?? null,
-  };
-}
-
 /** Python C API names as CPython exports them. */
 const PY_SYMBOL = /^_?Py[A-Z_]/;
 
@@ -85,16 +60,6 @@ const UNIVERSAL_METHOD_SIGNATURES = new Set<number>([
 ]);
 const MOD_CREATE = ENUMS.HPySlot_Slot.HPy_mod_create;
 const MOD_EXEC = ENUMS.HPySlot_Slot.HPy_mod_exec;
-
-function reverse(table: Readonly<Record<string, number>>): Map<number, string> {
-  return new Map(Object.entries(table).map(([name, value]) => [value, name]));
-}
-const SIGNATURE_NAMES = reverse(ENUMS.HPyFunc_Signature);
-const SLOT_NAMES = reverse(ENUMS.HPySlot_Slot);
-
-function signatureName(value: number): string {
-  return SIGNATURE_NAMES.get(value)?.replace(/^HPyFunc_/, '') ?? `unknown (${value})`;
-}
 
 function readFile(path: string): Buffer {
   try {
@@ -184,7 +149,7 @@ export function staticReport(path: string): StaticReport {
       ? def.defines.flatMap((d) => (d.kind === 'meth' ? [{ name: d.name, signature: signatureName(d.signature), doc: d.doc }] : []))
       : null,
     slots: def
-      ? def.defines.flatMap((d) => (d.kind === 'slot' ? [{ slot: d.slot, name: SLOT_NAMES.get(d.slot) ?? null }] : []))
+      ? def.defines.flatMap((d) => (d.kind === 'slot' ? [{ slot: d.slot, name: slotName(d.slot) }] : []))
       : null,
     globals: def ? def.globals : null,
     problems,
@@ -218,7 +183,7 @@ function checkModuleDef(def: ModuleDef, problem: (code: string, message: string)
   const creates = def.defines.filter((d) => d.kind === 'slot' && d.slot === MOD_CREATE).length;
   for (const d of def.defines) {
     if (d.kind === 'slot' && d.slot !== MOD_CREATE && d.slot !== MOD_EXEC) {
-      problem('unsupported-slot', `slot ${SLOT_NAMES.get(d.slot) ?? 'unknown'} (${d.slot}) is not allowed in a module; only HPy_mod_create and HPy_mod_exec are`);
+      problem('unsupported-slot', `slot ${slotName(d.slot) ?? 'unknown'} (${d.slot}) is not allowed in a module; only HPy_mod_create and HPy_mod_exec are`);
     } else if (d.kind === 'meth' && !UNIVERSAL_METHOD_SIGNATURES.has(d.signature)) {
       problem('bad-signature', `method ${d.name} has signature ${signatureName(d.signature)}; module methods take VARARGS, KEYWORDS, NOARGS or O`);
     } else if (d.kind === 'unknown') {

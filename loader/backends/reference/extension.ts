@@ -183,7 +183,7 @@ export function createModule(c: ReferenceContext, caller: ImplCaller, bin: Opene
   for (const d of def.defines) {
     if (d.kind === 'meth') m.dict!.set(d.name, caller.method(d, m));
     else if (d.kind === 'slot') {
-      if (d.slot !== SLOT.HPy_mod_exec) fail(`slot ${slotName(d.slot)} (${d.slot}) is not allowed in a module definition; only HPy_mod_create and HPy_mod_exec are`);
+      if (d.slot !== SLOT.HPy_mod_exec) fail(`slot ${slotName(d.slot) ?? 'unknown'} (${d.slot}) is not allowed in a module definition; only HPy_mod_create and HPy_mod_exec are`);
       execs.push(d.impl);
     } else fail(`${d.kind} definition '${d.name}' is not allowed in a module definition`);
   }
