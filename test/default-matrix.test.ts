@@ -1,7 +1,7 @@
 // The main job end to end: `hpy-matrix run` on the repository's own matrix.json.
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,5 +26,40 @@ describe('default matrix', () => {
     expect(basic.passed).to.be.at.least(20);
     expect(run.exitCode).to.equal(0);
     expect(run.stdout).to.match(/basic\s+.*reference\s+.*PASS/);
+  });
+});
+
+describe('a suite folder outside the repository', () => {
+  it('runs when hpy-matrix is installed in its node_modules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpy-matrix-outside-'));
+    const suite = join(dir, 'my-suite');
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(root, join(dir, 'node_modules', 'hpy-matrix'));
+    mkdirSync(suite);
+    writeFileSync(join(suite, 'mine.c'), [
+      '#include "hpy.h"',
+      'HPyDef_METH(twice, "twice", HPyFunc_O)',
+      'static HPy twice_impl(HPyContext *ctx, HPy self, HPy arg) { (void)self; return HPy_Add(ctx, arg, arg); }',
+      'static HPyDef *defines[] = { &twice, NULL };',
+      'static HPyModuleDef moduledef = { .defines = defines };',
+      'HPy_MODINIT(mine, moduledef)', ''].join('\n'));
+    writeFileSync(join(suite, 'mine.test.mjs'), [
+      "import { strict as assert } from 'node:assert';",
+      "import { loadExtension, backendName } from 'hpy-matrix/suite';",
+      "describe('mine', () => {",
+      "  it('twice', async () => {",
+      "    const m = await loadExtension('mine.c');",
+      "    assert.equal(m.twice(21), 42);",
+      "    assert.equal(backendName(), 'reference');",
+      '  });',
+      '});', ''].join('\n'));
+    writeFileSync(join(dir, 'matrix.json'), JSON.stringify({ backends: ['reference'], suites: ['./my-suite'] }));
+    const run = await execa('node', [join(root, 'bin/hpy-matrix.js'), 'run', '--reporter', 'json'], {
+      cwd: dir, reject: false, env: { HPY_MATRIX_CACHE_DIR: join(dir, 'cache') },
+    });
+    const report = JSON.parse(run.stdout) as { cells: Array<{ status: string; passed: number; error?: string }> };
+    expect(report.cells).to.have.length(1);
+    expect(report.cells[0], JSON.stringify(report.cells[0])).to.include({ status: 'PASS', passed: 1 });
+    expect(run.exitCode).to.equal(0);
   });
 });
