@@ -42,6 +42,10 @@ export function containersApi(c: ReferenceContext): ApiTable {
     if (!(x instanceof PyBytes)) throw rt.typeError(`${fn}: expected bytes, got '${x.type.name}'`);
     return x;
   };
+  const bytesData = (fn: string) => (h: number) => {
+    const b = bytes(h, fn);
+    return native.get(b, b.value);
+  };
   const encodeError = (s: PyStr, codec: string, limit: number) => {
     let i = 0;
     for (const ch of s.value) {
@@ -68,9 +72,11 @@ export function containersApi(c: ReferenceContext): ApiTable {
     builders.set(id, new Array<PyObject>(Math.max(0, n)).fill(rt.None));
     return id;
   };
-  const builder = (b: number) => {
+  /** The items of a builder, which Build consumes. */
+  const takeBuilder = (b: number) => {
     const items = builders.get(b);
     if (!items) throw rt.error('SystemError', `invalid builder ${b} (already built or cancelled)`);
+    builders.delete(b);
     return items;
   };
   const builderSet = (b: number, i: number, h: number) => {
@@ -121,14 +127,8 @@ export function containersApi(c: ReferenceContext): ApiTable {
     Bytes_Check: (h: number) => (o(h) instanceof PyBytes ? 1 : 0),
     Bytes_Size: (h: number) => bytes(h, 'HPyBytes_Size').value.length,
     Bytes_GET_SIZE: (h: number) => bytes(h, 'HPyBytes_GET_SIZE').value.length,
-    Bytes_AsString: (h: number) => {
-      const b = bytes(h, 'HPyBytes_AsString');
-      return native.get(b, b.value);
-    },
-    Bytes_AS_STRING: (h: number) => {
-      const b = bytes(h, 'HPyBytes_AS_STRING');
-      return native.get(b, b.value);
-    },
+    Bytes_AsString: bytesData('HPyBytes_AsString'),
+    Bytes_AS_STRING: bytesData('HPyBytes_AS_STRING'),
     Bytes_FromString: (p: Pointer | null) => {
       if (!p) throw rt.error('SystemError', 'NULL pointer passed to HPyBytes_FromString');
       return ret(rt.bytes(readCBytes(p)));
@@ -171,21 +171,13 @@ export function containersApi(c: ReferenceContext): ApiTable {
     // builders
     ListBuilder_New: (n: number) => newBuilder(n),
     ListBuilder_Set: builderSet,
-    ListBuilder_Build: (b: number) => {
-      const items = builder(b);
-      builders.delete(b);
-      return ret(rt.list(items));
-    },
+    ListBuilder_Build: (b: number) => ret(rt.list(takeBuilder(b))),
     ListBuilder_Cancel: (b: number) => {
       builders.delete(b);
     },
     TupleBuilder_New: (n: number) => newBuilder(n),
     TupleBuilder_Set: builderSet,
-    TupleBuilder_Build: (b: number) => {
-      const items = builder(b);
-      builders.delete(b);
-      return ret(rt.tuple(items));
-    },
+    TupleBuilder_Build: (b: number) => ret(rt.tuple(takeBuilder(b))),
     TupleBuilder_Cancel: (b: number) => {
       builders.delete(b);
     },
@@ -221,10 +213,6 @@ export function containersApi(c: ReferenceContext): ApiTable {
     },
 
     // import
-    Import_ImportModule: (name: string) => {
-      const m = rt.modules.get(name);
-      if (!m) throw rt.error('ModuleNotFoundError', `No module named '${name}'`);
-      return ret(m);
-    },
+    Import_ImportModule: (name: string) => ret(rt.importModule(name)),
   };
 }

@@ -62,9 +62,7 @@ export class ReferenceBackend implements Backend {
     return asRef(m);
   }
   importModule(name: string): Ref {
-    const m = this.rt.modules.get(name);
-    if (!m) throw new PythonError('ModuleNotFoundError', `No module named '${name}'`);
-    return asRef(m);
+    return this.py(() => asRef(this.rt.importModule(name)));
   }
 
   kind(r: Ref): RefKind {

@@ -132,6 +132,13 @@ export class Interp {
     return this.error('TypeError', message);
   }
 
+  /** A module of this interpreter by name, as `import name` finds it. */
+  importModule(name: string): PyModule {
+    const m = this.modules.get(name);
+    if (!m) throw this.error('ModuleNotFoundError', `No module named '${name}'`);
+    return m;
+  }
+
   // --- kwargs helpers used by host functions ----------------------------------------------
 
   noKwargs(fname: string, kwargs: Kwargs): void {
