@@ -73,6 +73,11 @@ export interface Backend {
   callable(o: Ref): boolean;
 
   release(r: Ref): void;
+  /**
+   * Collects unreachable objects until their finalizers and destructors have run, so that a
+   * test can observe destruction (`gc.collect()` on CPython).
+   */
+  collectGarbage(): Promise<void>;
   capabilities(): Capabilities;
   close(): void;
 }

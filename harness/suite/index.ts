@@ -39,6 +39,14 @@ export async function loadExtension(path: string | string[], opts: { name?: stri
   return c.proxy(c.backend.loadModule(binary, opts));
 }
 
+/**
+ * Collects garbage on the cell's backend until the finalizers and destructors of unreachable
+ * objects have run. Drop your own references first (`obj = undefined`).
+ */
+export function collectGarbage(): Promise<void> {
+  return currentSession().getBackend().collectGarbage();
+}
+
 function builtin(name: string): unknown {
   const c = converter();
   const b = c.backend;

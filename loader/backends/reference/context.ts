@@ -6,12 +6,28 @@ import koffi, { type TypeObject } from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
 import { writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { HandleTable } from './handles.js';
+import { Lifetime } from './lifetime.js';
 import type { Interp } from './interp.js';
 import { PyException, PyObject, PyRaise, PyType } from './objects.js';
 import type { Ops } from './ops.js';
 
+/**
+ * A context function that the reference backend cannot provide, with the reason. It raises
+ * SystemError when called and is listed as unsupported by `hpy-matrix coverage`.
+ */
+export class Unsupported {
+  constructor(readonly reason: string) {}
+}
+export const unsupported = (reason: string): Unsupported => new Unsupported(reason);
+
+export type ApiFunction = ((...args: any[]) => unknown) & { partial?: string };
 /** Context functions by member name without the `ctx_` prefix; arguments follow the ctx pointer. */
-export type ApiTable = Record<string, (...args: any[]) => unknown>;
+export type ApiTable = Record<string, ApiFunction | Unsupported>;
+
+/** Marks an implementation that covers only part of the function's contract. */
+export function partial<F extends (...args: any[]) => unknown>(missing: string, fn: F): F & { partial: string } {
+  return Object.assign(fn, { partial: missing });
+}
 
 const UNSIGNED_ERROR: Record<string, number | bigint> = { uint32_t: 0xffffffff, uint64_t: (1n << 64n) - 1n, size_t: (1n << 64n) - 1n };
 
@@ -58,9 +74,14 @@ export interface ContextOptions {
 export class ReferenceContext {
   readonly ptr: Pointer;
   readonly handles = new HandleTable();
+  /** Death actions of objects that own native resources. */
+  readonly lifetime = new Lifetime((e) => this.reportUnraisable(e, 'a destructor'));
   /** The pending exception (HPy keeps one per thread; the reference backend has one thread). */
   error: PyException | null = null;
+  /** Member names (`ctx_…`) by what this context does with them. */
   readonly implemented: ReadonlySet<string>;
+  readonly partial: ReadonlyMap<string, string>;
+  readonly unsupported: ReadonlyMap<string, string>;
   private readonly callbacks: bigint[] = [];
   private readonly namePtr: Pointer;
 
@@ -78,20 +99,33 @@ export class ReferenceContext {
 
     const api = opts.api(this);
     const implemented = new Set<string>();
+    const partials = new Map<string, string>();
+    const unsupportedReasons = new Map<string, string>();
     for (const m of CTX_MEMBERS) {
       if (m.kind !== 'func') continue;
-      const short = m.name.slice(4);
-      const impl = api[short] as ApiTable[string] | undefined;
-      if (impl) implemented.add(m.name);
-      const fn = impl ? this.guard(m, impl) : this.missing(m);
+      const impl = api[m.name.slice(4)];
+      let fn: (...args: unknown[]) => unknown;
+      if (impl === undefined) {
+        unsupportedReasons.set(m.name, 'not implemented yet');
+        fn = this.refuse(m, `${m.apiName ?? m.name} (${m.name}) is not implemented by the reference backend`);
+      } else if (impl instanceof Unsupported) {
+        unsupportedReasons.set(m.name, impl.reason);
+        fn = this.refuse(m, `${m.apiName ?? m.name} is not supported by the reference backend: ${impl.reason}`);
+      } else {
+        implemented.add(m.name);
+        if (impl.partial) partials.set(m.name, impl.partial);
+        fn = this.guard(m, impl);
+      }
       const cb = koffi.register(fn, callbackType(m));
       this.callbacks.push(cb);
       writePointer(this.ptr, m.offset, cb);
     }
     this.implemented = implemented;
+    this.partial = partials;
+    this.unsupported = unsupportedReasons;
   }
 
-  private guard(m: CtxMember, impl: ApiTable[string]): (...args: unknown[]) => unknown {
+  private guard(m: CtxMember, impl: ApiFunction): (...args: unknown[]) => unknown {
     const onError = errorValue(m.ret!);
     return (_ctx: unknown, ...args: unknown[]) => {
       try {
@@ -103,9 +137,8 @@ export class ReferenceContext {
     };
   }
 
-  private missing(m: CtxMember): (...args: unknown[]) => unknown {
+  private refuse(m: CtxMember, message: string): (...args: unknown[]) => unknown {
     const onError = errorValue(m.ret!);
-    const message = `${m.apiName ?? m.name} (${m.name}) is not implemented by the reference backend`;
     return () => {
       this.error = this.rt.newException(this.rt.excType('SystemError'), [this.rt.str(message)]);
       return onError;
@@ -146,7 +179,26 @@ export class ReferenceContext {
     return o;
   }
 
+  /**
+   * Reports an exception that has no caller to go to (a finalizer's, a destructor's), the way
+   * CPython's sys.unraisablehook does by default: on stderr, and the run goes on.
+   */
+  reportUnraisable(e: unknown, where: string): void {
+    let text: string;
+    try {
+      if (e instanceof PyRaise) e = e.exc;
+      text = e instanceof PyObject ? `${e.type.name}: ${this.ops.str(e)}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    } catch {
+      text = '<exception str() failed>';
+    }
+    this.unraisable.push({ where, text });
+    process.stderr.write(`Exception ignored in: ${where}\n${text}\n`);
+  }
+  /** What reportUnraisable reported, for tests and reports. */
+  readonly unraisable: Array<{ where: string; text: string }> = [];
+
   close(): void {
+    this.lifetime.close();
     for (const cb of this.callbacks.splice(0)) koffi.unregister(cb);
     koffi.free(this.ptr);
     koffi.free(this.namePtr);

@@ -4,6 +4,11 @@ import { openBinary } from '../../binary.js';
 import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
 import { coreApi } from './api-core.js';
 import { containersApi } from './api-containers.js';
+import { errorsApi } from './api-errors.js';
+import { objectsApi } from './api-objects.js';
+import { runtimeApi } from './api-runtime.js';
+import { textApi } from './api-text.js';
+import { typesApi } from './api-types.js';
 import { installBuiltins } from './builtins.js';
 import { ReferenceContext } from './context.js';
 import { createModule, ImplCaller } from './extension.js';
@@ -27,7 +32,9 @@ export class ReferenceBackend implements Backend {
     installBuiltins(this.rt, this.ops);
     this.ctx = new ReferenceContext(this.rt, this.ops, {
       name: 'hpy-matrix reference',
-      api: (c) => ({ ...coreApi(c), ...containersApi(c) }),
+      api: (c) => ({
+        ...coreApi(c), ...containersApi(c), ...objectsApi(c), ...textApi(c), ...errorsApi(c), ...runtimeApi(c), ...typesApi(c),
+      }),
     });
     this.caller = new ImplCaller(this.ctx);
   }
@@ -162,13 +169,16 @@ export class ReferenceBackend implements Backend {
     // Objects are JavaScript values here: the garbage collector owns them.
   }
 
+  collectGarbage(): Promise<void> {
+    return this.ctx.lifetime.collect();
+  }
+
   capabilities(): Capabilities {
-    const funcs = CTX_MEMBERS.filter((m) => m.kind === 'func');
+    const funcs = CTX_MEMBERS.filter((m) => m.kind === 'func').map((m) => m.name);
     return {
-      implemented: funcs.filter((m) => this.ctx.implemented.has(m.name)).map((m) => m.name),
-      partial: [],
-      unsupported: funcs.filter((m) => !this.ctx.implemented.has(m.name))
-        .map((m) => ({ name: m.name, reason: 'not implemented yet' })),
+      implemented: funcs.filter((n) => this.ctx.implemented.has(n) && !this.ctx.partial.has(n)),
+      partial: funcs.filter((n) => this.ctx.partial.has(n)).map((name) => ({ name, missing: this.ctx.partial.get(name)! })),
+      unsupported: funcs.filter((n) => this.ctx.unsupported.has(n)).map((name) => ({ name, reason: this.ctx.unsupported.get(name)! })),
     };
   }
 

@@ -1,0 +1,75 @@
+// When objects of the reference backend die. JavaScript's collector owns them; native
+// resources tied to an object (HPy payloads, capsule destructors) are released by death
+// actions that run once the object is gone. An action must not reference its object, or the
+// object would never die.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let fullGc: (() => void) | undefined;
+/** A full, synchronous collection; works without `--expose-gc` on the command line. */
+function collectNow(): void {
+  if (!fullGc) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) fullGc = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      fullGc = runInNewContext('gc') as () => void;
+    }
+  }
+  fullGc();
+}
+
+const nextTask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Lifetime {
+  private readonly actions = new Map<number, () => void>();
+  private nextToken = 1;
+  private deaths = 0;
+  private readonly registry = new FinalizationRegistry<number>((token) => this.run(token));
+
+  /** `report` receives what an action threw: it must not throw itself. */
+  constructor(private readonly report: (e: unknown) => void) {}
+
+  /** Runs `action` after `target` has been collected (or when the backend closes). */
+  watch(target: object, action: () => void): void {
+    const token = this.nextToken++;
+    this.actions.set(token, action);
+    this.registry.register(target, token);
+  }
+
+  /** Objects watched and not yet dead. */
+  get watched(): number {
+    return this.actions.size;
+  }
+
+  private run(token: number): void {
+    const action = this.actions.get(token);
+    if (!action) return;
+    this.actions.delete(token);
+    this.deaths++;
+    try {
+      action();
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  /**
+   * Collects garbage until a round kills nothing: actions may drop the last reference to
+   * other watched objects (a finalizer's object, a payload's fields), which die a round later.
+   */
+  async collect(): Promise<void> {
+    for (let quiet = 0; quiet < 2;) {
+      const before = this.deaths;
+      collectNow();
+      // FinalizationRegistry callbacks run as separate tasks after the collection.
+      for (let i = 0; i < 3; i++) await nextTask();
+      quiet = this.deaths === before ? quiet + 1 : 0;
+    }
+  }
+
+  /** Runs every pending action, oldest first: the backend is closing. */
+  close(): void {
+    for (const token of [...this.actions.keys()]) this.run(token);
+  }
+}
