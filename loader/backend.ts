@@ -23,6 +23,7 @@ export class PythonError extends Error {
 }
 
 export type Primitive = number | bigint | string | boolean | undefined | Uint8Array;
+/** What a Ref converts to; only exact builtin types have a kind other than 'other' (not their subclasses). */
 export type RefKind = 'none' | 'bool' | 'int' | 'float' | 'str' | 'bytes' | 'tuple' | 'list' | 'dict' | 'other';
 
 export interface LoadOptions {

@@ -42,3 +42,16 @@ export function writePointer(base: Pointer, offset: number, value: Pointer | nul
 export function writeI64(base: Pointer, offset: number, value: bigint | number): void {
   koffi.encode(base, offset, 'int64_t', value);
 }
+/** A scalar of a koffi primitive type (`int16_t`, `double`, `uint8_t`, …) at base + offset. */
+export function readScalar(base: Pointer, offset: number, type: string): number | bigint {
+  return koffi.decode(base, offset, type) as number | bigint;
+}
+export function writeScalar(base: Pointer, offset: number, type: string, value: number | bigint): void {
+  koffi.encode(base, offset, type, value);
+}
+/** Allocates `size` zeroed bytes (malloc: 16-byte aligned on the 64-bit ABIs we run on). */
+export function allocZeroed(size: number): Pointer {
+  const p = koffi.alloc('uint8_t', size) as Pointer;
+  new Uint8Array(koffi.view(p, size)).fill(0);
+  return p;
+}

@@ -10,7 +10,7 @@ import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from './object
  * Native copies of str/bytes data handed to C (`AsUTF8AndSize`, `Bytes_AsString`): one per
  * object, alive as long as the object, so the pointer outlives every handle to it.
  */
-class NativeData {
+export class NativeData {
   private readonly copies = new WeakMap<PyObject, Pointer>();
   private readonly registry = new FinalizationRegistry<Pointer>((p) => koffi.free(p));
   get(owner: PyObject, bytes: Uint8Array): Pointer {

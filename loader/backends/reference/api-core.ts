@@ -59,15 +59,10 @@ export function coreApi(c: ReferenceContext): ApiTable {
   const bin: Array<[string, BinaryOp]> = [['Add', 'add'], ['Subtract', 'sub'], ['Multiply', 'mul'],
     ['MatrixMultiply', 'matmul'], ['FloorDivide', 'floordiv'], ['TrueDivide', 'truediv'], ['Remainder', 'mod'],
     ['Divmod', 'divmod'], ['Lshift', 'lshift'], ['Rshift', 'rshift'], ['And', 'and'], ['Xor', 'xor'], ['Or', 'or']];
-  const power = (a: number, b: number, m: number) => {
-    if (o(m) !== rt.None) throw rt.typeError('pow() 3rd argument not supported by the reference backend');
-    return ret(ops.binary('pow', o(a), o(b)));
-  };
   const numbers: ApiTable = {};
   for (const [name, op] of bin) {
     numbers[name] = binary(op);
-    // Immutable builtins have no in-place slots: in-place falls back to the binary operation.
-    if (name !== 'Divmod') numbers[`InPlace${name}`] = binary(op);
+    if (name !== 'Divmod') numbers[`InPlace${name}`] = (a: number, b: number) => ret(ops.inplace(op, o(a), o(b)));
   }
 
   return {
@@ -78,8 +73,11 @@ export function coreApi(c: ReferenceContext): ApiTable {
 
     // numbers
     ...numbers,
-    Power: power,
-    InPlacePower: power,
+    Power: (a: number, b: number, m: number) => ret(ops.power(o(a), o(b), o(m))),
+    InPlacePower: (a: number, b: number, m: number) => {
+      const mod = o(m);
+      return ret(mod === rt.None ? ops.inplace('pow', o(a), o(b)) : ops.power(o(a), o(b), mod));
+    },
     Negative: (h: number) => ret(ops.unary('neg', o(h))),
     Positive: (h: number) => ret(ops.unary('pos', o(h))),
     Absolute: (h: number) => ret(ops.unary('abs', o(h))),

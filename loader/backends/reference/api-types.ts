@@ -1,6 +1,74 @@
 // Context functions of the reference backend: types from HPyType_Spec, HPy_New, payloads and fields.
+import { ENUMS, STRUCTS } from '../../abi/abi.generated.js';
+import { readPointer, writePointer, type Pointer } from '../../native-memory.js';
+import { NativeData } from './api-containers.js';
+import { installMemoryview } from './buffers.js';
 import type { ApiTable, ReferenceContext } from './context.js';
+import { createType, inherited, payloadOf, shapeOf } from './hpy-types.js';
+import { loadField, newInstance, storeField } from './instances.js';
+import { PyType } from './objects.js';
 
-export function typesApi(_c: ReferenceContext): ApiTable {
-  return {};
+const CALL_IMPL = STRUCTS.HPyCallFunction.fields.impl.offset;
+
+export function typesApi(c: ReferenceContext): ApiTable {
+  const { rt } = c;
+  const o = (h: number) => c.obj(h);
+  const ret = c.open.bind(c);
+  const names = new NativeData();
+  installMemoryview(c);
+  const asStruct = (h: number) => payloadOf(c, o(h));
+  const typeArg = (h: number, fn: string): PyType => {
+    const t = o(h);
+    if (!(t instanceof PyType)) throw rt.typeError(`${fn} arg 1 must be a type`);
+    return t;
+  };
+
+  return {
+    Type_FromSpec: (spec: Pointer, params: Pointer | null) => ret(createType(c, spec, params)),
+    New: (h: number, data: Pointer | null) => {
+      const made = newInstance(c, typeArg(h, 'HPy_New'));
+      if (data) writePointer(data, 0, made.payload);
+      return ret(made.obj);
+    },
+    Type_GenericNew: (h: number) => ret(newInstance(c, typeArg(h, 'HPy_Type_GenericNew')).obj),
+    AsStruct_Object: asStruct,
+    AsStruct_Legacy: asStruct,
+    AsStruct_Type: asStruct,
+    AsStruct_Long: asStruct,
+    AsStruct_Float: asStruct,
+    AsStruct_Unicode: asStruct,
+    AsStruct_Tuple: asStruct,
+    AsStruct_List: asStruct,
+    AsStruct_Dict: asStruct,
+    Type_GetBuiltinShape: (h: number) => {
+      const t = o(h);
+      if (t instanceof PyType) return shapeOf(t);
+      // -2, not the usual -1: -1 is the Legacy shape.
+      c.error = rt.newException(rt.excType('TypeError'), [rt.str('arg must be a type')]);
+      return ENUMS.HPyType_BuiltinShape.HPyType_BuiltinShape_Legacy - 1;
+    },
+    Type_GetName: (h: number) => {
+      const t = typeArg(h, 'HPyType_GetName');
+      return names.get(t, new TextEncoder().encode(t.name));
+    },
+    Type_IsSubtype: (a: number, b: number) => (typeArg(a, 'HPyType_IsSubtype').isSubtypeOf(typeArg(b, 'HPyType_IsSubtype')) ? 1 : 0),
+    SetCallFunction: (h: number, func: Pointer | null) => {
+      const obj = o(h);
+      if (!inherited(obj.type, 'call')) throw rt.typeError(`type '${obj.type.qualname}' does not implement the HPy call protocol`);
+      const impl = func ? readPointer(func, CALL_IMPL) : null;
+      if (!impl) throw rt.error('SystemError', 'HPy_SetCallFunction: the HPyCallFunction has no impl');
+      payloadOf(c, obj);
+      obj.native!.call = impl;
+      return 0;
+    },
+    Field_Store: (owner: number, pfield: Pointer | null, value: number) => {
+      if (!pfield) throw rt.error('SystemError', 'HPyField_Store: NULL field pointer');
+      storeField(c, o(owner), pfield, value ? o(value) : null);
+    },
+    Field_Load: (owner: number, field: number | bigint) => {
+      const v = loadField(c, o(owner), Number(field));
+      if (!v) throw rt.error('SystemError', 'HPyField_Load: the field is empty (HPyField_NULL)');
+      return ret(v);
+    },
+  };
 }

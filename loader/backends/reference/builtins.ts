@@ -56,7 +56,23 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       if (type === rt.type && args.length === 1 && !(kw && kw.size)) return args[0].type;
       const make = type.slot('new');
       if (!make) throw rt.typeError(`cannot create '${type.qualname}' instances`);
-      return make(type, args, kw);
+      const obj = make(type, args, kw);
+      const init = obj.type.isSubtypeOf(type) ? obj.type.slot('init') : undefined;
+      if (init) init(obj, args, kw);
+      return obj;
+    },
+    getattr: (o, name) => {
+      const type = o as PyType;
+      switch (name) {
+        case '__name__': return rt.str(type.name);
+        case '__qualname__': return rt.str(type.name);
+        case '__module__': return type.attrs.get('__module__') ?? rt.str(type.module);
+        case '__mro__': return rt.tuple(type.mro);
+        case '__bases__': return rt.tuple(type.bases.length ? type.bases : []);
+        case '__base__': return type.base ?? rt.None;
+        case '__doc__': return type.attrs.get('__doc__') ?? rt.None;
+        default: return ops.genericGetattr(o, name);
+      }
     },
   };
 
@@ -110,6 +126,15 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     or: intOp((x, y) => rt.int(x | y)),
     xor: intOp((x, y) => rt.int(x ^ y)),
   };
+  const modInverse = (a: bigint, m: bigint): bigint => {
+    let [r0, r1, s0, s1] = [a, m, 1n, 0n];
+    while (r1 !== 0n) {
+      const q = r0 / r1;
+      [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
+    }
+    if (r0 !== 1n) throw rt.error('ValueError', 'base is not invertible for the given modulus');
+    return ((s0 % m) + m) % m;
+  };
   t.int.slots = {
     repr: (o) => rt.str((o as PyInt).value.toString()),
     hash: (o) => hashInt((o as PyInt).value),
@@ -120,6 +145,21 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       return NI;
     },
     number: intNumber,
+    power: (a, b, m) => {
+      const x = asInt(a), y = asInt(b), z = asInt(m);
+      if (x === null || y === null || z === null) return NI;
+      if (z === 0n) throw rt.error('ValueError', 'pow() 3rd argument cannot be 0');
+      const mz = z < 0n ? -z : z;
+      let base = ((x % mz) + mz) % mz, e = y;
+      if (e < 0n) {
+        base = modInverse(base, mz);
+        e = -e;
+      }
+      let r = 1n % mz;
+      for (; e > 0n; e >>= 1n, base = (base * base) % mz) if (e & 1n) r = (r * base) % mz;
+      // Python's result takes the sign of the modulus.
+      return rt.int(r !== 0n && z < 0n ? r - mz : r);
+    },
     unary: {
       neg: (a) => rt.int(-(a as PyInt).value),
       pos: (a) => rt.int((a as PyInt).value),
@@ -363,6 +403,19 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       add: (a, b) => (a instanceof PyList && b instanceof PyList ? rt.list([...a.items, ...b.items]) : NI),
       mul: seqMul((items) => rt.list(items), PyList),
     },
+    inplace: {
+      add: (a, b) => {
+        (a as PyList).items.push(...ops.toArray(b));
+        return a;
+      },
+      mul: (a, b) => {
+        const l = a as PyList;
+        const n = b instanceof PyInt ? Number(b.value) : NaN;
+        if (Number.isNaN(n)) return NI;
+        l.items = n > 0 ? Array.from({ length: n }, () => l.items).flat() : [];
+        return a;
+      },
+    },
     new: (_type, args, kw) => {
       rt.noKwargs('list', kw);
       rt.arity('list', args, 0, 1);
@@ -551,8 +604,14 @@ function installModules(rt: Interp, ops: Ops): void {
     return ops.binary('divmod', args[0], args[1]);
   });
   def(builtins, 'pow', (args) => {
-    rt.arity('pow', args, 2);
-    return ops.binary('pow', args[0], args[1]);
+    rt.arity('pow', args, 2, 3);
+    return ops.power(args[0], args[1], args[2] ?? rt.None);
+  });
+  def(builtins, 'delattr', (args) => {
+    rt.arity('delattr', args, 2);
+    if (!(args[1] instanceof PyStr)) throw rt.typeError('attribute name must be string');
+    ops.setattr(args[0], args[1].value, null);
+    return rt.None;
   });
   rt.modules.set('builtins', builtins);
 
@@ -564,6 +623,11 @@ function installModules(rt: Interp, ops: Ops): void {
     def(operator, name, (args) => {
       rt.arity(name, args, 2);
       return ops.binary(op, args[0], args[1]);
+    });
+    const iname = `i${name.replace(/_$/, '')}`;
+    def(operator, iname, (args) => {
+      rt.arity(iname, args, 2);
+      return ops.inplace(op, args[0], args[1]);
     });
   }
   RICHCMP_SYMBOLS.forEach((_, op) => {

@@ -4,8 +4,9 @@
 // make it skip the later callbacks of the same native call.
 import koffi, { type TypeObject } from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
-import { writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { allocZeroed, writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { HandleTable } from './handles.js';
+import { ImplCaller } from './impls.js';
 import { Lifetime } from './lifetime.js';
 import type { Interp } from './interp.js';
 import { PyException, PyObject, PyRaise, PyType } from './objects.js';
@@ -74,6 +75,8 @@ export interface ContextOptions {
 export class ReferenceContext {
   readonly ptr: Pointer;
   readonly handles = new HandleTable();
+  /** Calls into the extension's impls, with decoded function pointers cached. */
+  readonly impls: ImplCaller = new ImplCaller(this);
   /** Death actions of objects that own native resources. */
   readonly lifetime = new Lifetime((e) => this.reportUnraisable(e, 'a destructor'));
   /** The pending exception (HPy keeps one per thread; the reference backend has one thread). */
@@ -86,8 +89,7 @@ export class ReferenceContext {
   private readonly namePtr: Pointer;
 
   constructor(readonly rt: Interp, readonly ops: Ops, opts: ContextOptions) {
-    this.ptr = koffi.alloc('uint8_t', CTX_SIZE) as Pointer;
-    new Uint8Array(koffi.view(this.ptr, CTX_SIZE)).fill(0);
+    this.ptr = allocZeroed(CTX_SIZE);
     const nameBytes = Buffer.from(opts.name + '\0');
     this.namePtr = koffi.alloc('uint8_t', nameBytes.length) as Pointer;
     new Uint8Array(koffi.view(this.namePtr, nameBytes.length)).set(nameBytes);
@@ -177,6 +179,13 @@ export class ReferenceContext {
     const o = this.obj(h);
     if (!(o instanceof PyType)) throw this.rt.typeError(`expected a type, got '${o.type.name}'`);
     return o;
+  }
+
+  /** Registers a native callback that lives as long as this context. */
+  registerCallback(fn: (...args: any[]) => unknown, type: TypeObject): Pointer {
+    const cb = koffi.register(fn, type) as bigint;
+    this.callbacks.push(cb);
+    return cb;
   }
 
   /**

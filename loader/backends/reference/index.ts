@@ -11,7 +11,7 @@ import { textApi } from './api-text.js';
 import { typesApi } from './api-types.js';
 import { installBuiltins } from './builtins.js';
 import { ReferenceContext } from './context.js';
-import { createModule, ImplCaller } from './extension.js';
+import { createModule } from './extension.js';
 import { Interp } from './interp.js';
 import {
   PyBytes, PyDict, PyException, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple,
@@ -26,7 +26,6 @@ export class ReferenceBackend implements Backend {
   readonly rt = new Interp();
   readonly ops = new Ops(this.rt);
   readonly ctx: ReferenceContext;
-  private readonly caller: ImplCaller;
 
   constructor() {
     installBuiltins(this.rt, this.ops);
@@ -36,7 +35,6 @@ export class ReferenceBackend implements Backend {
         ...coreApi(c), ...containersApi(c), ...objectsApi(c), ...textApi(c), ...errorsApi(c), ...runtimeApi(c), ...typesApi(c),
       }),
     });
-    this.caller = new ImplCaller(this.ctx);
   }
 
   /** Runs `f`, turning a Python exception into a PythonError. */
@@ -64,7 +62,7 @@ export class ReferenceBackend implements Backend {
   loadModule(path: string, opts: LoadOptions = {}): Ref {
     const bin = openBinary(path, { moduleName: opts.name });
     const name = opts.name ?? bin.name;
-    const m = this.py(() => createModule(this.ctx, this.caller, bin, name));
+    const m = this.py(() => createModule(this.ctx, bin, name));
     if (m instanceof PyModule) this.rt.modules.set(name, m);
     return asRef(m);
   }
@@ -73,17 +71,22 @@ export class ReferenceBackend implements Backend {
   }
 
   kind(r: Ref): RefKind {
+    // Only exact builtin types convert: an instance of a subclass (an HPy type with a builtin
+    // shape) stays an object, with its own attributes and methods.
     const o = asObj(r);
+    const t = this.rt.types;
     if (o === this.rt.None) return 'none';
-    if (o.type === this.rt.types.bool) return 'bool';
-    if (o instanceof PyInt) return 'int';
-    if (o instanceof PyFloat) return 'float';
-    if (o instanceof PyStr) return 'str';
-    if (o instanceof PyBytes) return 'bytes';
-    if (o instanceof PyTuple) return 'tuple';
-    if (o instanceof PyList) return 'list';
-    if (o instanceof PyDict) return 'dict';
-    return 'other';
+    switch (o.type) {
+      case t.bool: return 'bool';
+      case t.int: return 'int';
+      case t.float: return 'float';
+      case t.str: return 'str';
+      case t.bytes: return 'bytes';
+      case t.tuple: return 'tuple';
+      case t.list: return 'list';
+      case t.dict: return 'dict';
+      default: return 'other';
+    }
   }
   toPrimitive(r: Ref): Primitive {
     const o = asObj(r);

@@ -19,7 +19,8 @@ function collectNow(): void {
   fullGc();
 }
 
-const nextTask = () => new Promise<void>((resolve) => setImmediate(resolve));
+const MIN_ROUNDS = 4;
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class Lifetime {
   private readonly actions = new Map<number, () => void>();
@@ -55,21 +56,25 @@ export class Lifetime {
   }
 
   /**
-   * Collects garbage until a round kills nothing: actions may drop the last reference to
-   * other watched objects (a finalizer's object, a payload's fields), which die a round later.
+   * Collects garbage until rounds stop killing: an action may drop the last reference to other
+   * watched objects (a finalizer's stand-in, a payload's fields), and other finalization
+   * registries (the suite API's proxies) release objects a round later, so a few rounds run
+   * even when the first ones are quiet.
    */
   async collect(): Promise<void> {
-    for (let quiet = 0; quiet < 2;) {
+    for (let round = 0, quiet = 0; round < MIN_ROUNDS || quiet < 2; round++) {
       const before = this.deaths;
       collectNow();
       // FinalizationRegistry callbacks run as separate tasks after the collection.
-      for (let i = 0; i < 3; i++) await nextTask();
+      await nextTask();
       quiet = this.deaths === before ? quiet + 1 : 0;
     }
   }
 
-  /** Runs every pending action, oldest first: the backend is closing. */
+  /** Runs every pending action, oldest first, including those the actions add: the backend is closing. */
   close(): void {
-    for (const token of [...this.actions.keys()]) this.run(token);
+    for (let round = 0; this.actions.size && round < 100; round++) {
+      for (const token of [...this.actions.keys()]) this.run(token);
+    }
   }
 }

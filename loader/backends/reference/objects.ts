@@ -1,6 +1,8 @@
 // The reference backend's object model: Python objects as TypeScript objects.
 // Behaviour lives in type slots (as in CPython) so that builtin types and HPy types
 // defined by extensions dispatch the same way.
+import type { Pointer } from '../../native-memory.js';
+import type { HPyTypeInfo } from './hpy-types.js';
 
 export type Kwargs = Map<string, PyObject> | null;
 
@@ -29,8 +31,21 @@ export interface TypeSlots {
   /** Number protocol: returns NotImplemented when the operands are not supported. */
   number?: Partial<Record<BinaryOp, (a: PyObject, b: PyObject) => PyObject>>;
   unary?: Partial<Record<UnaryOp, (a: PyObject) => PyObject>>;
+  /** In-place number protocol (`a += b`); falls back to `number` when absent or NotImplemented. */
+  inplace?: Partial<Record<BinaryOp, (a: PyObject, b: PyObject) => PyObject>>;
+  /** Three-argument pow(a, b, m); binary `**` passes None as m. */
+  power?(a: PyObject, b: PyObject, m: PyObject): PyObject;
+  /** Sequence concatenation and repetition, tried after the number protocol fails. */
+  concat?(a: PyObject, b: PyObject): PyObject;
+  repeat?(a: PyObject, n: bigint): PyObject;
   /** Constructor: type(*args, **kwargs). */
   new?(type: PyType, args: PyObject[], kwargs: Kwargs): PyObject;
+  /** Initializer run by type(*args, **kwargs) on what `new` returned. */
+  init?(self: PyObject, args: PyObject[], kwargs: Kwargs): void;
+  /** Descriptor protocol, for objects found in a type's attributes. */
+  descrGet?(descr: PyObject, obj: PyObject | null, type: PyType): PyObject;
+  /** Presence makes a data descriptor, which wins over the instance dict. */
+  descrSet?(descr: PyObject, obj: PyObject, value: PyObject | null): void;
 }
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'matmul' | 'floordiv' | 'truediv' | 'mod' | 'divmod' | 'pow'
@@ -40,13 +55,34 @@ export type UnaryOp = 'neg' | 'pos' | 'abs' | 'invert' | 'index' | 'int' | 'floa
 export class PyObject {
   /** Instance attributes, for objects that have a __dict__. */
   dict: Map<string, PyObject> | null = null;
+  /** The C side of an instance of an HPy type. */
+  native: NativeState | null = null;
   constructor(public type: PyType) {}
+}
+
+/**
+ * What an instance of an HPy type owns beyond its Python value: the payload that the
+ * extension's C struct lives in, and the objects its HPyFields refer to. The referents are
+ * kept here, on the JavaScript side, so that the collector sees them (and their cycles).
+ */
+export class NativeState {
+  /** HPyField values written into the payload are keys of this map. */
+  readonly fields = new Map<number, PyObject>();
+  /** The next field value to hand out; values are only meaningful within one owner. */
+  nextField = 1;
+  /** HPy_SetCallFunction's impl for this object, instead of the type's HPy_tp_call. */
+  call: Pointer | null = null;
+  constructor(readonly payload: Pointer) {}
 }
 
 export class PyType extends PyObject {
   mro: PyType[] = [];
   readonly attrs = new Map<string, PyObject>();
   slots: TypeSlots = {};
+  /** Set for types made by HPyType_FromSpec. */
+  hpy: HPyTypeInfo | null = null;
+  /** The bases as given (one for builtin types); the MRO is computed from them. */
+  bases: PyType[];
   constructor(
     metatype: PyType | null,
     readonly name: string,
@@ -56,6 +92,7 @@ export class PyType extends PyObject {
     // `type` is its own metatype; it is patched in right after creation.
     super(metatype as PyType);
     this.mro = base ? [this, ...base.mro] : [this];
+    this.bases = base ? [base] : [];
   }
   isSubtypeOf(other: PyType): boolean {
     return this.mro.includes(other);
@@ -72,6 +109,7 @@ export class PyType extends PyObject {
     }
     return undefined;
   }
+  /** The name as CPython's tp_name spells it: dotted with the module, except for builtins. */
   get qualname(): string {
     return this.module === 'builtins' ? this.name : `${this.module}.${this.name}`;
   }

@@ -28,14 +28,14 @@ export class Ops {
   repr(o: PyObject): string {
     const f = o.type.slot('repr');
     const r = f ? f(o) : this.rt.str(`<${o.type.qualname} object>`);
-    if (!(r instanceof PyStr)) throw this.rt.typeError(`__repr__ returned non-string (type ${r.type.name})`);
+    if (!(r instanceof PyStr)) throw this.rt.typeError(`__repr__ returned non-string (type ${r.type.qualname})`);
     return r.value;
   }
   str(o: PyObject): string {
     const f = o.type.slot('str');
     if (!f) return this.repr(o);
     const r = f(o);
-    if (!(r instanceof PyStr)) throw this.rt.typeError(`__str__ returned non-string (type ${r.type.name})`);
+    if (!(r instanceof PyStr)) throw this.rt.typeError(`__str__ returned non-string (type ${r.type.qualname})`);
     return r.value;
   }
 
@@ -43,7 +43,7 @@ export class Ops {
 
   hash(o: PyObject): bigint {
     const f = o.type.slot('hash');
-    if (!f) throw this.rt.typeError(`unhashable type: '${o.type.name}'`);
+    if (!f) throw this.rt.typeError(`unhashable type: '${o.type.qualname}'`);
     return f(o);
   }
 
@@ -66,7 +66,7 @@ export class Ops {
     }
     if (op === 2) return this.rt.bool(a === b);
     if (op === 3) return this.rt.bool(a !== b);
-    throw this.rt.typeError(`'${RICHCMP_SYMBOLS[op]}' not supported between instances of '${a.type.name}' and '${b.type.name}'`);
+    throw this.rt.typeError(`'${RICHCMP_SYMBOLS[op]}' not supported between instances of '${a.type.qualname}' and '${b.type.qualname}'`);
   }
   eq(a: PyObject, b: PyObject): boolean {
     return a === b || this.truth(this.richcompare(a, b, 2));
@@ -87,12 +87,7 @@ export class Ops {
   getattr(o: PyObject, name: string): PyObject {
     const f = o.type.slot('getattr');
     const v = f ? f(o, name) : this.genericGetattr(o, name);
-    if (v === undefined) {
-      const what = o instanceof PyModule ? `module '${o.name}' has no attribute '${name}'`
-        : o instanceof PyType ? `type object '${o.name}' has no attribute '${name}'`
-          : `'${o.type.name}' object has no attribute '${name}'`;
-      throw this.rt.error('AttributeError', what);
-    }
+    if (v === undefined) throw this.rt.error('AttributeError', attr(o, name));
     return v;
   }
   hasattr(o: PyObject, name: string): boolean {
@@ -105,12 +100,28 @@ export class Ops {
     }
   }
   genericGetattr(o: PyObject, name: string): PyObject | undefined {
+    const attr = o.type.lookup(name);
+    if (o instanceof PyType) {
+      // A type's own attributes come before its metatype's, except data descriptors.
+      const metaGet = attr?.type.slot('descrGet');
+      if (metaGet && attr!.type.slot('descrSet')) return metaGet(attr!, o, o.type);
+      const v = o.lookup(name);
+      if (v !== undefined) {
+        const get = v.type.slot('descrGet');
+        return get ? get(v, null, o) : v;
+      }
+      if (attr === undefined) return undefined;
+      if (metaGet) return metaGet(attr, o, o.type);
+      return attr.type === this.rt.types.builtin_function_or_method ? this.bindMethod(attr, o) : attr;
+    }
+    const get = attr?.type.slot('descrGet');
+    if (get && attr!.type.slot('descrSet')) return get(attr!, o, o.type);
     const own = o.dict?.get(name);
     if (own !== undefined) return own;
-    if (o instanceof PyType) return o.lookup(name);
-    const v = o.type.lookup(name);
-    if (v !== undefined && v.type === this.rt.types.builtin_function_or_method) return this.bindMethod(v, o);
-    return v;
+    if (attr === undefined) return undefined;
+    if (get) return get(attr, o, o.type);
+    if (attr.type === this.rt.types.builtin_function_or_method) return this.bindMethod(attr, o);
+    return attr;
   }
   private bindMethod(fn: PyObject, self: PyObject): PyObject {
     const rt = this.rt;
@@ -119,19 +130,25 @@ export class Ops {
   setattr(o: PyObject, name: string, value: PyObject | null): void {
     const f = o.type.slot('setattr');
     if (f) return f(o, name, value);
+    this.genericSetattr(o, name, value);
+  }
+  genericSetattr(o: PyObject, name: string, value: PyObject | null): void {
+    const descr = o.type.lookup(name);
+    const set = descr?.type.slot('descrSet');
+    if (set) return set(descr!, o, value);
     const d = o instanceof PyType ? o.attrs : o.dict;
     if (!d) {
-      throw this.rt.error('AttributeError', `'${o.type.name}' object has no attribute '${name}'`);
+      throw this.rt.error('AttributeError', attr(o, name));
     }
     if (value) d.set(name, value);
-    else if (!d.delete(name)) throw this.rt.error('AttributeError', name);
+    else if (!d.delete(name)) throw this.rt.error('AttributeError', attr(o, name));
   }
 
   // --- calls ----------------------------------------------------------------------------
 
   call(callable: PyObject, args: PyObject[], kwargs: Kwargs = null): PyObject {
     const f = callable.type.slot('call');
-    if (!f) throw this.rt.typeError(`'${callable.type.name}' object is not callable`);
+    if (!f) throw this.rt.typeError(`'${callable.type.qualname}' object is not callable`);
     return f(callable, args, kwargs);
   }
   callable(o: PyObject): boolean {
@@ -145,22 +162,22 @@ export class Ops {
 
   len(o: PyObject): number {
     const f = o.type.slot('len');
-    if (!f) throw this.rt.typeError(`object of type '${o.type.name}' has no len()`);
+    if (!f) throw this.rt.typeError(`object of type '${o.type.qualname}' has no len()`);
     return f(o);
   }
   getitem(o: PyObject, key: PyObject): PyObject {
     const f = o.type.slot('getitem');
     if (!f) {
       throw this.rt.typeError(o instanceof PyType ? `type '${o.name}' is not subscriptable`
-        : `'${o.type.name}' object is not subscriptable`);
+        : `'${o.type.qualname}' object is not subscriptable`);
     }
     return f(o, key);
   }
   setitem(o: PyObject, key: PyObject, value: PyObject | null): void {
     const f = o.type.slot('setitem');
     if (!f) {
-      throw this.rt.typeError(value ? `'${o.type.name}' object does not support item assignment`
-        : `'${o.type.name}' object doesn't support item deletion`);
+      throw this.rt.typeError(value ? `'${o.type.qualname}' object does not support item assignment`
+        : `'${o.type.qualname}' object doesn't support item deletion`);
     }
     f(o, key, value);
   }
@@ -173,13 +190,13 @@ export class Ops {
   }
   iter(o: PyObject): PyObject {
     const f = o.type.slot('iter');
-    if (!f) throw this.rt.typeError(`'${o.type.name}' object is not iterable`);
+    if (!f) throw this.rt.typeError(`'${o.type.qualname}' object is not iterable`);
     return f(o);
   }
   /** Next item, or undefined when exhausted. */
   next(it: PyObject): PyObject | undefined {
     const f = it.type.slot('next');
-    if (!f) throw this.rt.typeError(`'${it.type.name}' object is not an iterator`);
+    if (!f) throw this.rt.typeError(`'${it.type.qualname}' object is not an iterator`);
     return f(it);
   }
   toArray(o: PyObject): PyObject[] {
@@ -193,6 +210,14 @@ export class Ops {
   // --- numbers ---------------------------------------------------------------------------
 
   binary(op: BinaryOp, a: PyObject, b: PyObject): PyObject {
+    const r = this.binaryNumber(op, a, b);
+    if (r !== undefined) return r;
+    const seq = this.sequenceOp(op, a, b);
+    if (seq !== undefined) return seq;
+    throw this.binaryError(op, a, b);
+  }
+  /** The number protocol of both operands (the right one first if it is a subtype), or undefined. */
+  private binaryNumber(op: BinaryOp, a: PyObject, b: PyObject): PyObject | undefined {
     const NI = this.rt.NotImplemented;
     const fa = a.type.slot('number')?.[op];
     const fb = b.type === a.type ? undefined : b.type.slot('number')?.[op];
@@ -208,15 +233,61 @@ export class Ops {
       const r = fb(a, b);
       if (r !== NI) return r;
     }
-    throw this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op]}: '${a.type.name}' and '${b.type.name}'`);
+    return undefined;
+  }
+  /** `a + b` and `a * n` through the sequence protocol, as CPython tries after numbers. */
+  private sequenceOp(op: BinaryOp, a: PyObject, b: PyObject): PyObject | undefined {
+    if (op === 'add') {
+      const concat = a.type.slot('concat');
+      if (concat) return concat(a, b);
+    } else if (op === 'mul') {
+      const ra = a.type.slot('repeat');
+      if (ra && this.hasIndex(b)) return ra(a, this.index(b));
+      const rb = b.type.slot('repeat');
+      if (rb && this.hasIndex(a)) return rb(b, this.index(a));
+      if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.qualname}'`);
+    }
+    return undefined;
+  }
+  private hasIndex(o: PyObject): boolean {
+    return o instanceof PyInt || o.type.slot('unary')?.index !== undefined;
+  }
+  private binaryError(op: BinaryOp, a: PyObject, b: PyObject): PyRaise {
+    return this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op]}: '${a.type.qualname}' and '${b.type.qualname}'`);
+  }
+  /** `a op= b`: the left operand's in-place slot, else the binary operation. */
+  inplace(op: BinaryOp, a: PyObject, b: PyObject): PyObject {
+    const f = a.type.slot('inplace')?.[op];
+    if (f) {
+      const r = f(a, b);
+      if (r !== this.rt.NotImplemented) return r;
+    }
+    const r = this.binaryNumber(op, a, b);
+    if (r !== undefined) return r;
+    const seq = this.sequenceOp(op, a, b);
+    if (seq !== undefined) return seq;
+    throw this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op].split(' ')[0]}=: '${a.type.qualname}' and '${b.type.qualname}'`);
+  }
+  /** pow(a, b, m); with m None this is `a ** b`. */
+  power(a: PyObject, b: PyObject, m: PyObject): PyObject {
+    if (m === this.rt.None) return this.binary('pow', a, b);
+    const NI = this.rt.NotImplemented;
+    for (const t of a.type === b.type ? [a.type] : [a.type, b.type]) {
+      const f = t.slot('power');
+      if (f) {
+        const r = f(a, b, m);
+        if (r !== NI) return r;
+      }
+    }
+    throw this.rt.typeError(`unsupported operand type(s) for ** or pow(): '${a.type.qualname}', '${b.type.qualname}', '${m.type.qualname}'`);
   }
   unary(op: UnaryOp, a: PyObject): PyObject {
     const f = a.type.slot('unary')?.[op];
     if (!f) {
-      if (op === 'index') throw this.rt.typeError(`'${a.type.name}' object cannot be interpreted as an integer`);
-      if (op === 'int') throw this.rt.typeError(`int() argument must be a string, a bytes-like object or a real number, not '${a.type.name}'`);
-      if (op === 'float') throw this.rt.typeError(`must be real number, not ${a.type.name}`);
-      throw this.rt.typeError(`bad operand type for ${UNARY_SYMBOLS[op]}: '${a.type.name}'`);
+      if (op === 'index') throw this.rt.typeError(`'${a.type.qualname}' object cannot be interpreted as an integer`);
+      if (op === 'int') throw this.rt.typeError(`int() argument must be a string, a bytes-like object or a real number, not '${a.type.qualname}'`);
+      if (op === 'float') throw this.rt.typeError(`must be real number, not ${a.type.qualname}`);
+      throw this.rt.typeError(`bad operand type for ${UNARY_SYMBOLS[op]}: '${a.type.qualname}'`);
     }
     return f(a);
   }
@@ -224,7 +295,7 @@ export class Ops {
   index(o: PyObject): bigint {
     if (o instanceof PyInt) return o.value;
     const r = this.unary('index', o);
-    if (!(r instanceof PyInt)) throw this.rt.typeError(`__index__ returned non-int (type ${r.type.name})`);
+    if (!(r instanceof PyInt)) throw this.rt.typeError(`__index__ returned non-int (type ${r.type.qualname})`);
     return r.value;
   }
   /** A C double from a float, or from an object with __float__ or __index__. */
@@ -232,7 +303,7 @@ export class Ops {
     if (o instanceof PyFloat) return o.value;
     if (o instanceof PyInt) return intToDouble(this.rt, o.value);
     const r = this.unary('float', o);
-    if (!(r instanceof PyFloat)) throw this.rt.typeError(`__float__ returned non-float (type ${r.type.name})`);
+    if (!(r instanceof PyFloat)) throw this.rt.typeError(`__float__ returned non-float (type ${r.type.qualname})`);
     return r.value;
   }
 
@@ -279,6 +350,13 @@ export class Ops {
   }
 }
 
+
+/** CPython's AttributeError message for a missing attribute. */
+function attr(o: PyObject, name: string): string {
+  if (o instanceof PyModule) return `module '${o.name}' has no attribute '${name}'`;
+  if (o instanceof PyType) return `type object '${o.qualname}' has no attribute '${name}'`;
+  return `'${o.type.qualname}' object has no attribute '${name}'`;
+}
 
 /** int → float as Python does it: correctly rounded, OverflowError past the double range. */
 export function intToDouble(rt: Interp, v: bigint): number {

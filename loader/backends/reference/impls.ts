@@ -1,0 +1,198 @@
+// Calling an extension's impls directly (path B of the ABI brief: no trampolines involved),
+// with handles opened for the arguments and closed after the call.
+import koffi, { type TypeObject } from 'koffi';
+import { ENUMS } from '../../abi/abi.generated.js';
+import { signatureName, type MethDef } from '../../module-def.js';
+import type { Pointer } from '../../native-memory.js';
+import type { ReferenceContext } from './context.js';
+import { PyObject, PyRaise, PyType, type Kwargs } from './objects.js';
+
+const SIG = ENUMS.HPyFunc_Signature;
+
+// One koffi prototype per C shape; several HPyFunc signatures share a shape. HPy and
+// HPy_ssize_t are intptr_t; results declared `int` must stay `int` (only eax is set).
+const SHAPES = {
+  h_h: 'intptr_t (void *, intptr_t)',
+  h_hh: 'intptr_t (void *, intptr_t, intptr_t)',
+  h_hhh: 'intptr_t (void *, intptr_t, intptr_t, intptr_t)',
+  h_hhi: 'intptr_t (void *, intptr_t, intptr_t, int)',
+  i_h: 'int (void *, intptr_t)',
+  i_hh: 'int (void *, intptr_t, intptr_t)',
+  i_hhh: 'int (void *, intptr_t, intptr_t, intptr_t)',
+  i_hhhh: 'int (void *, intptr_t, intptr_t, intptr_t, intptr_t)',
+  varargs: 'intptr_t (void *, intptr_t, intptr_t *, size_t)',
+  keywords: 'intptr_t (void *, intptr_t, intptr_t *, size_t, intptr_t)',
+  newfunc: 'intptr_t (void *, intptr_t, intptr_t *, intptr_t, intptr_t)',
+  initproc: 'int (void *, intptr_t, intptr_t *, intptr_t, intptr_t)',
+  getter: 'intptr_t (void *, intptr_t, void *)',
+  setter: 'int (void *, intptr_t, intptr_t, void *)',
+  getbuffer: 'int (void *, intptr_t, void *, int)',
+  releasebuffer: 'void (void *, intptr_t, void *)',
+  destructor: 'void (void *, intptr_t)',
+  destroy: 'void (void *)',
+  traverse: 'int (void *, void *, void *)',
+  capsuleDestructor: 'void (const char *, void *, void *)',
+} as const;
+export type Shape = keyof typeof SHAPES;
+
+let protos: Record<Shape, TypeObject> | undefined;
+function proto(shape: Shape): TypeObject {
+  // koffi prototype names are process-wide: declare each once.
+  protos ??= Object.fromEntries(Object.entries(SHAPES).map(([k, v]) =>
+    [k, koffi.proto(v.replace('(', `HPyMatrixImpl_${k}(`))])) as Record<Shape, TypeObject>;
+  return protos[shape];
+}
+
+export type NativeFn = (...args: unknown[]) => unknown;
+
+/** Calls impls of one context. Decoded function objects are cached: decoding is slow and leaks. */
+export class ImplCaller {
+  private readonly decoded = new Map<string, NativeFn>();
+  constructor(private readonly c: ReferenceContext) {}
+
+  fn(ptr: Pointer, shape: Shape): NativeFn {
+    const key = `${shape}:${ptr}`;
+    let f = this.decoded.get(key);
+    if (!f) {
+      f = koffi.decode(ptr, proto(shape)) as NativeFn;
+      this.decoded.set(key, f);
+    }
+    return f;
+  }
+
+  /** Opens handles for `objs`, runs `run`, and closes them again whatever happens. */
+  withHandles<T>(objs: readonly PyObject[], run: (handles: number[]) => T): T {
+    const c = this.c;
+    const handles = objs.map((o) => c.open(o));
+    try {
+      return run(handles);
+    } finally {
+      for (const h of handles) c.handles.close(h);
+    }
+  }
+
+  /** Runs an impl returning HPy and turns its result into an object (or raises). */
+  callWithHandles(name: string, objs: readonly PyObject[], run: (handles: number[]) => number): PyObject {
+    return this.takeResult(name, this.withHandles(objs, run));
+  }
+
+  takeResult(name: string, result: number): PyObject {
+    const c = this.c;
+    const err = c.takeError();
+    if (!result) {
+      throw new PyRaise(err ?? c.rt.newException(c.rt.excType('SystemError'), [c.rt.str(`${name} returned NULL without setting an exception`)]));
+    }
+    const value = c.handles.get(result);
+    c.handles.close(result);
+    if (err) throw c.rt.error('SystemError', `${name} returned a result with an exception set`);
+    if (value === undefined) throw c.rt.error('SystemError', `${name} returned an invalid handle (${result})`);
+    return value;
+  }
+
+  /**
+   * Runs an impl returning a status or a size: -1 means failure with an exception set.
+   * Returns the result as a number.
+   */
+  callStatus(name: string, objs: readonly PyObject[], run: (handles: number[]) => unknown): number {
+    const result = Number(this.withHandles(objs, run));
+    this.checkStatus(name, result);
+    return result;
+  }
+
+  checkStatus(name: string, result: number): void {
+    const c = this.c;
+    const err = c.takeError();
+    if (result === -1) {
+      throw new PyRaise(err ?? c.rt.newException(c.rt.excType('SystemError'), [c.rt.str(`${name} returned -1 without setting an exception`)]));
+    }
+    if (err) throw c.rt.error('SystemError', `${name} returned a result with an exception set`);
+  }
+
+  /** Runs an impl that returns nothing; an exception it leaves set is raised. */
+  callVoid(objs: readonly PyObject[], run: (handles: number[]) => unknown): void {
+    this.withHandles(objs, run);
+    const err = this.c.takeError();
+    if (err) throw new PyRaise(err);
+  }
+
+  /** Calls a KEYWORDS-style impl (`self, args[], nargs, kwnames`) with Python arguments. */
+  callKeywords(name: string, impl: Pointer, self: PyObject, args: readonly PyObject[], kwargs: Kwargs): PyObject {
+    const c = this.c;
+    const rt = c.rt;
+    const f = this.fn(impl, 'keywords');
+    const names = kwargs && kwargs.size ? rt.tuple([...kwargs.keys()].map((k) => rt.str(k))) : null;
+    const objs = names ? [self, names, ...args, ...kwargs!.values()] : [self, ...args];
+    return this.callWithHandles(name, objs, (hs) => {
+      const [s, kwn, ...rest] = names ? hs : [hs[0], 0, ...hs.slice(1)];
+      return f(c.ptr, s, rest, args.length, kwn) as number;
+    });
+  }
+
+  /**
+   * The Python callable of an HPyDef_METH. Bound to `self` for module functions; for a method
+   * of `owner` (self null) the receiver comes first in the arguments.
+   */
+  method(def: MethDef, self: PyObject | null, owner: PyType | null = null): PyObject {
+    const c = this.c;
+    const rt = c.rt;
+    const name = def.name;
+    const noKw = (kwargs: Kwargs) => {
+      if (kwargs && kwargs.size) throw rt.typeError(`${name}() takes no keyword arguments`);
+    };
+    const receiver = (args: PyObject[]): [PyObject, PyObject[]] => {
+      if (self) return [self, args];
+      if (!args.length) throw rt.typeError(`unbound method ${owner!.name}.${name}() needs an argument`);
+      if (!args[0].type.isSubtypeOf(owner!)) {
+        throw rt.typeError(`descriptor '${name}' for '${owner!.name}' objects doesn't apply to a '${args[0].type.qualname}' object`);
+      }
+      return [args[0], args.slice(1)];
+    };
+    let body: (args: PyObject[], kwargs: Kwargs) => PyObject;
+    switch (def.signature) {
+      case SIG.HPyFunc_NOARGS: {
+        const f = this.fn(def.impl, 'h_h');
+        body = (all, kwargs) => {
+          const [s, args] = receiver(all);
+          noKw(kwargs);
+          if (args.length) throw rt.typeError(`${name}() takes no arguments (${args.length} given)`);
+          return this.callWithHandles(name, [s], ([hs]) => f(c.ptr, hs) as number);
+        };
+        break;
+      }
+      case SIG.HPyFunc_O: {
+        const f = this.fn(def.impl, 'h_hh');
+        body = (all, kwargs) => {
+          const [s, args] = receiver(all);
+          noKw(kwargs);
+          if (args.length !== 1) throw rt.typeError(`${name}() takes exactly one argument (${args.length} given)`);
+          return this.callWithHandles(name, [s, args[0]], ([hs, a]) => f(c.ptr, hs, a) as number);
+        };
+        break;
+      }
+      case SIG.HPyFunc_VARARGS: {
+        const f = this.fn(def.impl, 'varargs');
+        body = (all, kwargs) => {
+          const [s, args] = receiver(all);
+          noKw(kwargs);
+          return this.callWithHandles(name, [s, ...args], ([hs, ...a]) => f(c.ptr, hs, a, a.length) as number);
+        };
+        break;
+      }
+      case SIG.HPyFunc_KEYWORDS:
+        body = (all, kwargs) => {
+          const [s, args] = receiver(all);
+          return this.callKeywords(name, def.impl, s, args, kwargs);
+        };
+        break;
+      default:
+        throw rt.error('ValueError', `Unsupported HPyMeth signature (${signatureName(def.signature)} for '${name}')`);
+    }
+    return rt.builtinFunction(name, body, self);
+  }
+
+  /** Runs an HPy_mod_exec slot; a failure raises the extension's exception. */
+  exec(impl: Pointer, module: PyObject): void {
+    const f = this.fn(impl, 'i_h');
+    this.callStatus('HPy_mod_exec', [module], ([h]) => f(this.c.ptr, h));
+  }
+}
