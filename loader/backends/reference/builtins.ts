@@ -352,8 +352,11 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       return rt.tuple(args.length ? ops.toArray(args[0]) : []);
     },
   };
+  // Mutable containers define __hash__ = None: without this they would inherit object's hash.
+  const unhashable = (o: PyObject): bigint => { throw rt.typeError(`unhashable type: '${o.type.name}'`); };
   t.list.slots = {
     repr: (o) => seqRepr((o as PyList).items, '[', ']'),
+    hash: unhashable,
     len: (o) => (o as PyList).items.length,
     richcompare: (a, b, op) => (b instanceof PyList ? compareSeq((a as PyList).items, b.items, op) : NI),
     getitem: (o, key) => {
@@ -401,6 +404,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
   // dict
   const keyError = (k: PyObject) => new PyRaise(rt.newException(rt.excType('KeyError'), [k]));
   t.dict.slots = {
+    hash: unhashable,
     repr: (o) => rt.str('{' + [...(o as PyDict).entries.values()].map(([k, v]) => `${ops.repr(k)}: ${ops.repr(v)}`).join(', ') + '}'),
     len: (o) => (o as PyDict).entries.size,
     getitem: (o, key) => {

@@ -122,6 +122,7 @@ export function installSlice(rt: Interp, ops: Ops): void {
       const s = o as PySlice;
       return rt.str(`slice(${ops.repr(s.start)}, ${ops.repr(s.stop)}, ${ops.repr(s.step)})`);
     },
+    hash: () => { throw rt.typeError("unhashable type: 'slice'"); },
     // Slices compare as their (start, stop, step) tuples; they are unhashable in 3.11.
     richcompare: (a, b, op) => (b instanceof PySlice ? ops.richcompare(asTuple(a as PySlice), asTuple(b), op) : rt.NotImplemented),
     getattr: (o, name) => {
