@@ -54,9 +54,7 @@ export function errorsApi(c: ReferenceContext): ApiTable {
     if (ops.dictGet(dict, moduleKey) === undefined) ops.dictSet(dict, moduleKey, rt.str(name.slice(0, dot)));
     const module = ops.dictGet(dict, moduleKey)!;
     const type = newClass(name.slice(dot + 1), bases, module instanceof PyStr ? module.value : ops.str(module));
-    for (const [k, v] of dict.entries.values()) {
-      if (k instanceof PyStr && k.value !== '__module__') type.attrs.set(k.value, v);
-    }
+    for (const [k, v] of dict.entries.values()) if (k instanceof PyStr) type.attrs.set(k.value, v);
     if (!type.attrs.has('__doc__')) type.attrs.set('__doc__', rt.None);
     return ret(type);
   };
