@@ -103,6 +103,20 @@ describe('capsules', () => {
       expect(m.is_valid(5, 'v')).to.equal(0);
       expect(m.is_valid(m.capsule_new(1, undefined, NONE), undefined)).to.equal(1);
     });
+    it('IsValid follows SetName', () => {
+      const cap = m.capsule_new(1, 'before', NONE);
+      m.set_name(cap, 'after');
+      expect(m.is_valid(cap, 'after')).to.equal(1);
+      expect(m.is_valid(cap, 'before')).to.equal(0);
+    });
+    it('the pointer, name and context are independent', () => {
+      const cap = m.capsule_new(31, 'ind', NONE);
+      m.set_context(cap, 5);
+      expect(m.get_value(cap, 'ind')).to.equal(31);
+      m.set_value(cap, 32);
+      expect(m.get_context(cap)).to.equal(5);
+      expect(m.get_name(cap)).to.equal('ind');
+    });
     it('New refuses a NULL pointer and a destructor without impl', () => {
       raises(() => m.capsule_new_null_pointer(), 'ValueError', 'PyCapsule_New called with null pointer');
       raises(() => m.capsule_new_bad_destructor(), 'ValueError', 'Invalid HPyCapsule destructor');
@@ -118,6 +132,13 @@ describe('capsules', () => {
       raises(() => m.set_name(5, 'x'), 'ValueError', 'PyCapsule_SetName called with invalid PyCapsule object');
       raises(() => m.set_value(5, 1), 'ValueError', 'PyCapsule_SetPointer called with invalid PyCapsule object');
       raises(() => m.set_destructor(5, NONE), 'ValueError', 'PyCapsule_SetDestructor called with invalid PyCapsule object');
+    });
+    it('a capsule is a valid dict key and truthy', () => {
+      const cap = m.capsule_new(1, 'k', NONE);
+      const d = py.dict();
+      py.setitem(d, cap, 'v');
+      expect(py.getitem(d, cap)).to.equal('v');
+      expect(py.truth(cap)).to.equal(true);
     });
     it('capsules compare by identity and are hashable', () => {
       const cap = m.capsule_new(1, 'h', NONE);
@@ -237,6 +258,34 @@ describe('capsules', () => {
       expect(py.repr(m.cv_new('z', 7))).to.match(/^<ContextVar name='z' default=7 at 0x[0-9a-f]+>$/);
       expect(py.repr(m.cv_set(m.cv_new('x', m.missing), 1))).to.match(/^<Token var=<ContextVar name='x' at 0x[0-9a-f]+> at 0x[0-9a-f]+>$/);
       expect(py.repr(py.type(m.cv_new('x', m.missing)))).to.equal("<class '_contextvars.ContextVar'>");
+    });
+    it('None is a value like any other', () => {
+      const v = m.cv_new('n', undefined);
+      expect(m.cv_get(v, m.missing).toJs()).to.deep.equal([0, 1, undefined]);
+      expect(py.repr(v)).to.match(/^<ContextVar name='n' default=None at 0x[0-9a-f]+>$/);
+      const w = m.cv_new('w', m.missing);
+      m.cv_set(w, undefined);
+      expect(m.cv_get(w, 5).toJs()).to.deep.equal([0, 1, undefined]);
+    });
+    it('variables are independent, even with the same name', () => {
+      const a = m.cv_new('same', m.missing), b = m.cv_new('same', m.missing);
+      m.cv_set(a, 1);
+      expect(m.cv_get(b, m.missing).toJs()).to.deep.equal([0, 0, undefined]);
+      expect(py.eq(a, b)).to.equal(false);
+    });
+    it('a value set from Python is seen by Get, and the other way round', () => {
+      const v = m.cv_new('both', m.missing);
+      const t = v.set(3);
+      expect(m.cv_get(v, m.missing).toJs()).to.deep.equal([0, 1, 3]);
+      expect(py.is_(t.var, v)).to.equal(true);
+      m.cv_set(v, 4);
+      expect(v.get()).to.equal(4);
+    });
+    it('reset checks its token', () => {
+      const a = m.cv_new('a', m.missing), b = m.cv_new('b', m.missing);
+      const t = m.cv_set(a, 1);
+      raises(() => b.reset(t), 'ValueError', /^<Token var=<ContextVar name='a' at 0x[0-9a-f]+> at 0x[0-9a-f]+> was created by a different ContextVar$/);
+      raises(() => a.reset(5), 'TypeError', 'expected an instance of Token, got 5');
     });
     it('context variables are hashable', () => {
       const v = m.cv_new('h', m.missing);

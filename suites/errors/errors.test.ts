@@ -229,6 +229,40 @@ describe('errors', () => {
     it('simplefilter checks its action', () => {
       raises(() => warnings.simplefilter('bogus'), 'AssertionError', "invalid action: 'bogus'");
     });
+    it('"once" shows a text and category once, until the filters change', () => {
+      warnings.simplefilter('once');
+      m.warn(py.UserWarning, 'o', 1);
+      m.warn(py.UserWarning, 'o', 1);
+      m.warn(py.RuntimeWarning, 'o', 1);
+      expect(shown.map((w) => w.category)).to.deep.equal(['UserWarning', 'RuntimeWarning']);
+      warnings.simplefilter('once');
+      m.warn(py.UserWarning, 'o', 1);
+      expect(shown.length).to.equal(3);
+    });
+    it('"module" shows a warning once', () => {
+      warnings.simplefilter('module');
+      m.warn(py.UserWarning, 'mod', 1);
+      m.warn(py.UserWarning, 'mod', 1);
+      expect(shown.length).to.equal(1);
+    });
+    it('with no matching filter, defaultaction applies', () => {
+      warnings.simplefilter('ignore', py.DeprecationWarning);
+      m.warn(py.UserWarning, 'fallback', 1);
+      expect(shown.map((w) => w.message)).to.deep.equal(['fallback']);
+    });
+    it('subclasses match a filter on their base', () => {
+      warnings.simplefilter('error', py.Warning);
+      raises(() => m.warn(py.FutureWarning, 'future', 1), 'FutureWarning', 'future');
+    });
+    it('warnings.warn from Python goes through the same filters', () => {
+      warnings.simplefilter('always');
+      warnings.warn('from python', py.UserWarning);
+      expect(shown.map((w) => [w.category, w.message, w.filename, w.lineno])).to.deep.equal([['UserWarning', 'from python', 'sys', 1]]);
+      raises(() => warnings.warn('x', 5), 'TypeError', "category must be a Warning subclass, not 'int'");
+    });
+    it('filterwarnings checks its category', () => {
+      raises(() => warnings.filterwarnings('error', '', 5), 'AssertionError', 'category must be a class');
+    });
     it('the category is called with the message: anything callable is accepted', () => {
       warnings.simplefilter('error');
       raises(() => m.warn(5, 'x', 1), 'TypeError', "'int' object is not callable");
@@ -264,6 +298,12 @@ describe('errors', () => {
       expect(m.write_unraisable_no_error()).to.equal(false);
       expect(seen).to.deep.equal([]);
     });
+    it('an exception raised by the hook does not escape', () => {
+      sys.unraisablehook = () => {
+        throw new Error('hook failed');
+      };
+      expect(m.write_unraisable(py.ValueError, 'lost', undefined)).to.equal(false);
+    });
     it('the default hook reports and the call goes on', () => {
       sys.unraisablehook = sys.__unraisablehook__;
       expect(m.write_unraisable(py.RuntimeError, 'reported on stderr', 1)).to.equal(false);
@@ -285,6 +325,12 @@ describe('errors', () => {
     it('OSError raised from C picks its subclass from errno', () => {
       expect(m.matches(py.FileNotFoundError, 'x', py.OSError)).to.equal(true);
       raises(() => m.set_object(py.OSError, py.tuple([2, 'gone'])), 'FileNotFoundError', '[Errno 2] gone');
+    });
+    it('a class made by NewException matches itself and its bases', () => {
+      const E = m.new_exception('mod.Matched', py.KeyError, undefined);
+      expect(m.matches(E, 'x', E)).to.equal(true);
+      expect(m.matches(E, 'x', py.LookupError)).to.equal(true);
+      expect(m.matches(py.KeyError, 'x', E)).to.equal(false);
     });
     it('Err_Occurred and Err_Clear', () => {
       expect(m.occurred_and_clear().toJs()).to.deep.equal([0, 1, 0]);

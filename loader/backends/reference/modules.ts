@@ -51,6 +51,7 @@ interface WarningsState {
   version: number;
   registryVersion: number;
   registry: Set<string>;
+  onceVersion: number;
   onceRegistry: Set<string>;
   defaultShow: PyObject;
 }
@@ -74,7 +75,7 @@ export function installWarnings(rt: Interp, ops: Ops): void {
   m.dict!.set('filters', filters);
   m.dict!.set('defaultaction', rt.str('default'));
   const state: WarningsState = {
-    module: m, version: 1, registryVersion: 0, registry: new Set(), onceRegistry: new Set(), defaultShow: rt.None,
+    module: m, version: 1, registryVersion: 0, registry: new Set(), onceVersion: 0, onceRegistry: new Set(), defaultShow: rt.None,
   };
   warningsStates.set(rt, state);
   const mutated = () => { state.version++; };
@@ -111,8 +112,8 @@ export function installWarnings(rt: Interp, ops: Ops): void {
   def('simplefilter', (args, kw) => {
     const [action, category, lineno, append] = bindArgs(rt, 'simplefilter', args, kw,
       ['action', 'category', 'lineno', 'append'], [warningType, rt.int(0), rt.False]);
+    // Unlike filterwarnings, CPython's simplefilter does not check the category.
     checkAction(action);
-    checkCategory(category);
     checkLineno(lineno);
     addFilter(action, rt.None, category, rt.None, lineno, ops.truth(append));
     return rt.None;
@@ -201,6 +202,11 @@ function warnObject(rt: Interp, ops: Ops, category: PyObject, message: PyObject,
   if (action === 'error') throw new PyRaise(message);
   if (action === 'ignore') return;
   if (action === 'once') {
+    // CPython checks the filters version on this registry too: changing the filters resets it.
+    if (state.onceVersion !== state.version) {
+      state.onceRegistry.clear();
+      state.onceVersion = state.version;
+    }
     const onceKey = `${catType.qualname}\0${text}`;
     if (state.onceRegistry.has(onceKey)) return;
     state.onceRegistry.add(onceKey);
