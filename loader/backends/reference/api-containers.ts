@@ -3,6 +3,7 @@
 import koffi from 'koffi';
 import { readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { readHandles } from './api-core.js';
+import { decode, encode, hasSurrogates } from './codecs.js';
 import type { ApiTable, ReferenceContext } from './context.js';
 import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from './objects.js';
 
@@ -32,34 +33,27 @@ export function containersApi(c: ReferenceContext): ApiTable {
   const o = (h: number) => c.obj(h);
   const ret = (x: PyObject) => c.open(x);
   const native = new NativeData();
-  const str = (h: number, fn: string): PyStr => {
+  // CPython's str functions answer a non-str with PyErr_BadArgument's TypeError.
+  const str = (h: number): PyStr => {
     const x = o(h);
-    if (!(x instanceof PyStr)) throw rt.typeError(`${fn}: expected str, got '${x.type.name}'`);
+    if (!(x instanceof PyStr)) throw rt.typeError('bad argument type for built-in operation');
     return x;
   };
-  const bytes = (h: number, fn: string): PyBytes => {
+  /** UTF-8 of a str; strict, so lone surrogates raise UnicodeEncodeError as on CPython. */
+  const utf8 = (s: PyStr): Uint8Array => (hasSurrogates(s.value) ? encode(rt, s.value, 'utf-8') : s.utf8);
+  const bytes = (h: number): PyBytes => {
     const x = o(h);
-    if (!(x instanceof PyBytes)) throw rt.typeError(`${fn}: expected bytes, got '${x.type.name}'`);
+    if (!(x instanceof PyBytes)) throw rt.typeError(`expected bytes, ${x.type.name} found`);
     return x;
   };
-  const bytesData = (fn: string) => (h: number) => {
-    const b = bytes(h, fn);
+  const bytesData = () => (h: number) => {
+    const b = bytes(h);
     return native.get(b, b.value);
   };
-  const encodeError = (s: PyStr, codec: string, limit: number) => {
-    let i = 0;
-    for (const ch of s.value) {
-      if (ch.codePointAt(0)! > limit) {
-        throw rt.error('UnicodeEncodeError', `'${codec}' codec can't encode character '\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}' in position ${i}: ordinal not in range(${limit + 1})`);
-      }
-      i++;
-    }
-  };
-  const decodeStrict = (data: Uint8Array, codec: 'ascii' | 'latin-1', limit: number) => {
-    data.forEach((b, i) => {
-      if (b > limit) throw rt.error('UnicodeDecodeError', `'${codec}' codec can't decode byte 0x${b.toString(16)} in position ${i}: ordinal not in range(128)`);
-    });
-    return rt.str(Buffer.from(data).toString('latin1'));
+  const decodeSized = (p: Pointer | null, n: number, codec: 'ascii' | 'latin-1', errors: string | null) => {
+    if (n < 0) throw rt.error('SystemError', 'Negative size passed to PyUnicode_New');
+    if (!p && n > 0) throw rt.error('SystemError', 'bad argument to internal function');
+    return ret(rt.str(decode(rt, p ? readBytes(p, n) : new Uint8Array(0), codec, errors ?? 'strict')));
   };
 
   // Builders and trackers are host-side lists; their tokens index these tables (0 is NULL).
@@ -100,35 +94,35 @@ export function containersApi(c: ReferenceContext): ApiTable {
       return ret(rt.str(utf8));
     },
     Unicode_AsUTF8AndSize: (h: number, size: Pointer | null) => {
-      const s = str(h, 'HPyUnicode_AsUTF8AndSize');
-      if (size) writeI64(size, 0, s.utf8.length);
-      return native.get(s, s.utf8);
+      const s = str(h);
+      const data = utf8(s);
+      if (size) writeI64(size, 0, data.length);
+      return native.get(s, data);
     },
-    Unicode_AsUTF8String: (h: number) => ret(rt.bytes(str(h, 'HPyUnicode_AsUTF8String').utf8)),
-    Unicode_AsASCIIString: (h: number) => {
-      const s = str(h, 'HPyUnicode_AsASCIIString');
-      encodeError(s, 'ascii', 0x7f);
-      return ret(rt.bytes(Buffer.from(s.value, 'latin1')));
-    },
-    Unicode_AsLatin1String: (h: number) => {
-      const s = str(h, 'HPyUnicode_AsLatin1String');
-      encodeError(s, 'latin-1', 0xff);
-      return ret(rt.bytes(Buffer.from(s.value, 'latin1')));
-    },
-    Unicode_DecodeASCII: (p: Pointer, n: number) => ret(decodeStrict(readBytes(p, n), 'ascii', 0x7f)),
-    Unicode_DecodeLatin1: (p: Pointer, n: number) => ret(decodeStrict(readBytes(p, n), 'latin-1', 0xff)),
+    Unicode_AsUTF8String: (h: number) => ret(rt.bytes(utf8(str(h)))),
+    Unicode_AsASCIIString: (h: number) => ret(rt.bytes(encode(rt, str(h).value, 'ascii'))),
+    Unicode_AsLatin1String: (h: number) => ret(rt.bytes(encode(rt, str(h).value, 'latin-1'))),
+    Unicode_DecodeASCII: (p: Pointer | null, n: number, errors: string | null) => decodeSized(p, n, 'ascii', errors),
+    Unicode_DecodeLatin1: (p: Pointer | null, n: number, errors: string | null) => decodeSized(p, n, 'latin-1', errors),
+    // The context's guard does not know HPy_UCS4 and would return 0 on error, which C cannot
+    // tell from U+0000: this function reports its errors itself, with (HPy_UCS4)-1.
     Unicode_ReadChar: (h: number, i: number) => {
-      const cps = [...str(h, 'HPyUnicode_ReadChar').value];
-      if (i < 0 || i >= cps.length) throw rt.error('IndexError', 'string index out of range');
-      return cps[i].codePointAt(0)!;
+      try {
+        const cps = [...str(h).value];
+        if (i < 0 || i >= cps.length) throw rt.error('IndexError', 'string index out of range');
+        return cps[i].codePointAt(0)!;
+      } catch (e) {
+        c.setError(e, 'ctx_Unicode_ReadChar');
+        return 0xffffffff;
+      }
     },
 
     // bytes
     Bytes_Check: (h: number) => (o(h) instanceof PyBytes ? 1 : 0),
-    Bytes_Size: (h: number) => bytes(h, 'HPyBytes_Size').value.length,
-    Bytes_GET_SIZE: (h: number) => bytes(h, 'HPyBytes_GET_SIZE').value.length,
-    Bytes_AsString: bytesData('HPyBytes_AsString'),
-    Bytes_AS_STRING: bytesData('HPyBytes_AS_STRING'),
+    Bytes_Size: (h: number) => bytes(h).value.length,
+    Bytes_GET_SIZE: (h: number) => bytes(h).value.length,
+    Bytes_AsString: bytesData(),
+    Bytes_AS_STRING: bytesData(),
     Bytes_FromString: (p: Pointer | null) => {
       if (!p) throw rt.error('SystemError', 'NULL pointer passed to HPyBytes_FromString');
       return ret(rt.bytes(readCBytes(p)));

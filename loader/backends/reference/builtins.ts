@@ -4,9 +4,12 @@ import type { Interp } from './interp.js';
 import { intToDouble, Ops, RICHCMP_SYMBOLS } from './ops.js';
 import {
   PyBuiltinFunction, PyBytes, PyDict, PyException, PyFloat, PyInt, PyIterator, PyList, PyModule, PyObject,
-  PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs,
+  PyRaise, PySlice, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs,
 } from './objects.js';
 import { floatRepr, hashFloat, hashInt, hashString, hashTuple, reprBytes, reprStr } from './text.js';
+import { installExceptions } from './exceptions.js';
+import { installContextvars, installSys, installWarnings } from './modules.js';
+import { assignSlice, deleteSlice, hasIndex, installSlice, sliceItems, SSIZE_MAX, SSIZE_MIN } from './slices.js';
 
 export function installBuiltins(rt: Interp, ops: Ops): void {
   const t = rt.types;
@@ -275,9 +278,15 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
   };
 
   // str
-  const seqIndex = (len: number, key: PyObject, what: string): number => {
-    if (!(key instanceof PyInt)) throw rt.typeError(`${what} indices must be integers or slices, not ${key.type.name}`);
-    const i = key.value < 0n ? key.value + BigInt(len) : key.value;
+  // `kind` names the sequence in CPython's TypeError, `what` in its IndexError.
+  const seqIndex = (len: number, key: PyObject, what: string, kind = what): number => {
+    if (!hasIndex(key)) {
+      throw rt.typeError(kind === 'string' ? `string indices must be integers, not '${key.type.name}'`
+        : `${kind} indices must be integers or slices, not ${key.type.name}`);
+    }
+    const v = ops.index(key);
+    if (v < SSIZE_MIN || v > SSIZE_MAX) throw rt.error('IndexError', `cannot fit '${key.type.name}' into an index-sized integer`);
+    const i = v < 0n ? v + BigInt(len) : v;
     if (i < 0n || i >= BigInt(len)) throw rt.error('IndexError', `${what} index out of range`);
     return Number(i);
   };
@@ -298,6 +307,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     },
     getitem: (o, key) => {
       const cps = [...(o as PyStr).value];
+      if (key instanceof PySlice) return rt.str(sliceItems(rt, ops, cps, key).join(''));
       return rt.str(cps[seqIndex(cps.length, key, 'string')]);
     },
     iter: (o) => rt.iterator([...(o as PyStr).value].map((c) => rt.str(c))[Symbol.iterator]()),
@@ -327,7 +337,8 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     },
     getitem: (o, key) => {
       const v = (o as PyBytes).value;
-      return rt.int(v[seqIndex(v.length, key, 'index')]);
+      if (key instanceof PySlice) return rt.bytes(Uint8Array.from(sliceItems(rt, ops, [...v], key)));
+      return rt.int(v[seqIndex(v.length, key, 'index', 'byte')]);
     },
     iter: (o) => rt.iterator([...(o as PyBytes).value].map((b) => rt.int(b))[Symbol.iterator]()),
     number: {
@@ -367,6 +378,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     richcompare: (a, b, op) => (b instanceof PyTuple ? compareSeq((a as PyTuple).items, b.items, op) : NI),
     getitem: (o, key) => {
       const items = (o as PyTuple).items;
+      if (key instanceof PySlice) return rt.tuple(sliceItems(rt, ops, items, key));
       return items[seqIndex(items.length, key, 'tuple')];
     },
     iter: (o) => rt.iterator((o as PyTuple).items[Symbol.iterator]()),
@@ -380,17 +392,26 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       return rt.tuple(args.length ? ops.toArray(args[0]) : []);
     },
   };
+  // Mutable containers define __hash__ = None: without this they would inherit object's hash.
+  const unhashable = (o: PyObject): bigint => { throw rt.typeError(`unhashable type: '${o.type.name}'`); };
   t.list.slots = {
     repr: (o) => seqRepr((o as PyList).items, '[', ']'),
+    hash: unhashable,
     len: (o) => (o as PyList).items.length,
     richcompare: (a, b, op) => (b instanceof PyList ? compareSeq((a as PyList).items, b.items, op) : NI),
     getitem: (o, key) => {
       const items = (o as PyList).items;
+      if (key instanceof PySlice) return rt.list(sliceItems(rt, ops, items, key));
       return items[seqIndex(items.length, key, 'list')];
     },
     setitem: (o, key, value) => {
       const items = (o as PyList).items;
-      const i = seqIndex(items.length, key, 'list assignment');
+      if (key instanceof PySlice) {
+        if (!value) return deleteSlice(rt, ops, items, key);
+        if (!value.type.slot('iter')) throw rt.typeError('can only assign an iterable');
+        return assignSlice(rt, ops, items, key, ops.toArray(value));
+      }
+      const i = seqIndex(items.length, key, 'list assignment', 'list');
       if (value) items[i] = value;
       else items.splice(i, 1);
     },
@@ -422,6 +443,11 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       return rt.list(args.length ? ops.toArray(args[0]) : []);
     },
   };
+  t.list.attrs.set('insert', rt.builtinFunction('insert', (args) => {
+    rt.arity('insert', args, 3);
+    listInsert(args[0] as PyList, ops.index(args[1]), args[2]);
+    return rt.None;
+  }));
   t.list.attrs.set('append', rt.builtinFunction('append', (args) => {
     rt.arity('append', args, 2);
     (args[0] as PyList).items.push(args[1]);
@@ -431,6 +457,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
   // dict
   const keyError = (k: PyObject) => new PyRaise(rt.newException(rt.excType('KeyError'), [k]));
   t.dict.slots = {
+    hash: unhashable,
     repr: (o) => rt.str('{' + [...(o as PyDict).entries.values()].map(([k, v]) => `${ops.repr(k)}: ${ops.repr(v)}`).join(', ') + '}'),
     len: (o) => (o as PyDict).entries.size,
     getitem: (o, key) => {
@@ -520,7 +547,21 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     new: (type, args) => rt.newException(type, args),
   };
 
+  installExceptions(rt, ops);
+  installSlice(rt, ops);
   installModules(rt, ops);
+  installWarnings(rt, ops);
+  installSys(rt, ops);
+  installContextvars(rt, ops);
+}
+
+/** list.insert / PyList_Insert: the index is clamped into the list, negative from the end. */
+export function listInsert(l: PyList, where: bigint, item: PyObject): void {
+  const n = BigInt(l.items.length);
+  let i = where < 0n ? where + n : where;
+  if (i < 0n) i = 0n;
+  if (i > n) i = n;
+  l.items.splice(Number(i), 0, item);
 }
 
 /** Compares strings by code point, as Python does (JS compares UTF-16 units). */
@@ -543,7 +584,9 @@ function installModules(rt: Interp, ops: Ops): void {
     rt.arity(name, args, 1);
     return f(args[0]);
   };
-  for (const [name, type] of Object.entries(rt.types)) builtins.dict!.set(type.name === name ? name : type.name, type);
+  for (const [name, type] of Object.entries(rt.types)) {
+    if (type.module === 'builtins') builtins.dict!.set(type.name === name ? name : type.name, type);
+  }
   builtins.dict!.set('object', rt.object);
   builtins.dict!.set('type', rt.type);
   for (const [name, exc] of rt.exc) builtins.dict!.set(name, exc);

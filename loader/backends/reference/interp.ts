@@ -37,7 +37,7 @@ export class Interp {
   readonly types: Readonly<Record<
     'NoneType' | 'NotImplementedType' | 'ellipsis' | 'int' | 'bool' | 'float' | 'complex' | 'str' | 'bytes'
     | 'tuple' | 'list' | 'dict' | 'module' | 'builtin_function_or_method' | 'iterator' | 'memoryview'
-    | 'capsule' | 'slice', PyType>>;
+    | 'capsule' | 'slice' | 'ContextVar' | 'Token', PyType>>;
   readonly exc = new Map<string, PyType>();
   readonly None: PyObject;
   readonly True: PyInt;
@@ -61,6 +61,8 @@ export class Interp {
       tuple: mk('tuple'), list: mk('list'), dict: mk('dict'), module: mk('module'),
       builtin_function_or_method: mk('builtin_function_or_method'), iterator: mk('iterator'),
       memoryview: mk('memoryview'), capsule: mk('PyCapsule'), slice: mk('slice'),
+      ContextVar: new PyType(this.type, 'ContextVar', this.object, '_contextvars'),
+      Token: new PyType(this.type, 'Token', this.object, '_contextvars'),
     };
     for (const [name, base] of EXCEPTION_TREE) {
       this.exc.set(name, new PyType(this.type, name, base ? this.exc.get(base)! : this.object));

@@ -192,3 +192,41 @@ export class PyIterator extends PyObject {
     super(type);
   }
 }
+/** slice(start, stop, step): the bounds are any objects, as in Python; None means "omitted". */
+export class PySlice extends PyObject {
+  constructor(type: PyType, readonly start: PyObject, readonly stop: PyObject, readonly step: PyObject) {
+    super(type);
+  }
+}
+/**
+ * What a capsule owns, kept apart from the capsule itself so that its death action (which runs
+ * the C destructor) can read it without keeping the capsule alive.
+ */
+export interface CapsuleState {
+  pointer: bigint;
+  /** The `const char *` name as the destructor and HPyCapsule_GetName see it; 0n for NULL. */
+  name: bigint;
+  context: bigint;
+  /** The destructor impl `void (const char *name, void *pointer, void *context)`, if any. */
+  destructor: ((name: bigint, pointer: bigint, context: bigint) => void) | null;
+}
+export class PyCapsule extends PyObject {
+  constructor(type: PyType, readonly state: CapsuleState) {
+    super(type);
+  }
+}
+/** contextvars.ContextVar; its value lives in the interpreter's single context. */
+export class PyContextVar extends PyObject {
+  /** The value in the current context (the reference interpreter has only one). */
+  value: PyObject | null = null;
+  constructor(type: PyType, readonly name: string, readonly defaultValue: PyObject | null) {
+    super(type);
+  }
+}
+/** contextvars.Token: what ContextVar.set returns, to undo the set with ContextVar.reset. */
+export class PyContextToken extends PyObject {
+  used = false;
+  constructor(type: PyType, readonly variable: PyContextVar, readonly oldValue: PyObject | null) {
+    super(type);
+  }
+}

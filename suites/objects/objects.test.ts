@@ -1,0 +1,271 @@
+// Iteration (HPy_GetIter, HPyIter_Next, HPyIter_Check), slices (HPySlice_New, HPySlice_Unpack,
+// HPy_GetSlice/SetSlice/DelSlice, slice keys through the item protocol), HPyList_Insert,
+// HPy_ASCII and HPy_Bytes. Expected values are CPython 3.11's.
+import { expect } from 'chai';
+import { loadExtension, py, PythonError, type PyProxy } from 'hpy-matrix/suite';
+
+function raises(f: () => unknown, type: string, message?: string): PythonError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).to.be.instanceOf(PythonError);
+    const err = e as PythonError;
+    expect(err.type).to.equal(type);
+    if (message !== undefined) expect(err.pyMessage).to.equal(message);
+    return err;
+  }
+  throw new Error(`expected ${type}`);
+}
+
+const SSIZE_MAX = 2n ** 63n - 1n;
+const SSIZE_MIN = -(2n ** 63n);
+
+describe('objects', () => {
+  let m: PyProxy;
+  before(async () => {
+    m = await loadExtension('objects.c');
+  });
+
+  describe('iteration', () => {
+    it('GetIter + Iter_Next walk every builtin container', () => {
+      expect(m.iter_collect([1, 2, 3]).toJs()).to.deep.equal([1, 2, 3]);
+      expect(m.iter_collect(py.tuple(['a', 'b'])).toJs()).to.deep.equal(['a', 'b']);
+      expect(m.iter_collect('hé😀').toJs()).to.deep.equal(['h', 'é', '😀']);
+      expect(m.iter_collect(new Uint8Array([0, 255])).toJs()).to.deep.equal([0, 255]);
+      expect(m.iter_collect(new Map([['k', 1], ['j', 2]])).toJs()).to.deep.equal(['k', 'j']);
+      expect(m.iter_collect([]).toJs()).to.deep.equal([]);
+    });
+    it('Iter_Next returns NULL without an exception at exhaustion, and stays exhausted', () => {
+      const it = m.get_iter([7]);
+      expect(m.iter_next(it).toJs()).to.deep.equal([true, 7]);
+      expect(m.iter_next(it).toJs()).to.deep.equal([false, undefined]);
+      expect(m.iter_next(it).toJs()).to.deep.equal([false, undefined]);
+    });
+    it('an iterator is its own iterator', () => {
+      const it = m.get_iter([1, 2]);
+      expect(py.is_(m.get_iter(it), it)).to.equal(true);
+      expect(py.next(it)).to.equal(1);
+      expect(m.iter_collect(it).toJs()).to.deep.equal([2]);
+    });
+    it('a list iterator sees items appended while iterating', () => {
+      const l = py.list([1]);
+      const it = m.get_iter(l);
+      expect(m.iter_next(it).toJs()).to.deep.equal([true, 1]);
+      l.append(2);
+      expect(m.iter_next(it).toJs()).to.deep.equal([true, 2]);
+    });
+    it('GetIter of a non-iterable raises TypeError', () => {
+      raises(() => m.get_iter(5), 'TypeError', "'int' object is not iterable");
+      raises(() => m.get_iter(undefined), 'TypeError', "'NoneType' object is not iterable");
+      raises(() => m.iter_collect(1.5), 'TypeError', "'float' object is not iterable");
+    });
+    it('Iter_Check is true for iterators only', () => {
+      expect(m.iter_check(m.get_iter([1]))).to.equal(true);
+      expect(m.iter_check(m.get_iter('ab'))).to.equal(true);
+      expect(m.iter_check(py.iter(new Map()))).to.equal(true);
+      expect(m.iter_check([1])).to.equal(false);
+      expect(m.iter_check('ab')).to.equal(false);
+      expect(m.iter_check(3)).to.equal(false);
+    });
+  });
+
+  describe('slice objects', () => {
+    it('Slice_New makes a slice with the given bounds', () => {
+      const s = m.slice_new(1, 10, 2);
+      expect(s.type).to.equal('slice');
+      expect(py.repr(s)).to.equal('slice(1, 10, 2)');
+      expect([s.start, s.stop, s.step]).to.deep.equal([1, 10, 2]);
+    });
+    it('Slice_New with NULL bounds gives None, and keeps any object as a bound', () => {
+      expect(py.repr(m.slice_new_nulls())).to.equal('slice(None, None, None)');
+      expect(py.repr(m.slice_new('a', [1], undefined))).to.equal("slice('a', [1], None)");
+    });
+    it('slice() from Python: repr, str, attributes', () => {
+      expect(py.repr(py.slice(5))).to.equal('slice(None, 5, None)');
+      expect(py.str(py.slice(1, 2))).to.equal('slice(1, 2, None)');
+      expect(py.slice(1, 2, 3).step).to.equal(3);
+      raises(() => py.slice(), 'TypeError', 'slice expected at least 1 argument, got 0');
+      raises(() => py.slice(1, 2, 3, 4), 'TypeError', 'slice expected at most 3 arguments, got 4');
+      raises(() => py.slice(1).x, 'AttributeError', "'slice' object has no attribute 'x'");
+    });
+    it('slices compare as (start, stop, step) and are unhashable', () => {
+      expect(py.eq(py.slice(1, 2, 3), m.slice_new(1, 2, 3))).to.equal(true);
+      expect(py.eq(py.slice(1, 2), py.slice(1, 3))).to.equal(false);
+      expect(py.lt(py.slice(1, 2), py.slice(1, 3))).to.equal(true);
+      expect(py.eq(py.slice(1), py.tuple([undefined, 1, undefined]))).to.equal(false);
+      raises(() => py.lt(py.slice(1), 5), 'TypeError', "'<' not supported between instances of 'slice' and 'int'");
+      raises(() => py.hash(py.slice(1)), 'TypeError', "unhashable type: 'slice'");
+    });
+    it('slice.indices()', () => {
+      expect(py.slice(undefined, undefined, -1).indices(5).toJs()).to.deep.equal([4, -1, -1]);
+      expect(py.slice(-100, 100).indices(5).toJs()).to.deep.equal([0, 5, 1]);
+      expect(py.slice(2n ** 70n).indices(5).toJs()).to.deep.equal([0, 5, 1]);
+      raises(() => py.slice(1, 2).indices(-1), 'ValueError', 'length should not be negative');
+      raises(() => py.slice(1, 2, 0).indices(5), 'ValueError', 'slice step cannot be zero');
+      raises(() => py.slice('a').indices(3), 'TypeError', 'slice indices must be integers or None or have an __index__ method');
+    });
+  });
+
+  describe('Slice_Unpack', () => {
+    it('fills in the defaults of omitted bounds', () => {
+      expect(m.slice_unpack(py.slice(undefined)).toJs()).to.deep.equal([0, SSIZE_MAX, 1]);
+      expect(m.slice_unpack(py.slice(1, 2, 3)).toJs()).to.deep.equal([1, 2, 3]);
+      expect(m.slice_unpack(py.slice(undefined, undefined, -1)).toJs()).to.deep.equal([SSIZE_MAX, SSIZE_MIN, -1]);
+    });
+    it('clamps out-of-range bounds to the ssize limits, and step to -PY_SSIZE_T_MAX', () => {
+      expect(m.slice_unpack(py.slice(10n ** 30n, -(10n ** 30n), 10n ** 30n)).toJs()).to.deep.equal([SSIZE_MAX, SSIZE_MIN, SSIZE_MAX]);
+      expect(m.slice_unpack(py.slice(0, 1, -(10n ** 30n))).toJs()).to.deep.equal([0, 1, -SSIZE_MAX]);
+      expect(m.slice_unpack(py.slice(-5, -1)).toJs()).to.deep.equal([-5, -1, 1]);
+    });
+    it('accepts bool bounds (they have __index__)', () => {
+      expect(m.slice_unpack(py.slice(false, true)).toJs()).to.deep.equal([0, 1, 1]);
+    });
+    it('raises as PySlice_Unpack', () => {
+      raises(() => m.slice_unpack(py.slice(0, 1, 0)), 'ValueError', 'slice step cannot be zero');
+      raises(() => m.slice_unpack(py.slice('a')), 'TypeError', 'slice indices must be integers or None or have an __index__ method');
+      raises(() => m.slice_unpack(py.slice(1, 2, 'x')), 'TypeError', 'slice indices must be integers or None or have an __index__ method');
+      raises(() => m.slice_unpack(py.slice(1.5)), 'TypeError', 'slice indices must be integers or None or have an __index__ method');
+    });
+    it('HPySlice_AdjustIndices clips to a length', () => {
+      expect(m.slice_indices(py.slice(undefined), 5).toJs()).to.deep.equal([0, 5, 1, 5]);
+      expect(m.slice_indices(py.slice(undefined, undefined, -1), 5).toJs()).to.deep.equal([4, -1, -1, 5]);
+      expect(m.slice_indices(py.slice(1, 100, 2), 6).toJs()).to.deep.equal([1, 6, 2, 3]);
+      expect(m.slice_indices(py.slice(-2, undefined), 6).toJs()).to.deep.equal([4, 6, 1, 2]);
+      expect(m.slice_indices(py.slice(4, 1), 6).toJs()).to.deep.equal([4, 1, 1, 0]);
+    });
+  });
+
+  describe('slice keys through the item protocol', () => {
+    it('str, bytes, tuple and list', () => {
+      expect(m.getitem('abcdef', py.slice(undefined, undefined, -2))).to.equal('fdb');
+      expect(m.getitem('a😀b', py.slice(1, undefined))).to.equal('😀b');
+      expect(m.getitem(new Uint8Array([97, 98, 99, 100]), py.slice(1, 3)).toJs()).to.deep.equal(new Uint8Array([98, 99]));
+      expect(m.getitem(py.tuple([1, 2, 3]), py.slice(undefined, undefined, -1)).toJs()).to.deep.equal([3, 2, 1]);
+      const r = m.getitem([1, 2, 3], py.slice(-2, undefined));
+      expect(r.type).to.equal('list');
+      expect(r.toJs()).to.deep.equal([2, 3]);
+    });
+    it('a slice with step 0 raises ValueError', () => {
+      raises(() => m.getitem('abc', py.slice(undefined, undefined, 0)), 'ValueError', 'slice step cannot be zero');
+    });
+    it('assigning a list slice replaces, inserts and grows', () => {
+      expect(m.setitem([0, 1, 2, 3, 4, 5], py.slice(1, 3), [9]).toJs()).to.deep.equal([0, 9, 3, 4, 5]);
+      expect(m.setitem([0, 1, 2, 3, 4, 5], py.slice(4, 1), ['a']).toJs()).to.deep.equal([0, 1, 2, 3, 'a', 4, 5]);
+      expect(m.setitem([0, 1], py.slice(2n ** 70n, undefined), [1]).toJs()).to.deep.equal([0, 1, 1]);
+      expect(m.setitem([0, 1, 2], py.slice(0, 2), 'xy').toJs()).to.deep.equal(['x', 'y', 2]);
+    });
+    it('assigning an extended slice needs the same length', () => {
+      expect(m.setitem([0, 1, 2, 3, 4, 5], py.slice(undefined, undefined, 2), [7, 8, 9]).toJs()).to.deep.equal([7, 1, 8, 3, 9, 5]);
+      raises(() => m.setitem([0, 1, 2, 3, 4, 5], py.slice(undefined, undefined, 2), [1]), 'ValueError',
+        'attempt to assign sequence of size 1 to extended slice of size 3');
+    });
+    it('a list assigned to a slice of itself is copied first', () => {
+      const l = py.list([0, 1, 2, 3]);
+      expect(m.setitem(l, py.slice(undefined, undefined, -1), l).toJs()).to.deep.equal([3, 2, 1, 0]);
+    });
+    it('assigning a non-iterable raises TypeError', () => {
+      raises(() => m.setitem([1, 2], py.slice(0, 1), 5), 'TypeError', 'can only assign an iterable');
+    });
+    it('deleting list slices, extended too', () => {
+      expect(m.delitem([0, 1, 2, 3, 4, 5], py.slice(undefined, undefined, 2)).toJs()).to.deep.equal([1, 3, 5]);
+      expect(m.delitem([0, 1, 2, 3, 4, 5], py.slice(undefined, undefined, -2)).toJs()).to.deep.equal([0, 2, 4]);
+      expect(m.delitem([0, 1, 2, 3, 4, 5], py.slice(1, 4)).toJs()).to.deep.equal([0, 4, 5]);
+      raises(() => m.delitem([1], py.slice(undefined, undefined, 0)), 'ValueError', 'slice step cannot be zero');
+    });
+    it('index errors name the sequence type', () => {
+      raises(() => m.getitem([1], 'x'), 'TypeError', 'list indices must be integers or slices, not str');
+      raises(() => m.getitem(py.tuple([1]), 1.5), 'TypeError', 'tuple indices must be integers or slices, not float');
+      raises(() => m.getitem('abc', 'x'), 'TypeError', "string indices must be integers, not 'str'");
+      raises(() => m.getitem(new Uint8Array([1]), 'x'), 'TypeError', 'byte indices must be integers or slices, not str');
+      raises(() => m.getitem([1], 2n ** 70n), 'IndexError', "cannot fit 'int' into an index-sized integer");
+      raises(() => m.setitem([1], 3, 0), 'IndexError', 'list assignment index out of range');
+    });
+  });
+
+  describe('GetSlice, SetSlice, DelSlice', () => {
+    it('GetSlice takes [start:end] with negative and oversized bounds', () => {
+      expect(m.get_slice([1, 2, 3, 4], -3, -1).toJs()).to.deep.equal([2, 3]);
+      expect(m.get_slice('abcdef', 2, 100)).to.equal('cdef');
+      expect(m.get_slice(py.tuple([1, 2, 3]), 1, 2).toJs()).to.deep.equal([2]);
+      expect(m.get_slice(new Uint8Array([1, 2, 3]), 0, 2).toJs()).to.deep.equal(new Uint8Array([1, 2]));
+      expect(m.get_slice([1, 2, 3], 2, 1).toJs()).to.deep.equal([]);
+    });
+    it('GetSlice of objects that are not sequences', () => {
+      raises(() => m.get_slice(5, 0, 1), 'TypeError', "'int' object is unsliceable");
+      raises(() => m.get_slice(new Map(), 0, 1), 'TypeError', "unhashable type: 'slice'");
+    });
+    it('SetSlice replaces a list range, and a NULL value deletes it', () => {
+      expect(m.set_slice([1, 2, 3, 4], 1, 3, ['a', 'b', 'c']).toJs()).to.deep.equal([1, 'a', 'b', 'c', 4]);
+      expect(m.set_slice([1, 2, 3, 4], 1, 3, undefined).toJs()).to.deep.equal([1, 4]);
+      expect(m.set_slice([1, 2], -1, 100, [9]).toJs()).to.deep.equal([1, 9]);
+    });
+    it('SetSlice errors', () => {
+      raises(() => m.set_slice(py.tuple([1, 2]), 0, 1, [1]), 'TypeError', "'tuple' object doesn't support slice assignment");
+      raises(() => m.set_slice(5, 0, 1, [1]), 'TypeError', "'int' object doesn't support slice assignment");
+      raises(() => m.set_slice([1, 2], 0, 1, 5), 'TypeError', 'can only assign an iterable');
+    });
+    it('DelSlice', () => {
+      expect(m.del_slice([0, 1, 2, 3], 1, 3).toJs()).to.deep.equal([0, 3]);
+      expect(m.del_slice([0, 1, 2, 3], -1, 10).toJs()).to.deep.equal([0, 1, 2]);
+      raises(() => m.del_slice(py.tuple([1, 2]), 0, 1), 'TypeError', "'tuple' object doesn't support slice deletion");
+      raises(() => m.del_slice('ab', 0, 1), 'TypeError', "'str' object doesn't support slice deletion");
+      raises(() => m.del_slice(5, 0, 1), 'TypeError', "'int' object doesn't support slice deletion");
+    });
+  });
+
+  describe('List_Insert', () => {
+    it('inserts before the index, negative from the end, clamped', () => {
+      expect(m.list_insert([1, 2, 3], 1, 'x').toJs()).to.deep.equal([1, 'x', 2, 3]);
+      expect(m.list_insert([1, 2, 3], -1, 'x').toJs()).to.deep.equal([1, 2, 'x', 3]);
+      expect(m.list_insert([1, 2, 3], 100, 'x').toJs()).to.deep.equal([1, 2, 3, 'x']);
+      expect(m.list_insert([1, 2, 3], -100, 'x').toJs()).to.deep.equal(['x', 1, 2, 3]);
+      expect(m.list_insert([], 0, 'x').toJs()).to.deep.equal(['x']);
+    });
+    it('list.insert from Python agrees', () => {
+      const l = py.list([1, 2]);
+      l.insert(-1, 0);
+      expect(l.toJs()).to.deep.equal([1, 0, 2]);
+    });
+    it('a non-list or a NULL item is a SystemError', () => {
+      raises(() => m.list_insert(py.tuple([1]), 0, 1), 'SystemError');
+      raises(() => m.list_insert_null([1]), 'SystemError');
+    });
+  });
+
+  describe('ASCII and Bytes', () => {
+    it('ASCII is ascii(): repr with non-ASCII escaped', () => {
+      expect(m.ascii('é😀ሴ')).to.equal("'\\xe9\\U0001f600\\u1234'");
+      expect(m.ascii(['ü', 1])).to.equal("['\\xfc', 1]");
+      expect(m.ascii(42)).to.equal('42');
+      expect(m.ascii('plain')).to.equal("'plain'");
+    });
+    it('Bytes of bytes is the same object', () => {
+      expect(m.bytes_is_same(new Uint8Array([1, 2]))).to.equal(true);
+    });
+    it('Bytes of iterables of ints', () => {
+      expect(m.bytes([1, 2]).toJs()).to.deep.equal(new Uint8Array([1, 2]));
+      expect(m.bytes(py.tuple([65, 66])).toJs()).to.deep.equal(new Uint8Array([65, 66]));
+      expect(m.bytes(py.iter([65])).toJs()).to.deep.equal(new Uint8Array([65]));
+      expect(m.bytes(new Map([[1, 2]])).toJs()).to.deep.equal(new Uint8Array([1]));
+      expect(m.bytes([]).toJs()).to.deep.equal(new Uint8Array([]));
+    });
+    it('Bytes refuses int and str (unlike bytes())', () => {
+      raises(() => m.bytes(5), 'TypeError', "cannot convert 'int' object to bytes");
+      raises(() => m.bytes('x'), 'TypeError', "cannot convert 'str' object to bytes");
+      raises(() => m.bytes(undefined), 'TypeError', "cannot convert 'NoneType' object to bytes");
+    });
+    it('Bytes checks every item', () => {
+      raises(() => m.bytes([1, 'a']), 'TypeError', "'str' object cannot be interpreted as an integer");
+      raises(() => m.bytes([1, 300]), 'ValueError', 'bytes must be in range(0, 256)');
+      raises(() => m.bytes(py.tuple([1, -1])), 'ValueError', 'bytes must be in range(0, 256)');
+    });
+  });
+
+  describe('NULL handles', () => {
+    for (const fn of ['GetIter', 'Iter_Next', 'GetSlice', 'SetSlice', 'DelSlice', 'Slice_Unpack', 'List_Insert', 'ASCII', 'Bytes']) {
+      it(`${fn}(NULL) raises SystemError`, () => {
+        raises(() => m.with_null(fn), 'SystemError');
+      });
+    }
+  });
+});
