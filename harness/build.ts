@@ -47,9 +47,11 @@ export class BuildError extends Error {
 }
 
 export const UNIVERSAL_SUFFIX = '.hpy0.so';
-const BASE_CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-fPIC', '-shared', '-O2'];
+// Hidden by default: only the HPy entry points (marked HPy_EXPORTED_SYMBOL) leave the binary, so
+// an extension's own globals (an HPyDef named `warn`) never bind to another library's symbols.
+const BASE_CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-fPIC', '-shared', '-O2', '-fvisibility=hidden'];
 // Part of the cache key: bump when the way a build is made changes but its inputs do not.
-const RECIPE_VERSION = 'hpy-matrix build 1';
+const RECIPE_VERSION = 'hpy-matrix build 2';
 
 /** Folders and files that every build depends on, found from the package root. */
 export function nativePaths(): { include: string; forbidPython: string; runtime: string } {

@@ -104,17 +104,10 @@ export function containersApi(c: ReferenceContext): ApiTable {
     Unicode_AsLatin1String: (h: number) => ret(rt.bytes(encode(rt, str(h).value, 'latin-1'))),
     Unicode_DecodeASCII: (p: Pointer | null, n: number, errors: string | null) => decodeSized(p, n, 'ascii', errors),
     Unicode_DecodeLatin1: (p: Pointer | null, n: number, errors: string | null) => decodeSized(p, n, 'latin-1', errors),
-    // The context's guard does not know HPy_UCS4 and would return 0 on error, which C cannot
-    // tell from U+0000: this function reports its errors itself, with (HPy_UCS4)-1.
     Unicode_ReadChar: (h: number, i: number) => {
-      try {
-        const cps = [...str(h).value];
-        if (i < 0 || i >= cps.length) throw rt.error('IndexError', 'string index out of range');
-        return cps[i].codePointAt(0)!;
-      } catch (e) {
-        c.setError(e, 'ctx_Unicode_ReadChar');
-        return 0xffffffff;
-      }
+      const cps = [...str(h).value];
+      if (i < 0 || i >= cps.length) throw rt.error('IndexError', 'string index out of range');
+      return cps[i].codePointAt(0)!;
     },
 
     // bytes

@@ -1,5 +1,5 @@
 // Context functions of the reference backend: types from HPyType_Spec, HPy_New, payloads and fields.
-import { ENUMS, STRUCTS } from '../../abi/abi.generated.js';
+import { STRUCTS } from '../../abi/abi.generated.js';
 import { readPointer, writePointer, type Pointer } from '../../native-memory.js';
 import { NativeData } from './api-containers.js';
 import { installMemoryview } from './buffers.js';
@@ -42,10 +42,8 @@ export function typesApi(c: ReferenceContext): ApiTable {
     AsStruct_Dict: asStruct,
     Type_GetBuiltinShape: (h: number) => {
       const t = o(h);
-      if (t instanceof PyType) return shapeOf(t);
-      // -2, not the usual -1: -1 is the Legacy shape.
-      c.error = rt.newException(rt.excType('TypeError'), [rt.str('arg must be a type')]);
-      return ENUMS.HPyType_BuiltinShape.HPyType_BuiltinShape_Legacy - 1;
+      if (!(t instanceof PyType)) throw rt.typeError('arg must be a type');
+      return shapeOf(t);
     },
     Type_GetName: (h: number) => {
       const t = typeArg(h, 'HPyType_GetName');

@@ -30,13 +30,14 @@ export function partial<F extends (...args: any[]) => unknown>(missing: string, 
   return Object.assign(fn, { partial: missing });
 }
 
-const UNSIGNED_ERROR: Record<string, number | bigint> = { uint32_t: 0xffffffff, uint64_t: (1n << 64n) - 1n, size_t: (1n << 64n) - 1n };
+const UNSIGNED_ERROR: Record<string, number | bigint> = { uint32_t: 0xffffffff, HPy_UCS4: 0xffffffff, uint64_t: (1n << 64n) - 1n, size_t: (1n << 64n) - 1n };
 
 /** The value a context function returns to signal an error, by C return type. */
 function errorValue(ret: string): unknown {
   if (ret === 'void') return undefined;
   if (ret in UNSIGNED_ERROR) return UNSIGNED_ERROR[ret];
   if (ret === 'double') return -1;
+  if (ret === 'HPyType_BuiltinShape') return -2; // -1 is a valid shape (Legacy)
   if (ret === 'bool') return false;
   if (ret.endsWith('*')) return null;
   if (['int', 'int32_t', 'int64_t', 'HPy_ssize_t', 'HPy_hash_t'].includes(ret)) return -1;
