@@ -308,6 +308,19 @@ describe('types', () => {
       expect(o.short).to.equal(1);
       o.ubyte = -1;
       expect(o.ubyte).to.equal(255);
+      o.int = 2 ** 32 + 5;
+      expect(o.int).to.equal(5);
+    });
+    it('unsigned long and unsigned int members take negative values two\'s complement', () => {
+      o.ulong = -1;
+      expect(o.ulong).to.equal(2n ** 64n - 1n);
+      o.uint = -2;
+      expect(o.uint).to.equal(2 ** 32 - 2);
+    });
+    it('every integer member needs a value that fits a C long', () => {
+      raises(() => {
+        o.short = 2n ** 64n;
+      }, 'OverflowError');
     });
     it('long members raise OverflowError out of range', () => {
       raises(() => {

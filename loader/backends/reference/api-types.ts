@@ -3,7 +3,7 @@ import { STRUCTS } from '../../abi/abi.generated.js';
 import { readPointer, writePointer, type Pointer } from '../../native-memory.js';
 import { NativeData } from './api-containers.js';
 import { installMemoryview } from './buffers.js';
-import type { ApiTable, ReferenceContext } from './context.js';
+import { partial, type ApiTable, type ReferenceContext } from './context.js';
 import { createType, inherited, payloadOf, shapeOf } from './hpy-types.js';
 import { loadField, newInstance, storeField } from './instances.js';
 import { PyType } from './objects.js';
@@ -24,7 +24,8 @@ export function typesApi(c: ReferenceContext): ApiTable {
   };
 
   return {
-    Type_FromSpec: (spec: Pointer, params: Pointer | null) => ret(createType(c, spec, params)),
+    Type_FromSpec: partial('legacy_slots (CPython PyType_Slot arrays) are refused, and itemsize is accepted but '
+      + 'instances get no variable-sized part', (spec: Pointer, params: Pointer | null) => ret(createType(c, spec, params))),
     New: (h: number, data: Pointer | null) => {
       const made = newInstance(c, typeArg(h, 'HPy_New'));
       if (data) writePointer(data, 0, made.payload);

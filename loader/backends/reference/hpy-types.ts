@@ -678,21 +678,22 @@ function memberDescriptor(c: ReferenceContext, owner: PyType, m: MemberDef): PyD
 }
 
 /**
- * The value an integer member stores. Like CPython's structmember code, the narrow C types
- * truncate (CPython also warns), while long, long long and Py_ssize_t raise OverflowError.
+ * The value an integer member stores, as CPython's structmember code computes it: the value
+ * must fit a C long (or the member's own 64-bit type), and narrower types truncate (CPython
+ * also warns). Unsigned long and unsigned int accept negative values, stored two's complement.
  */
 function intForMember(c: ReferenceContext, v: PyObject, ctype: string, cname: string): bigint {
   const rt = c.rt;
   const i = c.ops.index(v);
   const bits = Number(ctype.replace(/\D/g, ''));
-  const unsigned = ctype.startsWith('u');
-  if (bits === 64) {
-    const [lo, hi] = unsigned ? [0n, (1n << 64n) - 1n] : [-(1n << 63n), (1n << 63n) - 1n];
-    if (unsigned && i < 0n) throw rt.error('OverflowError', `can't convert negative int to unsigned`);
-    if (i < lo || i > hi) throw rt.error('OverflowError', `Python int too large to convert to C ${cname}`);
-    return i;
+  const I64: [bigint, bigint] = [-(1n << 63n), (1n << 63n) - 1n];
+  const range: [bigint, bigint] = cname === 'unsigned long long' ? [0n, (1n << 64n) - 1n]
+    : cname === 'unsigned long' || cname === 'unsigned int' ? [I64[0], (1n << 64n) - 1n] : I64;
+  if (i < range[0]) {
+    throw rt.error('OverflowError', range[0] === 0n ? `can't convert negative int to unsigned` : `Python int too large to convert to C long`);
   }
-  return unsigned ? BigInt.asUintN(bits, i) : BigInt.asIntN(bits, i);
+  if (i > range[1]) throw rt.error('OverflowError', `Python int too large to convert to C ${bits === 64 ? cname : 'long'}`);
+  return ctype.startsWith('u') ? BigInt.asUintN(bits, i) : BigInt.asIntN(bits, i);
 }
 
 function writeMember(p: Pointer, ctype: string, v: number | bigint): void {
