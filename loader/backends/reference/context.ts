@@ -128,16 +128,23 @@ export class ReferenceContext {
     this.unsupported = unsupportedReasons;
   }
 
-  private guard(m: CtxMember, impl: ApiFunction): (...args: unknown[]) => unknown {
+  private guard(m: CtxMember, impl: ApiFunction): (...args: any[]) => unknown {
     const onError = errorValue(m.ret!);
-    return (_ctx: unknown, ...args: unknown[]) => {
-      try {
-        return impl(...args);
-      } catch (e) {
-        this.setError(e, m.name);
-        return onError;
-      }
+    const fail = (e: unknown) => {
+      this.setError(e, m.name);
+      return onError;
     };
+    // One wrapper per arity: rest parameters and spread calls cost more than the callback
+    // itself on the hottest context functions (Dup, Close, Long_FromInt64_t...).
+    const f = impl as (...a: unknown[]) => unknown;
+    switch (m.params!.length - 1) {
+      case 0: return () => { try { return f(); } catch (e) { return fail(e); } };
+      case 1: return (_c, a) => { try { return f(a); } catch (e) { return fail(e); } };
+      case 2: return (_c, a, b) => { try { return f(a, b); } catch (e) { return fail(e); } };
+      case 3: return (_c, a, b, d) => { try { return f(a, b, d); } catch (e) { return fail(e); } };
+      case 4: return (_c, a, b, d, g) => { try { return f(a, b, d, g); } catch (e) { return fail(e); } };
+      default: return (_c, ...args: unknown[]) => { try { return f(...args); } catch (e) { return fail(e); } };
+    }
   }
 
   private refuse(m: CtxMember, message: string): (...args: unknown[]) => unknown {
