@@ -200,6 +200,15 @@ const groups: Array<[string, Case[]]> = [
       ctx_Close: (_c: unknown, h: number) => close(h) }),
     real('reference context', 1, loops.longAs),
   ]],
+  ['GetAttr_s on a module + Close, per call', [
+    on('bare callbacks, name as a pointer (not decoded)', 2, loops.getattr,
+      { ctx_GetAttr_s: () => handleOne, ctx_Close: () => {} }, (p) => p.replace('const char * utf8_name', 'void * utf8_name')),
+    on('bare callbacks, name decoded by koffi', 2, loops.getattr, { ctx_GetAttr_s: () => handleOne, ctx_Close: () => {} }),
+    on('decoded name + ops.getattr + table', 2, loops.getattr, {
+      ctx_GetAttr_s: (_c: unknown, _h: number, name: string) => table.open(reference.ops.getattr(rt.modules.get('builtins')!, name)),
+      ctx_Close: (_c: unknown, h: number) => close(h) }),
+    real('reference context', 2, loops.getattr),
+  ]],
   ['Tuple_FromArray of 4 + Close, per call', [
     on('bare callbacks', 2, loops.tuple, { ctx_Long_FromInt64_t: () => handleOne, ctx_Tuple_FromArray: () => handleOne, ctx_Close: () => {} }),
     ...([
