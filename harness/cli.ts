@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { buildCommand } from './commands/build.js';
+import { coverageCommand } from './commands/coverage.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 
@@ -8,9 +9,10 @@ export async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName('hpy-matrix')
     .command(buildCommand)
+    .command(coverageCommand)
     .command(reportCommand)
     .command(runCommand)
-    .demandCommand(1, 'Name a command: build, report or run.')
+    .demandCommand(1, 'Name a command: build, coverage, report or run.')
     .strict()
     .help()
     .fail((msg, err, y) => {
