@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import koffi from 'koffi';
-import { buildExtension } from '../../harness/build.js';
-import type { Backend, Ref } from '../../loader/backend.js';
-import { ReferenceBackend } from '../../loader/backends/reference/index.js';
+import { buildExtension } from '../../dist/harness/build.js';
+import type { Backend, Ref } from '../../dist/loader/backend.js';
+import { ReferenceBackend } from '../../dist/loader/backends/reference/index.js';
 import { measure, type Case, type CaseResult } from './measure.js';
 import { buildLoops, loadLoops, type Loop } from './native.js';
 

@@ -681,7 +681,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Dup(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Dup(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Close",
@@ -701,7 +701,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Close(void * ctx, intptr_t h)"
+    "koffi": "void ctx_Close(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_FromInt32_t",
@@ -721,7 +721,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "int32_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromInt32_t(void * ctx, int32_t value)"
+    "koffi": "intptr_t ctx_Long_FromInt32_t(intptr_t ctx, int32_t value)"
   },
   {
     "name": "ctx_Long_FromUInt32_t",
@@ -741,7 +741,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "uint32_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromUInt32_t(void * ctx, uint32_t value)"
+    "koffi": "intptr_t ctx_Long_FromUInt32_t(intptr_t ctx, uint32_t value)"
   },
   {
     "name": "ctx_Long_FromInt64_t",
@@ -761,7 +761,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "int64_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromInt64_t(void * ctx, int64_t v)"
+    "koffi": "intptr_t ctx_Long_FromInt64_t(intptr_t ctx, int64_t v)"
   },
   {
     "name": "ctx_Long_FromUInt64_t",
@@ -781,7 +781,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "uint64_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromUInt64_t(void * ctx, uint64_t v)"
+    "koffi": "intptr_t ctx_Long_FromUInt64_t(intptr_t ctx, uint64_t v)"
   },
   {
     "name": "ctx_Long_FromSize_t",
@@ -801,7 +801,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "size_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromSize_t(void * ctx, size_t value)"
+    "koffi": "intptr_t ctx_Long_FromSize_t(intptr_t ctx, size_t value)"
   },
   {
     "name": "ctx_Long_FromSsize_t",
@@ -821,7 +821,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Long_FromSsize_t(void * ctx, intptr_t value)"
+    "koffi": "intptr_t ctx_Long_FromSsize_t(intptr_t ctx, intptr_t value)"
   },
   {
     "name": "ctx_Long_AsInt32_t",
@@ -841,7 +841,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int32_t ctx_Long_AsInt32_t(void * ctx, intptr_t h)"
+    "koffi": "int32_t ctx_Long_AsInt32_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsUInt32_t",
@@ -861,7 +861,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "uint32_t ctx_Long_AsUInt32_t(void * ctx, intptr_t h)"
+    "koffi": "uint32_t ctx_Long_AsUInt32_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsUInt32_tMask",
@@ -881,7 +881,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "uint32_t ctx_Long_AsUInt32_tMask(void * ctx, intptr_t h)"
+    "koffi": "uint32_t ctx_Long_AsUInt32_tMask(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsInt64_t",
@@ -901,7 +901,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int64_t ctx_Long_AsInt64_t(void * ctx, intptr_t h)"
+    "koffi": "int64_t ctx_Long_AsInt64_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsUInt64_t",
@@ -921,7 +921,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "uint64_t ctx_Long_AsUInt64_t(void * ctx, intptr_t h)"
+    "koffi": "uint64_t ctx_Long_AsUInt64_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsUInt64_tMask",
@@ -941,7 +941,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "uint64_t ctx_Long_AsUInt64_tMask(void * ctx, intptr_t h)"
+    "koffi": "uint64_t ctx_Long_AsUInt64_tMask(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsSize_t",
@@ -961,7 +961,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "size_t ctx_Long_AsSize_t(void * ctx, intptr_t h)"
+    "koffi": "size_t ctx_Long_AsSize_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsSsize_t",
@@ -981,7 +981,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Long_AsSsize_t(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Long_AsSsize_t(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsVoidPtr",
@@ -1001,7 +1001,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_Long_AsVoidPtr(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_Long_AsVoidPtr(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Long_AsDouble",
@@ -1021,7 +1021,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "double ctx_Long_AsDouble(void * ctx, intptr_t h)"
+    "koffi": "double ctx_Long_AsDouble(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Float_FromDouble",
@@ -1041,7 +1041,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "double"
       }
     ],
-    "koffi": "intptr_t ctx_Float_FromDouble(void * ctx, double v)"
+    "koffi": "intptr_t ctx_Float_FromDouble(intptr_t ctx, double v)"
   },
   {
     "name": "ctx_Float_AsDouble",
@@ -1061,7 +1061,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "double ctx_Float_AsDouble(void * ctx, intptr_t h)"
+    "koffi": "double ctx_Float_AsDouble(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bool_FromBool",
@@ -1081,7 +1081,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "bool"
       }
     ],
-    "koffi": "intptr_t ctx_Bool_FromBool(void * ctx, bool v)"
+    "koffi": "intptr_t ctx_Bool_FromBool(intptr_t ctx, bool v)"
   },
   {
     "name": "ctx_Length",
@@ -1101,7 +1101,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Length(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Length(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Number_Check",
@@ -1121,7 +1121,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Number_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Number_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Add",
@@ -1145,7 +1145,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Add(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Add(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Subtract",
@@ -1169,7 +1169,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Subtract(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Subtract(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Multiply",
@@ -1193,7 +1193,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Multiply(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Multiply(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_MatrixMultiply",
@@ -1217,7 +1217,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_MatrixMultiply(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_MatrixMultiply(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_FloorDivide",
@@ -1241,7 +1241,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_FloorDivide(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_FloorDivide(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_TrueDivide",
@@ -1265,7 +1265,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_TrueDivide(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_TrueDivide(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Remainder",
@@ -1289,7 +1289,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Remainder(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Remainder(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Divmod",
@@ -1313,7 +1313,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Divmod(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Divmod(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Power",
@@ -1341,7 +1341,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Power(void * ctx, intptr_t h1, intptr_t h2, intptr_t h3)"
+    "koffi": "intptr_t ctx_Power(intptr_t ctx, intptr_t h1, intptr_t h2, intptr_t h3)"
   },
   {
     "name": "ctx_Negative",
@@ -1361,7 +1361,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Negative(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Negative(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Positive",
@@ -1381,7 +1381,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Positive(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Positive(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Absolute",
@@ -1401,7 +1401,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Absolute(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Absolute(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Invert",
@@ -1421,7 +1421,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Invert(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Invert(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Lshift",
@@ -1445,7 +1445,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Lshift(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Lshift(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Rshift",
@@ -1469,7 +1469,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Rshift(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Rshift(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_And",
@@ -1493,7 +1493,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_And(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_And(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Xor",
@@ -1517,7 +1517,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Xor(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Xor(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Or",
@@ -1541,7 +1541,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Or(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_Or(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Index",
@@ -1561,7 +1561,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Index(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Index(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Long",
@@ -1581,7 +1581,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Long(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Long(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_Float",
@@ -1601,7 +1601,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Float(void * ctx, intptr_t h1)"
+    "koffi": "intptr_t ctx_Float(intptr_t ctx, intptr_t h1)"
   },
   {
     "name": "ctx_InPlaceAdd",
@@ -1625,7 +1625,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceAdd(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceAdd(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceSubtract",
@@ -1649,7 +1649,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceSubtract(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceSubtract(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceMultiply",
@@ -1673,7 +1673,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceMultiply(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceMultiply(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceMatrixMultiply",
@@ -1697,7 +1697,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceMatrixMultiply(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceMatrixMultiply(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceFloorDivide",
@@ -1721,7 +1721,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceFloorDivide(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceFloorDivide(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceTrueDivide",
@@ -1745,7 +1745,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceTrueDivide(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceTrueDivide(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceRemainder",
@@ -1769,7 +1769,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceRemainder(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceRemainder(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlacePower",
@@ -1797,7 +1797,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlacePower(void * ctx, intptr_t h1, intptr_t h2, intptr_t h3)"
+    "koffi": "intptr_t ctx_InPlacePower(intptr_t ctx, intptr_t h1, intptr_t h2, intptr_t h3)"
   },
   {
     "name": "ctx_InPlaceLshift",
@@ -1821,7 +1821,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceLshift(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceLshift(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceRshift",
@@ -1845,7 +1845,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceRshift(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceRshift(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceAnd",
@@ -1869,7 +1869,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceAnd(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceAnd(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceXor",
@@ -1893,7 +1893,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceXor(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceXor(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_InPlaceOr",
@@ -1917,7 +1917,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_InPlaceOr(void * ctx, intptr_t h1, intptr_t h2)"
+    "koffi": "intptr_t ctx_InPlaceOr(intptr_t ctx, intptr_t h1, intptr_t h2)"
   },
   {
     "name": "ctx_Callable_Check",
@@ -1937,7 +1937,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Callable_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Callable_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_CallTupleDict",
@@ -1965,7 +1965,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_CallTupleDict(void * ctx, intptr_t callable, intptr_t args, intptr_t kw)"
+    "koffi": "intptr_t ctx_CallTupleDict(intptr_t ctx, intptr_t callable, intptr_t args, intptr_t kw)"
   },
   {
     "name": "ctx_FatalError",
@@ -1985,7 +1985,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "void ctx_FatalError(void * ctx, const char * message)"
+    "koffi": "void ctx_FatalError(intptr_t ctx, const char * message)"
   },
   {
     "name": "ctx_Err_SetString",
@@ -2009,7 +2009,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "void ctx_Err_SetString(void * ctx, intptr_t h_type, const char * utf8_message)"
+    "koffi": "void ctx_Err_SetString(intptr_t ctx, intptr_t h_type, const char * utf8_message)"
   },
   {
     "name": "ctx_Err_SetObject",
@@ -2033,7 +2033,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Err_SetObject(void * ctx, intptr_t h_type, intptr_t h_value)"
+    "koffi": "void ctx_Err_SetObject(intptr_t ctx, intptr_t h_type, intptr_t h_value)"
   },
   {
     "name": "ctx_Err_SetFromErrnoWithFilename",
@@ -2057,7 +2057,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Err_SetFromErrnoWithFilename(void * ctx, intptr_t h_type, void * filename_fsencoded)"
+    "koffi": "intptr_t ctx_Err_SetFromErrnoWithFilename(intptr_t ctx, intptr_t h_type, void * filename_fsencoded)"
   },
   {
     "name": "ctx_Err_SetFromErrnoWithFilenameObjects",
@@ -2085,7 +2085,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Err_SetFromErrnoWithFilenameObjects(void * ctx, intptr_t h_type, intptr_t filename1, intptr_t filename2)"
+    "koffi": "void ctx_Err_SetFromErrnoWithFilenameObjects(intptr_t ctx, intptr_t h_type, intptr_t filename1, intptr_t filename2)"
   },
   {
     "name": "ctx_Err_Occurred",
@@ -2101,7 +2101,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyContext *"
       }
     ],
-    "koffi": "int ctx_Err_Occurred(void * ctx)"
+    "koffi": "int ctx_Err_Occurred(intptr_t ctx)"
   },
   {
     "name": "ctx_Err_ExceptionMatches",
@@ -2121,7 +2121,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Err_ExceptionMatches(void * ctx, intptr_t exc)"
+    "koffi": "int ctx_Err_ExceptionMatches(intptr_t ctx, intptr_t exc)"
   },
   {
     "name": "ctx_Err_NoMemory",
@@ -2137,7 +2137,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyContext *"
       }
     ],
-    "koffi": "void ctx_Err_NoMemory(void * ctx)"
+    "koffi": "void ctx_Err_NoMemory(intptr_t ctx)"
   },
   {
     "name": "ctx_Err_Clear",
@@ -2153,7 +2153,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyContext *"
       }
     ],
-    "koffi": "void ctx_Err_Clear(void * ctx)"
+    "koffi": "void ctx_Err_Clear(intptr_t ctx)"
   },
   {
     "name": "ctx_Err_NewException",
@@ -2181,7 +2181,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Err_NewException(void * ctx, const char * utf8_name, intptr_t base, intptr_t dict)"
+    "koffi": "intptr_t ctx_Err_NewException(intptr_t ctx, const char * utf8_name, intptr_t base, intptr_t dict)"
   },
   {
     "name": "ctx_Err_NewExceptionWithDoc",
@@ -2213,7 +2213,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Err_NewExceptionWithDoc(void * ctx, const char * utf8_name, const char * utf8_doc, intptr_t base, intptr_t dict)"
+    "koffi": "intptr_t ctx_Err_NewExceptionWithDoc(intptr_t ctx, const char * utf8_name, const char * utf8_doc, intptr_t base, intptr_t dict)"
   },
   {
     "name": "ctx_Err_WarnEx",
@@ -2241,7 +2241,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "int ctx_Err_WarnEx(void * ctx, intptr_t category, const char * utf8_message, intptr_t stack_level)"
+    "koffi": "int ctx_Err_WarnEx(intptr_t ctx, intptr_t category, const char * utf8_message, intptr_t stack_level)"
   },
   {
     "name": "ctx_Err_WriteUnraisable",
@@ -2261,7 +2261,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Err_WriteUnraisable(void * ctx, intptr_t obj)"
+    "koffi": "void ctx_Err_WriteUnraisable(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_IsTrue",
@@ -2281,7 +2281,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_IsTrue(void * ctx, intptr_t h)"
+    "koffi": "int ctx_IsTrue(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Type_FromSpec",
@@ -2305,7 +2305,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyType_SpecParam *"
       }
     ],
-    "koffi": "intptr_t ctx_Type_FromSpec(void * ctx, void * spec, void * params)"
+    "koffi": "intptr_t ctx_Type_FromSpec(intptr_t ctx, void * spec, void * params)"
   },
   {
     "name": "ctx_Type_GenericNew",
@@ -2337,7 +2337,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Type_GenericNew(void * ctx, intptr_t type, void * args, intptr_t nargs, intptr_t kw)"
+    "koffi": "intptr_t ctx_Type_GenericNew(intptr_t ctx, intptr_t type, void * args, intptr_t nargs, intptr_t kw)"
   },
   {
     "name": "ctx_GetAttr",
@@ -2361,7 +2361,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_GetAttr(void * ctx, intptr_t obj, intptr_t name)"
+    "koffi": "intptr_t ctx_GetAttr(intptr_t ctx, intptr_t obj, intptr_t name)"
   },
   {
     "name": "ctx_GetAttr_s",
@@ -2385,7 +2385,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_GetAttr_s(void * ctx, intptr_t obj, const char * utf8_name)"
+    "koffi": "intptr_t ctx_GetAttr_s(intptr_t ctx, intptr_t obj, const char * utf8_name)"
   },
   {
     "name": "ctx_HasAttr",
@@ -2409,7 +2409,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_HasAttr(void * ctx, intptr_t obj, intptr_t name)"
+    "koffi": "int ctx_HasAttr(intptr_t ctx, intptr_t obj, intptr_t name)"
   },
   {
     "name": "ctx_HasAttr_s",
@@ -2433,7 +2433,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "int ctx_HasAttr_s(void * ctx, intptr_t obj, const char * utf8_name)"
+    "koffi": "int ctx_HasAttr_s(intptr_t ctx, intptr_t obj, const char * utf8_name)"
   },
   {
     "name": "ctx_SetAttr",
@@ -2461,7 +2461,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetAttr(void * ctx, intptr_t obj, intptr_t name, intptr_t value)"
+    "koffi": "int ctx_SetAttr(intptr_t ctx, intptr_t obj, intptr_t name, intptr_t value)"
   },
   {
     "name": "ctx_SetAttr_s",
@@ -2489,7 +2489,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetAttr_s(void * ctx, intptr_t obj, const char * utf8_name, intptr_t value)"
+    "koffi": "int ctx_SetAttr_s(intptr_t ctx, intptr_t obj, const char * utf8_name, intptr_t value)"
   },
   {
     "name": "ctx_GetItem",
@@ -2513,7 +2513,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_GetItem(void * ctx, intptr_t obj, intptr_t key)"
+    "koffi": "intptr_t ctx_GetItem(intptr_t ctx, intptr_t obj, intptr_t key)"
   },
   {
     "name": "ctx_GetItem_i",
@@ -2537,7 +2537,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_GetItem_i(void * ctx, intptr_t obj, intptr_t idx)"
+    "koffi": "intptr_t ctx_GetItem_i(intptr_t ctx, intptr_t obj, intptr_t idx)"
   },
   {
     "name": "ctx_GetItem_s",
@@ -2561,7 +2561,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_GetItem_s(void * ctx, intptr_t obj, const char * utf8_key)"
+    "koffi": "intptr_t ctx_GetItem_s(intptr_t ctx, intptr_t obj, const char * utf8_key)"
   },
   {
     "name": "ctx_Contains",
@@ -2585,7 +2585,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Contains(void * ctx, intptr_t container, intptr_t key)"
+    "koffi": "int ctx_Contains(intptr_t ctx, intptr_t container, intptr_t key)"
   },
   {
     "name": "ctx_SetItem",
@@ -2613,7 +2613,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetItem(void * ctx, intptr_t obj, intptr_t key, intptr_t value)"
+    "koffi": "int ctx_SetItem(intptr_t ctx, intptr_t obj, intptr_t key, intptr_t value)"
   },
   {
     "name": "ctx_SetItem_i",
@@ -2641,7 +2641,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetItem_i(void * ctx, intptr_t obj, intptr_t idx, intptr_t value)"
+    "koffi": "int ctx_SetItem_i(intptr_t ctx, intptr_t obj, intptr_t idx, intptr_t value)"
   },
   {
     "name": "ctx_SetItem_s",
@@ -2669,7 +2669,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetItem_s(void * ctx, intptr_t obj, const char * utf8_key, intptr_t value)"
+    "koffi": "int ctx_SetItem_s(intptr_t ctx, intptr_t obj, const char * utf8_key, intptr_t value)"
   },
   {
     "name": "ctx_Type",
@@ -2689,7 +2689,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Type(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Type(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_TypeCheck",
@@ -2713,7 +2713,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_TypeCheck(void * ctx, intptr_t obj, intptr_t type)"
+    "koffi": "int ctx_TypeCheck(intptr_t ctx, intptr_t obj, intptr_t type)"
   },
   {
     "name": "ctx_Is",
@@ -2737,7 +2737,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Is(void * ctx, intptr_t obj, intptr_t other)"
+    "koffi": "int ctx_Is(intptr_t ctx, intptr_t obj, intptr_t other)"
   },
   {
     "name": "ctx_AsStruct_Object",
@@ -2757,7 +2757,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Object(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Object(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Legacy",
@@ -2777,7 +2777,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Legacy(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Legacy(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_New",
@@ -2801,7 +2801,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "void **"
       }
     ],
-    "koffi": "intptr_t ctx_New(void * ctx, intptr_t h_type, void * data)"
+    "koffi": "intptr_t ctx_New(intptr_t ctx, intptr_t h_type, void * data)"
   },
   {
     "name": "ctx_Repr",
@@ -2821,7 +2821,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Repr(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Repr(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Str",
@@ -2841,7 +2841,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Str(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Str(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_ASCII",
@@ -2861,7 +2861,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_ASCII(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_ASCII(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Bytes",
@@ -2881,7 +2881,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Bytes(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Bytes(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_RichCompare",
@@ -2909,7 +2909,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "int"
       }
     ],
-    "koffi": "intptr_t ctx_RichCompare(void * ctx, intptr_t v, intptr_t w, int op)"
+    "koffi": "intptr_t ctx_RichCompare(intptr_t ctx, intptr_t v, intptr_t w, int op)"
   },
   {
     "name": "ctx_RichCompareBool",
@@ -2937,7 +2937,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "int"
       }
     ],
-    "koffi": "int ctx_RichCompareBool(void * ctx, intptr_t v, intptr_t w, int op)"
+    "koffi": "int ctx_RichCompareBool(intptr_t ctx, intptr_t v, intptr_t w, int op)"
   },
   {
     "name": "ctx_Hash",
@@ -2957,7 +2957,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Hash(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Hash(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Bytes_Check",
@@ -2977,7 +2977,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Bytes_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Bytes_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bytes_Size",
@@ -2997,7 +2997,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Bytes_Size(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Bytes_Size(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bytes_GET_SIZE",
@@ -3017,7 +3017,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Bytes_GET_SIZE(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Bytes_GET_SIZE(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bytes_AsString",
@@ -3037,7 +3037,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_Bytes_AsString(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_Bytes_AsString(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bytes_AS_STRING",
@@ -3057,7 +3057,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_Bytes_AS_STRING(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_Bytes_AS_STRING(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Bytes_FromString",
@@ -3077,7 +3077,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Bytes_FromString(void * ctx, void * bytes)"
+    "koffi": "intptr_t ctx_Bytes_FromString(intptr_t ctx, void * bytes)"
   },
   {
     "name": "ctx_Bytes_FromStringAndSize",
@@ -3101,7 +3101,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Bytes_FromStringAndSize(void * ctx, void * bytes, intptr_t len)"
+    "koffi": "intptr_t ctx_Bytes_FromStringAndSize(intptr_t ctx, void * bytes, intptr_t len)"
   },
   {
     "name": "ctx_Unicode_FromString",
@@ -3121,7 +3121,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_FromString(void * ctx, const char * utf8)"
+    "koffi": "intptr_t ctx_Unicode_FromString(intptr_t ctx, const char * utf8)"
   },
   {
     "name": "ctx_Unicode_Check",
@@ -3141,7 +3141,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Unicode_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Unicode_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Unicode_AsASCIIString",
@@ -3161,7 +3161,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_AsASCIIString(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Unicode_AsASCIIString(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Unicode_AsLatin1String",
@@ -3181,7 +3181,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_AsLatin1String(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Unicode_AsLatin1String(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Unicode_AsUTF8String",
@@ -3201,7 +3201,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_AsUTF8String(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Unicode_AsUTF8String(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Unicode_AsUTF8AndSize",
@@ -3225,7 +3225,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t *"
       }
     ],
-    "koffi": "void * ctx_Unicode_AsUTF8AndSize(void * ctx, intptr_t h, void * size)"
+    "koffi": "void * ctx_Unicode_AsUTF8AndSize(intptr_t ctx, intptr_t h, void * size)"
   },
   {
     "name": "ctx_Unicode_FromWideChar",
@@ -3249,7 +3249,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_FromWideChar(void * ctx, void * w, intptr_t size)"
+    "koffi": "intptr_t ctx_Unicode_FromWideChar(intptr_t ctx, void * w, intptr_t size)"
   },
   {
     "name": "ctx_Unicode_DecodeFSDefault",
@@ -3269,7 +3269,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_DecodeFSDefault(void * ctx, void * v)"
+    "koffi": "intptr_t ctx_Unicode_DecodeFSDefault(intptr_t ctx, void * v)"
   },
   {
     "name": "ctx_Unicode_DecodeFSDefaultAndSize",
@@ -3293,7 +3293,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_DecodeFSDefaultAndSize(void * ctx, void * v, intptr_t size)"
+    "koffi": "intptr_t ctx_Unicode_DecodeFSDefaultAndSize(intptr_t ctx, void * v, intptr_t size)"
   },
   {
     "name": "ctx_Unicode_EncodeFSDefault",
@@ -3313,7 +3313,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_EncodeFSDefault(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Unicode_EncodeFSDefault(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Unicode_ReadChar",
@@ -3337,7 +3337,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "uint32_t ctx_Unicode_ReadChar(void * ctx, intptr_t h, intptr_t index)"
+    "koffi": "uint32_t ctx_Unicode_ReadChar(intptr_t ctx, intptr_t h, intptr_t index)"
   },
   {
     "name": "ctx_Unicode_DecodeASCII",
@@ -3365,7 +3365,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_DecodeASCII(void * ctx, void * ascii, intptr_t size, const char * errors)"
+    "koffi": "intptr_t ctx_Unicode_DecodeASCII(intptr_t ctx, void * ascii, intptr_t size, const char * errors)"
   },
   {
     "name": "ctx_Unicode_DecodeLatin1",
@@ -3393,7 +3393,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_DecodeLatin1(void * ctx, void * latin1, intptr_t size, const char * errors)"
+    "koffi": "intptr_t ctx_Unicode_DecodeLatin1(intptr_t ctx, void * latin1, intptr_t size, const char * errors)"
   },
   {
     "name": "ctx_List_Check",
@@ -3413,7 +3413,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_List_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_List_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_List_New",
@@ -3433,7 +3433,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_List_New(void * ctx, intptr_t len)"
+    "koffi": "intptr_t ctx_List_New(intptr_t ctx, intptr_t len)"
   },
   {
     "name": "ctx_List_Append",
@@ -3457,7 +3457,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_List_Append(void * ctx, intptr_t h_list, intptr_t h_item)"
+    "koffi": "int ctx_List_Append(intptr_t ctx, intptr_t h_list, intptr_t h_item)"
   },
   {
     "name": "ctx_Dict_Check",
@@ -3477,7 +3477,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Dict_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Dict_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Dict_New",
@@ -3493,7 +3493,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyContext *"
       }
     ],
-    "koffi": "intptr_t ctx_Dict_New(void * ctx)"
+    "koffi": "intptr_t ctx_Dict_New(intptr_t ctx)"
   },
   {
     "name": "ctx_Tuple_Check",
@@ -3513,7 +3513,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Tuple_Check(void * ctx, intptr_t h)"
+    "koffi": "int ctx_Tuple_Check(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Tuple_FromArray",
@@ -3537,7 +3537,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Tuple_FromArray(void * ctx, void * items, intptr_t n)"
+    "koffi": "intptr_t ctx_Tuple_FromArray(intptr_t ctx, void * items, intptr_t n)"
   },
   {
     "name": "ctx_Import_ImportModule",
@@ -3557,7 +3557,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Import_ImportModule(void * ctx, const char * utf8_name)"
+    "koffi": "intptr_t ctx_Import_ImportModule(intptr_t ctx, const char * utf8_name)"
   },
   {
     "name": "ctx_FromPyObject",
@@ -3577,7 +3577,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "cpy_PyObject *"
       }
     ],
-    "koffi": "intptr_t ctx_FromPyObject(void * ctx, void * obj)"
+    "koffi": "intptr_t ctx_FromPyObject(intptr_t ctx, void * obj)"
   },
   {
     "name": "ctx_AsPyObject",
@@ -3597,7 +3597,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsPyObject(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsPyObject(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_CallRealFunctionFromTrampoline",
@@ -3625,7 +3625,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "void *"
       }
     ],
-    "koffi": "void ctx_CallRealFunctionFromTrampoline(void * ctx, int sig, void * func, void * args)"
+    "koffi": "void ctx_CallRealFunctionFromTrampoline(intptr_t ctx, int sig, void * func, void * args)"
   },
   {
     "name": "ctx_ListBuilder_New",
@@ -3645,7 +3645,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_ListBuilder_New(void * ctx, intptr_t size)"
+    "koffi": "intptr_t ctx_ListBuilder_New(intptr_t ctx, intptr_t size)"
   },
   {
     "name": "ctx_ListBuilder_Set",
@@ -3673,7 +3673,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_ListBuilder_Set(void * ctx, intptr_t builder, intptr_t index, intptr_t h_item)"
+    "koffi": "void ctx_ListBuilder_Set(intptr_t ctx, intptr_t builder, intptr_t index, intptr_t h_item)"
   },
   {
     "name": "ctx_ListBuilder_Build",
@@ -3693,7 +3693,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyListBuilder"
       }
     ],
-    "koffi": "intptr_t ctx_ListBuilder_Build(void * ctx, intptr_t builder)"
+    "koffi": "intptr_t ctx_ListBuilder_Build(intptr_t ctx, intptr_t builder)"
   },
   {
     "name": "ctx_ListBuilder_Cancel",
@@ -3713,7 +3713,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyListBuilder"
       }
     ],
-    "koffi": "void ctx_ListBuilder_Cancel(void * ctx, intptr_t builder)"
+    "koffi": "void ctx_ListBuilder_Cancel(intptr_t ctx, intptr_t builder)"
   },
   {
     "name": "ctx_TupleBuilder_New",
@@ -3733,7 +3733,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_TupleBuilder_New(void * ctx, intptr_t size)"
+    "koffi": "intptr_t ctx_TupleBuilder_New(intptr_t ctx, intptr_t size)"
   },
   {
     "name": "ctx_TupleBuilder_Set",
@@ -3761,7 +3761,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_TupleBuilder_Set(void * ctx, intptr_t builder, intptr_t index, intptr_t h_item)"
+    "koffi": "void ctx_TupleBuilder_Set(intptr_t ctx, intptr_t builder, intptr_t index, intptr_t h_item)"
   },
   {
     "name": "ctx_TupleBuilder_Build",
@@ -3781,7 +3781,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyTupleBuilder"
       }
     ],
-    "koffi": "intptr_t ctx_TupleBuilder_Build(void * ctx, intptr_t builder)"
+    "koffi": "intptr_t ctx_TupleBuilder_Build(intptr_t ctx, intptr_t builder)"
   },
   {
     "name": "ctx_TupleBuilder_Cancel",
@@ -3801,7 +3801,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyTupleBuilder"
       }
     ],
-    "koffi": "void ctx_TupleBuilder_Cancel(void * ctx, intptr_t builder)"
+    "koffi": "void ctx_TupleBuilder_Cancel(intptr_t ctx, intptr_t builder)"
   },
   {
     "name": "ctx_Tracker_New",
@@ -3821,7 +3821,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Tracker_New(void * ctx, intptr_t size)"
+    "koffi": "intptr_t ctx_Tracker_New(intptr_t ctx, intptr_t size)"
   },
   {
     "name": "ctx_Tracker_Add",
@@ -3845,7 +3845,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Tracker_Add(void * ctx, intptr_t ht, intptr_t h)"
+    "koffi": "int ctx_Tracker_Add(intptr_t ctx, intptr_t ht, intptr_t h)"
   },
   {
     "name": "ctx_Tracker_ForgetAll",
@@ -3865,7 +3865,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyTracker"
       }
     ],
-    "koffi": "void ctx_Tracker_ForgetAll(void * ctx, intptr_t ht)"
+    "koffi": "void ctx_Tracker_ForgetAll(intptr_t ctx, intptr_t ht)"
   },
   {
     "name": "ctx_Tracker_Close",
@@ -3885,7 +3885,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyTracker"
       }
     ],
-    "koffi": "void ctx_Tracker_Close(void * ctx, intptr_t ht)"
+    "koffi": "void ctx_Tracker_Close(intptr_t ctx, intptr_t ht)"
   },
   {
     "name": "ctx_Field_Store",
@@ -3913,7 +3913,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Field_Store(void * ctx, intptr_t target_object, void * target_field, intptr_t h)"
+    "koffi": "void ctx_Field_Store(intptr_t ctx, intptr_t target_object, void * target_field, intptr_t h)"
   },
   {
     "name": "ctx_Field_Load",
@@ -3937,7 +3937,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyField"
       }
     ],
-    "koffi": "intptr_t ctx_Field_Load(void * ctx, intptr_t source_object, intptr_t source_field)"
+    "koffi": "intptr_t ctx_Field_Load(intptr_t ctx, intptr_t source_object, intptr_t source_field)"
   },
   {
     "name": "ctx_ReenterPythonExecution",
@@ -3957,7 +3957,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyThreadState"
       }
     ],
-    "koffi": "void ctx_ReenterPythonExecution(void * ctx, intptr_t state)"
+    "koffi": "void ctx_ReenterPythonExecution(intptr_t ctx, intptr_t state)"
   },
   {
     "name": "ctx_LeavePythonExecution",
@@ -3973,7 +3973,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyContext *"
       }
     ],
-    "koffi": "intptr_t ctx_LeavePythonExecution(void * ctx)"
+    "koffi": "intptr_t ctx_LeavePythonExecution(intptr_t ctx)"
   },
   {
     "name": "ctx_Global_Store",
@@ -3997,7 +3997,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Global_Store(void * ctx, void * global, intptr_t h)"
+    "koffi": "void ctx_Global_Store(intptr_t ctx, void * global, intptr_t h)"
   },
   {
     "name": "ctx_Global_Load",
@@ -4017,7 +4017,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyGlobal"
       }
     ],
-    "koffi": "intptr_t ctx_Global_Load(void * ctx, intptr_t global)"
+    "koffi": "intptr_t ctx_Global_Load(intptr_t ctx, intptr_t global)"
   },
   {
     "name": "ctx_Dump",
@@ -4037,7 +4037,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void ctx_Dump(void * ctx, intptr_t h)"
+    "koffi": "void ctx_Dump(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Type",
@@ -4057,7 +4057,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Type(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Type(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Long",
@@ -4077,7 +4077,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Long(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Long(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Float",
@@ -4097,7 +4097,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Float(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Float(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Unicode",
@@ -4117,7 +4117,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Unicode(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Unicode(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_Tuple",
@@ -4137,7 +4137,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Tuple(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Tuple(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_AsStruct_List",
@@ -4157,7 +4157,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_List(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_List(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Type_GetBuiltinShape",
@@ -4177,7 +4177,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Type_GetBuiltinShape(void * ctx, intptr_t h_type)"
+    "koffi": "int ctx_Type_GetBuiltinShape(intptr_t ctx, intptr_t h_type)"
   },
   {
     "name": "ctx_DelItem",
@@ -4201,7 +4201,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_DelItem(void * ctx, intptr_t obj, intptr_t key)"
+    "koffi": "int ctx_DelItem(intptr_t ctx, intptr_t obj, intptr_t key)"
   },
   {
     "name": "ctx_DelItem_i",
@@ -4225,7 +4225,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "int ctx_DelItem_i(void * ctx, intptr_t obj, intptr_t idx)"
+    "koffi": "int ctx_DelItem_i(intptr_t ctx, intptr_t obj, intptr_t idx)"
   },
   {
     "name": "ctx_DelItem_s",
@@ -4249,7 +4249,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "int ctx_DelItem_s(void * ctx, intptr_t obj, const char * utf8_key)"
+    "koffi": "int ctx_DelItem_s(intptr_t ctx, intptr_t obj, const char * utf8_key)"
   },
   {
     "name": "h_ComplexType",
@@ -4325,7 +4325,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyCapsule_Destructor *"
       }
     ],
-    "koffi": "intptr_t ctx_Capsule_New(void * ctx, void * pointer, const char * utf8_name, void * destructor)"
+    "koffi": "intptr_t ctx_Capsule_New(intptr_t ctx, void * pointer, const char * utf8_name, void * destructor)"
   },
   {
     "name": "ctx_Capsule_Get",
@@ -4353,7 +4353,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "void * ctx_Capsule_Get(void * ctx, intptr_t capsule, int key, const char * utf8_name)"
+    "koffi": "void * ctx_Capsule_Get(intptr_t ctx, intptr_t capsule, int key, const char * utf8_name)"
   },
   {
     "name": "ctx_Capsule_IsValid",
@@ -4377,7 +4377,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "int ctx_Capsule_IsValid(void * ctx, intptr_t capsule, const char * utf8_name)"
+    "koffi": "int ctx_Capsule_IsValid(intptr_t ctx, intptr_t capsule, const char * utf8_name)"
   },
   {
     "name": "ctx_Capsule_Set",
@@ -4405,7 +4405,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "void *"
       }
     ],
-    "koffi": "int ctx_Capsule_Set(void * ctx, intptr_t capsule, int key, void * value)"
+    "koffi": "int ctx_Capsule_Set(intptr_t ctx, intptr_t capsule, int key, void * value)"
   },
   {
     "name": "ctx_Compile_s",
@@ -4433,7 +4433,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_SourceKind"
       }
     ],
-    "koffi": "intptr_t ctx_Compile_s(void * ctx, const char * utf8_source, const char * utf8_filename, int kind)"
+    "koffi": "intptr_t ctx_Compile_s(intptr_t ctx, const char * utf8_source, const char * utf8_filename, int kind)"
   },
   {
     "name": "ctx_EvalCode",
@@ -4461,7 +4461,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_EvalCode(void * ctx, intptr_t code, intptr_t globals, intptr_t locals)"
+    "koffi": "intptr_t ctx_EvalCode(intptr_t ctx, intptr_t code, intptr_t globals, intptr_t locals)"
   },
   {
     "name": "ctx_ContextVar_New",
@@ -4485,7 +4485,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_ContextVar_New(void * ctx, const char * name, intptr_t default_value)"
+    "koffi": "intptr_t ctx_ContextVar_New(intptr_t ctx, const char * name, intptr_t default_value)"
   },
   {
     "name": "ctx_ContextVar_Get",
@@ -4513,7 +4513,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy *"
       }
     ],
-    "koffi": "int32_t ctx_ContextVar_Get(void * ctx, intptr_t context_var, intptr_t default_value, void * result)"
+    "koffi": "int32_t ctx_ContextVar_Get(intptr_t ctx, intptr_t context_var, intptr_t default_value, void * result)"
   },
   {
     "name": "ctx_ContextVar_Set",
@@ -4537,7 +4537,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_ContextVar_Set(void * ctx, intptr_t context_var, intptr_t value)"
+    "koffi": "intptr_t ctx_ContextVar_Set(intptr_t ctx, intptr_t context_var, intptr_t value)"
   },
   {
     "name": "ctx_Type_GetName",
@@ -4557,7 +4557,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_Type_GetName(void * ctx, intptr_t type)"
+    "koffi": "void * ctx_Type_GetName(intptr_t ctx, intptr_t type)"
   },
   {
     "name": "ctx_Type_IsSubtype",
@@ -4581,7 +4581,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Type_IsSubtype(void * ctx, intptr_t sub, intptr_t type)"
+    "koffi": "int ctx_Type_IsSubtype(intptr_t ctx, intptr_t sub, intptr_t type)"
   },
   {
     "name": "ctx_Unicode_FromEncodedObject",
@@ -4609,7 +4609,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "const char *"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_FromEncodedObject(void * ctx, intptr_t obj, const char * encoding, const char * errors)"
+    "koffi": "intptr_t ctx_Unicode_FromEncodedObject(intptr_t ctx, intptr_t obj, const char * encoding, const char * errors)"
   },
   {
     "name": "ctx_Unicode_Substring",
@@ -4637,7 +4637,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_Unicode_Substring(void * ctx, intptr_t str, intptr_t start, intptr_t end)"
+    "koffi": "intptr_t ctx_Unicode_Substring(intptr_t ctx, intptr_t str, intptr_t start, intptr_t end)"
   },
   {
     "name": "ctx_Dict_Keys",
@@ -4657,7 +4657,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Dict_Keys(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Dict_Keys(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Dict_Copy",
@@ -4677,7 +4677,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Dict_Copy(void * ctx, intptr_t h)"
+    "koffi": "intptr_t ctx_Dict_Copy(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_Slice_Unpack",
@@ -4709,7 +4709,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t *"
       }
     ],
-    "koffi": "int ctx_Slice_Unpack(void * ctx, intptr_t slice, void * start, void * stop, void * step)"
+    "koffi": "int ctx_Slice_Unpack(intptr_t ctx, intptr_t slice, void * start, void * stop, void * step)"
   },
   {
     "name": "ctx_SetCallFunction",
@@ -4733,7 +4733,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPyCallFunction *"
       }
     ],
-    "koffi": "int ctx_SetCallFunction(void * ctx, intptr_t h, void * func)"
+    "koffi": "int ctx_SetCallFunction(intptr_t ctx, intptr_t h, void * func)"
   },
   {
     "name": "ctx_Call",
@@ -4765,7 +4765,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Call(void * ctx, intptr_t callable, void * args, size_t nargs, intptr_t kwnames)"
+    "koffi": "intptr_t ctx_Call(intptr_t ctx, intptr_t callable, void * args, size_t nargs, intptr_t kwnames)"
   },
   {
     "name": "ctx_CallMethod",
@@ -4797,7 +4797,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_CallMethod(void * ctx, intptr_t name, void * args, size_t nargs, intptr_t kwnames)"
+    "koffi": "intptr_t ctx_CallMethod(intptr_t ctx, intptr_t name, void * args, size_t nargs, intptr_t kwnames)"
   },
   {
     "name": "h_DictType",
@@ -4825,7 +4825,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "void * ctx_AsStruct_Dict(void * ctx, intptr_t h)"
+    "koffi": "void * ctx_AsStruct_Dict(intptr_t ctx, intptr_t h)"
   },
   {
     "name": "ctx_List_Insert",
@@ -4853,7 +4853,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_List_Insert(void * ctx, intptr_t h_list, intptr_t index, intptr_t h_item)"
+    "koffi": "int ctx_List_Insert(intptr_t ctx, intptr_t h_list, intptr_t index, intptr_t h_item)"
   },
   {
     "name": "ctx_GetSlice",
@@ -4881,7 +4881,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "intptr_t ctx_GetSlice(void * ctx, intptr_t obj, intptr_t start, intptr_t end)"
+    "koffi": "intptr_t ctx_GetSlice(intptr_t ctx, intptr_t obj, intptr_t start, intptr_t end)"
   },
   {
     "name": "ctx_SetSlice",
@@ -4913,7 +4913,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_SetSlice(void * ctx, intptr_t obj, intptr_t start, intptr_t end, intptr_t value)"
+    "koffi": "int ctx_SetSlice(intptr_t ctx, intptr_t obj, intptr_t start, intptr_t end, intptr_t value)"
   },
   {
     "name": "ctx_DelSlice",
@@ -4941,7 +4941,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy_ssize_t"
       }
     ],
-    "koffi": "int ctx_DelSlice(void * ctx, intptr_t obj, intptr_t start, intptr_t end)"
+    "koffi": "int ctx_DelSlice(intptr_t ctx, intptr_t obj, intptr_t start, intptr_t end)"
   },
   {
     "name": "ctx_GetIter",
@@ -4961,7 +4961,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_GetIter(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_GetIter(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Iter_Next",
@@ -4981,7 +4981,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Iter_Next(void * ctx, intptr_t obj)"
+    "koffi": "intptr_t ctx_Iter_Next(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Iter_Check",
@@ -5001,7 +5001,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "int ctx_Iter_Check(void * ctx, intptr_t obj)"
+    "koffi": "int ctx_Iter_Check(intptr_t ctx, intptr_t obj)"
   },
   {
     "name": "ctx_Slice_New",
@@ -5029,7 +5029,7 @@ export const CTX_MEMBERS: readonly CtxMember[] = [
         "type": "HPy"
       }
     ],
-    "koffi": "intptr_t ctx_Slice_New(void * ctx, intptr_t start, intptr_t stop, intptr_t step)"
+    "koffi": "intptr_t ctx_Slice_New(intptr_t ctx, intptr_t start, intptr_t stop, intptr_t step)"
   }
 ];
 

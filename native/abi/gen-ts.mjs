@@ -15,7 +15,9 @@ const SCALARS = {
 const TEXT_PARAM = /^(utf8|name$|message$|errors$|encoding$)/;
 
 export function koffiType(ctype, paramName) {
-  if (INTPTR_TYPES.has(ctype)) return 'intptr_t';
+  // The context pointer is never read on the JavaScript side; as intptr_t it arrives as a
+  // number, where a pointer would cost a BigInt per call.
+  if (INTPTR_TYPES.has(ctype) || ctype === 'HPyContext *') return 'intptr_t';
   if (ctype in SCALARS) return SCALARS[ctype];
   if (ctype === 'const char *' && paramName && TEXT_PARAM.test(paramName)) return 'const char *';
   if (ctype.endsWith('*') || ctype === 'HPyCFunction') return 'void *';

@@ -1,19 +1,20 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
-import koffi from 'koffi';
 import { ENUMS } from '../../abi/abi.generated.js';
 import type { ApiTable, ReferenceContext } from './context.js';
 import { PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
-import type { Pointer } from '../../native-memory.js';
+import { readSmallIntptrs, type Pointer } from '../../native-memory.js';
 
+/** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
+const SAFE = 2n ** 53n;
 const I32 = [-(1n << 31n), (1n << 31n) - 1n] as const;
 const U32 = [0n, (1n << 32n) - 1n] as const;
 const I64 = [-(1n << 63n), (1n << 63n) - 1n] as const;
 const U64 = [0n, (1n << 64n) - 1n] as const;
 
-/** Reads `n` handles from a `const HPy *` array. */
+/** Reads `n` handles from a `const HPy *` array (a value that is no handle reads as -1). */
 export function readHandles(ptr: Pointer | null, n: number): number[] {
   if (n <= 0 || !ptr) return [];
-  return Array.from(new BigInt64Array(koffi.view(ptr, n * 8)), Number);
+  return readSmallIntptrs(ptr, n);
 }
 
 export function coreApi(c: ReferenceContext): ApiTable {
@@ -29,7 +30,7 @@ export function coreApi(c: ReferenceContext): ApiTable {
     return v;
   };
   const asMask = (h: number, bits: bigint): bigint => BigInt.asUintN(Number(bits), ops.index(o(h)));
-  const num = (v: bigint): number | bigint => (v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v);
+  const num = (v: bigint): number | bigint => (v >= -SAFE && v <= SAFE ? Number(v) : v);
   const binary = (op: BinaryOp) => (a: number, b: number) => ret(ops.binary(op, o(a), o(b)));
   const kwargsFromNames = (args: number[], nargs: number, kwnames: number): Kwargs => {
     if (!kwnames) return null;

@@ -113,7 +113,7 @@ export class ReferenceContext {
         fn = this.refuse(m, `${m.apiName ?? m.name} (${m.name}) is not implemented by the reference backend`);
       } else if (impl instanceof Unsupported) {
         unsupportedReasons.set(m.name, impl.reason);
-        fn = this.refuse(m, `${m.apiName ?? m.name} is not supported by the reference backend: ${impl.reason}`);
+        fn = this.refuse(m, `${m.apiName ?? m.name} (${m.name}) is not supported by the reference backend: ${impl.reason}`);
       } else {
         implemented.add(m.name);
         if (impl.partial) partials.set(m.name, impl.partial);
