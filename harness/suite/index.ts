@@ -7,6 +7,7 @@ import { Converter, type PyProxy } from './proxy.js';
 import { currentSession } from './session.js';
 
 export { PythonError } from '../../loader/backend.js';
+export { raises } from './assertions.js';
 export { isPyProxy, type PyProxy } from './proxy.js';
 
 const converters = new WeakMap<Backend, Converter>();

@@ -1,17 +1,7 @@
 // The first slice of the HPy API through the suite API: module-level signatures, primitive
 // conversions in both directions, containers, errors both ways, exec slots and globals.
 import { expect } from 'chai';
-import { loadExtension, py, PythonError, isPyProxy, type PyProxy } from 'hpy-matrix/suite';
-
-function pythonError(f: () => unknown): PythonError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PythonError);
-    return e as PythonError;
-  }
-  throw new Error('expected a Python exception');
-}
+import { loadExtension, py, PythonError, isPyProxy, type PyProxy, raises } from 'hpy-matrix/suite';
 
 describe('basic', () => {
   let m: PyProxy;
@@ -39,17 +29,17 @@ describe('basic', () => {
   describe('signatures', () => {
     it('NOARGS', () => {
       expect(m.get_none()).to.equal(undefined);
-      expect(pythonError(() => m.get_none(1)).message).to.equal('TypeError: get_none() takes no arguments (1 given)');
+      expect(raises(() => m.get_none(1)).message).to.equal('TypeError: get_none() takes no arguments (1 given)');
     });
     it('O', () => {
       expect(m.negate(0)).to.equal(true);
       expect(m.negate('x')).to.equal(false);
-      expect(pythonError(() => m.negate()).message).to.equal('TypeError: negate() takes exactly one argument (0 given)');
+      expect(raises(() => m.negate()).message).to.equal('TypeError: negate() takes exactly one argument (0 given)');
     });
     it('VARARGS', () => {
       expect(m.add(1, 2)).to.equal(3);
-      expect(pythonError(() => m.add(1)).message).to.equal('TypeError: add() takes exactly 2 arguments');
-      expect(pythonError(() => m.add.callKwargs(1, 2, { x: 1 })).message).to.equal('TypeError: add() takes no keyword arguments');
+      expect(raises(() => m.add(1)).message).to.equal('TypeError: add() takes exactly 2 arguments');
+      expect(raises(() => m.add.callKwargs(1, 2, { x: 1 })).message).to.equal('TypeError: add() takes no keyword arguments');
     });
     it('KEYWORDS passes positional args, then keyword values with their names', () => {
       expect(m.describe_call(1, 'a').toJs()).to.deep.equal([[1, 'a'], undefined]);
@@ -67,15 +57,15 @@ describe('basic', () => {
     it('int64_t conversions, with OverflowError past the C range', () => {
       expect(m.int64_roundtrip(-(2n ** 63n))).to.equal(-(2n ** 63n));
       expect(m.int64_roundtrip(2n ** 63n - 1n)).to.equal(2n ** 63n - 1n);
-      const e = pythonError(() => m.int64_roundtrip(2n ** 63n));
+      const e = raises(() => m.int64_roundtrip(2n ** 63n));
       expect(e.type).to.equal('OverflowError');
-      expect(pythonError(() => m.int64_roundtrip(1.5)).type).to.equal('TypeError');
+      expect(raises(() => m.int64_roundtrip(1.5)).type).to.equal('TypeError');
     });
     it('float', () => {
       expect(m.half(3)).to.equal(1.5);
       expect(m.double_it(2.25)).to.equal(4.5);
       expect(py.repr(m.half(1))).to.equal('0.5');
-      expect(pythonError(() => m.half('x')).type).to.equal('TypeError');
+      expect(raises(() => m.half('x')).type).to.equal('TypeError');
     });
     it('bool', () => {
       expect(m.negate(true)).to.equal(false);
@@ -88,7 +78,7 @@ describe('basic', () => {
       expect(m.greet('Zoë')).to.equal('Hello, Zoë!');
       expect(m.utf8_size('héllo€')).to.equal(9);
       expect(py.len('€😀')).to.equal(2);
-      expect(pythonError(() => m.utf8_size(1)).type).to.equal('TypeError');
+      expect(raises(() => m.utf8_size(1)).type).to.equal('TypeError');
     });
     it('bytes keep embedded NULs and convert to Uint8Array', () => {
       const b = m.make_bytes() as PyProxy;
@@ -96,7 +86,7 @@ describe('basic', () => {
       expect(b.toJs()).to.deep.equal(new Uint8Array([97, 0, 98]));
       expect(py.repr(b)).to.equal("b'a\\x00b'");
       expect(m.bytes_size(new Uint8Array([1, 2, 3]))).to.equal(3);
-      expect(pythonError(() => m.bytes_size('abc')).message).to.equal('TypeError: expected bytes');
+      expect(raises(() => m.bytes_size('abc')).message).to.equal('TypeError: expected bytes');
     });
   });
 
@@ -130,18 +120,19 @@ describe('basic', () => {
 
   describe('errors', () => {
     it('an exception set in C arrives as PythonError', () => {
-      const e = pythonError(() => m.raise_value_error('boom'));
+      const e = raises(() => m.raise_value_error('boom'));
+      expect(e).to.be.instanceOf(PythonError);
       expect(e.type).to.equal('ValueError');
       expect(e.pyMessage).to.equal('boom');
       expect(e.message).to.equal('ValueError: boom');
     });
     it('lookup errors carry Python messages', () => {
-      expect(pythonError(() => m.getitem({ a: 1 }, 'b')).message).to.equal("KeyError: 'b'");
-      expect(pythonError(() => m.getitem([1], 5)).message).to.equal('IndexError: list index out of range');
-      expect(pythonError(() => m.add(1, 'x')).message).to.equal("TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+      expect(raises(() => m.getitem({ a: 1 }, 'b')).message).to.equal("KeyError: 'b'");
+      expect(raises(() => m.getitem([1], 5)).message).to.equal('IndexError: list index out of range');
+      expect(raises(() => m.add(1, 'x')).message).to.equal("TypeError: unsupported operand type(s) for +: 'int' and 'str'");
     });
     it('exceptions raised by a callee pass through HPy_Call', () => {
-      const e = pythonError(() => m.call_with(m.raise_value_error, 'inner'));
+      const e = raises(() => m.call_with(m.raise_value_error, 'inner'));
       expect(e.message).to.equal('ValueError: inner');
       expect(m.call_with(m.add, 3, 4)).to.equal(7);
     });
@@ -159,15 +150,15 @@ describe('basic', () => {
       expect(m.parse_args(1).toJs()).to.deep.equal([1, 10, 'x']);
       expect(m.parse_args.callKwargs(1, 2, { name: 'n' }).toJs()).to.deep.equal([1, 2, 'n']);
       expect(m.parse_args.callKwargs({ b: 3, a: 4 }).toJs()).to.deep.equal([4, 3, 'x']);
-      expect(pythonError(() => m.parse_args()).message).to.equal('TypeError: parse_args() no value for required argument');
-      expect(pythonError(() => m.parse_args('no')).type).to.equal('TypeError');
+      expect(raises(() => m.parse_args()).message).to.equal('TypeError: parse_args() no value for required argument');
+      expect(raises(() => m.parse_args('no')).type).to.equal('TypeError');
     });
     it('HPy_BuildValue builds nested containers', () => {
       expect(py.repr(m.build_value())).to.equal("{'int': 7, 'list': [0.5, 'text'], 'tuple': ()}");
     });
     it('HPyUnicode_FromFormat and HPyErr_Format', () => {
       expect(m.format(7, 'é')).to.equal("n=007, obj='é'");
-      expect(pythonError(() => m.format(1)).message).to.equal('TypeError: format() takes 2 arguments (1 given)');
+      expect(raises(() => m.format(1)).message).to.equal('TypeError: format() takes 2 arguments (1 given)');
     });
   });
 

@@ -2,21 +2,7 @@
 // Leave/Reenter, _HPy_Dump, and Compile_s/EvalCode. Expected values are CPython 3.11's, except
 // where a test says the behaviour is specific to a backend (and why).
 import { expect } from 'chai';
-import { backendName, collectGarbage, loadExtension, py, PythonError, type PyProxy } from 'hpy-matrix/suite';
-
-function raises(f: () => unknown, type: string, message?: string | RegExp): PythonError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PythonError);
-    const err = e as PythonError;
-    expect(err.type).to.equal(type);
-    if (typeof message === 'string') expect(err.pyMessage).to.equal(message);
-    else if (message) expect(err.pyMessage).to.match(message);
-    return err;
-  }
-  throw new Error(`expected ${type}`);
-}
+import { backendName, collectGarbage, loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
 
 /** Runs `f` with stderr captured where the backend writes through Node (the reference backend). */
 function captureStderr(f: () => void): string {

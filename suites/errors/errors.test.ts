@@ -2,20 +2,7 @@
 // `warnings` module's filters and showwarning hook), unraisable exceptions (sys.unraisablehook)
 // and exception matching. Expected values are CPython 3.11's on Linux.
 import { expect } from 'chai';
-import { loadExtension, py, PythonError, type PyProxy } from 'hpy-matrix/suite';
-
-function raises(f: () => unknown, type: string, message?: string): PythonError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PythonError);
-    const err = e as PythonError;
-    expect(err.type).to.equal(type);
-    if (message !== undefined) expect(err.pyMessage).to.equal(message);
-    return err;
-  }
-  throw new Error(`expected ${type}`);
-}
+import { loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 

@@ -2,20 +2,7 @@
 // HPy_GetSlice/SetSlice/DelSlice, slice keys through the item protocol), HPyList_Insert,
 // HPy_ASCII and HPy_Bytes. Expected values are CPython 3.11's.
 import { expect } from 'chai';
-import { loadExtension, py, PythonError, type PyProxy } from 'hpy-matrix/suite';
-
-function raises(f: () => unknown, type: string, message?: string): PythonError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PythonError);
-    const err = e as PythonError;
-    expect(err.type).to.equal(type);
-    if (message !== undefined) expect(err.pyMessage).to.equal(message);
-    return err;
-  }
-  throw new Error(`expected ${type}`);
-}
+import { loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
 
 const SSIZE_MAX = 2n ** 63n - 1n;
 const SSIZE_MIN = -(2n ** 63n);

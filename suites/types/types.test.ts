@@ -2,23 +2,7 @@
 // members of every type, getsets, methods of every signature, object/number/sequence/mapping
 // slots, tp_call, inheritance, builtin shapes, metaclasses, fields, finalize and destroy.
 import { expect } from 'chai';
-import { collectGarbage, loadExtension, py, PythonError, type PyProxy } from 'hpy-matrix/suite';
-
-function pythonError(f: () => unknown): PythonError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PythonError);
-    return e as PythonError;
-  }
-  throw new Error('expected a Python exception');
-}
-function raises(f: () => unknown, type: string, message?: string | RegExp): void {
-  const e = pythonError(f);
-  expect(e.type, e.message).to.equal(type);
-  if (typeof message === 'string') expect(e.pyMessage).to.equal(message);
-  else if (message) expect(e.pyMessage).to.match(message);
-}
+import { collectGarbage, loadExtension, py, PythonError, type PyProxy, raises } from 'hpy-matrix/suite';
 
 describe('types', () => {
   let m: PyProxy;
