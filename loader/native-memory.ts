@@ -49,6 +49,14 @@ export function readScalar(base: Pointer, offset: number, type: string): number 
 export function writeScalar(base: Pointer, offset: number, type: string, value: number | bigint): void {
   koffi.encode(base, offset, type, value);
 }
+/** A malloc'd copy of `bytes` followed by a NUL byte (C strings and `char *` data alike). */
+export function allocCopy(bytes: Uint8Array): Pointer {
+  const p = koffi.alloc('uint8_t', bytes.length + 1) as Pointer;
+  const view = new Uint8Array(koffi.view(p, bytes.length + 1));
+  view.set(bytes);
+  view[bytes.length] = 0;
+  return p;
+}
 /** Allocates `size` zeroed bytes (malloc: 16-byte aligned on the 64-bit ABIs we run on). */
 export function allocZeroed(size: number): Pointer {
   const p = koffi.alloc('uint8_t', size) as Pointer;

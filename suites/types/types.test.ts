@@ -526,6 +526,12 @@ describe('types', () => {
       expect(b.exports).to.equal(0);
       raises(() => v.tobytes(), 'ValueError', 'operation forbidden on released memoryview object');
     });
+    it('memoryview of bytes is a read-only view of its data', () => {
+      const v = py.memoryview(new Uint8Array([1, 2, 255]));
+      expect(v.tolist().toJs()).to.deep.equal([1, 2, 255]);
+      expect([v.nbytes, v.readonly, v.format]).to.deep.equal([3, true, 'B']);
+      raises(() => py.setitem(v, 0, 9), 'TypeError', 'cannot modify read-only memory');
+    });
   });
 
   describe('invalid specs', () => {

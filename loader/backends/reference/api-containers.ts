@@ -1,7 +1,7 @@
 // Context functions of the reference backend: str, bytes, tuple, list, dict, builders,
 // trackers, globals and import.
 import koffi from 'koffi';
-import { readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { allocCopy, readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { readHandles } from './api-core.js';
 import { decode, encode, hasSurrogates } from './codecs.js';
 import type { ApiTable, ReferenceContext } from './context.js';
@@ -17,10 +17,7 @@ export class NativeData {
   get(owner: PyObject, bytes: Uint8Array): Pointer {
     let p = this.copies.get(owner);
     if (p === undefined) {
-      p = koffi.alloc('uint8_t', bytes.length + 1) as Pointer;
-      const view = new Uint8Array(koffi.view(p, bytes.length + 1));
-      view.set(bytes);
-      view[bytes.length] = 0;
+      p = allocCopy(bytes);
       this.copies.set(owner, p);
       this.registry.register(owner, p);
     }

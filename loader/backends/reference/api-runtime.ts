@@ -1,7 +1,6 @@
 // Context functions of the reference backend: capsules, context variables, Leave/Reenter, eval, debug aids.
-import koffi from 'koffi';
 import { ENUMS } from '../../abi/abi.generated.js';
-import { readCString, readPointer, writeI64, type Pointer } from '../../native-memory.js';
+import { allocCopy, readCString, readPointer, writeI64, type Pointer } from '../../native-memory.js';
 import { unsupported, type ApiTable, type ReferenceContext } from './context.js';
 import { addressOf, contextVarGet, contextVarSet, newContextVar } from './modules.js';
 import { PyCapsule, type CapsuleState, type PyObject } from './objects.js';
@@ -9,9 +8,6 @@ import { PyCapsule, type CapsuleState, type PyObject } from './objects.js';
 const KEY = ENUMS._HPyCapsule_key;
 
 type DestructorImpl = (name: bigint, pointer: bigint, context: bigint) => void;
-const DESTRUCTOR_IMPL = koffi.proto('void HPyCapsuleDestructorImpl(void *name, void *pointer, void *context)');
-/** Decoded destructor impls by address: koffi.decode is slow and leaks when repeated. */
-const decodedDestructors = new Map<bigint, DestructorImpl>();
 
 export function runtimeApi(c: ReferenceContext): ApiTable {
   const { rt, ops } = c;
@@ -26,9 +22,7 @@ export function runtimeApi(c: ReferenceContext): ApiTable {
   const internName = (name: string): bigint => {
     let p = internedNames.get(name);
     if (p === undefined) {
-      const bytes = Buffer.from(name + '\0', 'utf8');
-      p = koffi.alloc('uint8_t', bytes.length) as Pointer;
-      new Uint8Array(koffi.view(p, bytes.length)).set(bytes);
+      p = allocCopy(Buffer.from(name, 'utf8'));
       internedNames.set(name, p);
     }
     return p;
@@ -40,13 +34,8 @@ export function runtimeApi(c: ReferenceContext): ApiTable {
     if (!d) return null;
     const trampoline = readPointer(d, 0), impl = readPointer(d, 8);
     if (!trampoline || !impl) throw rt.error('ValueError', 'Invalid HPyCapsule destructor');
-    let f = decodedDestructors.get(impl);
-    if (!f) {
-      const raw = koffi.decode(impl, DESTRUCTOR_IMPL) as (...a: unknown[]) => void;
-      f = (name, pointer, context) => raw(asPtr(name), asPtr(pointer), asPtr(context));
-      decodedDestructors.set(impl, f);
-    }
-    return f;
+    const raw = c.impls.fn(impl, 'capsuleDestructor');
+    return (name, pointer, context) => raw(asPtr(name), asPtr(pointer), asPtr(context));
   };
   const capsule = (h: number, what: string): PyCapsule => {
     const x = o(h);

@@ -3,6 +3,7 @@
 import koffi from 'koffi';
 import { STRUCTS } from '../../abi/abi.generated.js';
 import { allocZeroed, readCString, readI32, readI64, readPointer, readScalar, writeScalar, type Pointer } from '../../native-memory.js';
+import { NativeData } from './api-containers.js';
 import type { ReferenceContext } from './context.js';
 import { inherited } from './hpy-types.js';
 import { PyBytes, PyInt, PyObject, PyType } from './objects.js';
@@ -38,6 +39,7 @@ export class PyMemoryView extends PyObject {
 export function installMemoryview(c: ReferenceContext): void {
   const rt = c.rt;
   const type = rt.types.memoryview;
+  const bytesData = new NativeData();
   const live = (o: PyObject): Export => {
     const e = (o as PyMemoryView).exp;
     if (!e) throw rt.error('ValueError', 'operation forbidden on released memoryview object');
@@ -49,9 +51,10 @@ export function installMemoryview(c: ReferenceContext): void {
     return t;
   };
   const item = (e: Export, i: number): PyObject => {
-    const v = readScalar(e.buf, i * e.itemsize, ctype(e));
+    const t = ctype(e);
+    const v = readScalar(e.buf, i * e.itemsize, t);
     if (e.format === '?') return rt.bool(v !== 0);
-    return typeof v === 'number' && !Number.isInteger(v) || ctype(e) === 'float' || ctype(e) === 'double' ? rt.float(Number(v)) : rt.int(BigInt(v));
+    return t === 'float' || t === 'double' ? rt.float(Number(v)) : rt.int(BigInt(v));
   };
   const index = (e: Export, key: PyObject): number => {
     if (!(key instanceof PyInt)) throw rt.typeError('memoryview: invalid slice key');
@@ -104,7 +107,7 @@ export function installMemoryview(c: ReferenceContext): void {
     new: (t, args, kw) => {
       rt.noKwargs('memoryview', kw);
       rt.arity('memoryview', args, 1);
-      return newMemoryview(c, t, args[0]);
+      return newMemoryview(c, bytesData, t, args[0]);
     },
   };
   const method = (name: string, f: (self: PyObject) => PyObject) => type.attrs.set(name, rt.builtinFunction(name, (args) => {
@@ -125,7 +128,7 @@ export function installMemoryview(c: ReferenceContext): void {
   });
 }
 
-function newMemoryview(c: ReferenceContext, type: PyType, obj: PyObject): PyMemoryView {
+function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType, obj: PyObject): PyMemoryView {
   const rt = c.rt;
   if (obj instanceof PyMemoryView) {
     const e = obj.exp;
@@ -133,11 +136,9 @@ function newMemoryview(c: ReferenceContext, type: PyType, obj: PyObject): PyMemo
     return new PyMemoryView(type, obj, { ...e, release: null });
   }
   if (obj instanceof PyBytes) {
-    const copy = allocZeroed(Math.max(1, obj.value.length));
-    new Uint8Array(koffi.view(copy, Math.max(1, obj.value.length))).set(obj.value);
-    const view = new PyMemoryView(type, obj, { buf: copy, len: obj.value.length, itemsize: 1, readonly: true, format: 'B', ndim: 1, release: null });
-    c.lifetime.watch(view, () => koffi.free(copy));
-    return view;
+    // The bytes object's own native copy, which lives as long as it (and the view holds it).
+    const buf = bytesData.get(obj, obj.value);
+    return new PyMemoryView(type, obj, { buf, len: obj.value.length, itemsize: 1, readonly: true, format: 'B', ndim: 1, release: null });
   }
   const getbuffer = inherited(obj.type, 'getbuffer');
   if (!getbuffer) throw rt.typeError(`memoryview: a bytes-like object is required, not '${obj.type.qualname}'`);

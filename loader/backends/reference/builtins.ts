@@ -1,7 +1,7 @@
 // Behaviour of the builtin types, and the `builtins` and `operator` modules, for one
 // reference interpreter.
 import type { Interp } from './interp.js';
-import { intToDouble, Ops, RICHCMP_SYMBOLS } from './ops.js';
+import { hasIndex, intToDouble, Ops, RICHCMP_SYMBOLS } from './ops.js';
 import {
   PyBuiltinFunction, PyBytes, PyDict, PyException, PyFloat, PyInt, PyIterator, PyList, PyModule, PyObject,
   PyRaise, PySlice, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs,
@@ -9,7 +9,7 @@ import {
 import { floatRepr, hashFloat, hashInt, hashString, hashTuple, reprBytes, reprStr } from './text.js';
 import { installExceptions } from './exceptions.js';
 import { installContextvars, installSys, installWarnings } from './modules.js';
-import { assignSlice, deleteSlice, hasIndex, installSlice, sliceItems, SSIZE_MAX, SSIZE_MIN } from './slices.js';
+import { assignSlice, deleteSlice, installSlice, sliceItems, SSIZE_MAX, SSIZE_MIN } from './slices.js';
 
 export function installBuiltins(rt: Interp, ops: Ops): void {
   const t = rt.types;

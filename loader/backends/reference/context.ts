@@ -4,7 +4,7 @@
 // make it skip the later callbacks of the same native call.
 import koffi, { type TypeObject } from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
-import { allocZeroed, writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { allocCopy, allocZeroed, writeI64, writePointer, type Pointer } from '../../native-memory.js';
 import { HandleTable } from './handles.js';
 import { ImplCaller } from './impls.js';
 import { Lifetime } from './lifetime.js';
@@ -91,9 +91,7 @@ export class ReferenceContext {
 
   constructor(readonly rt: Interp, readonly ops: Ops, opts: ContextOptions) {
     this.ptr = allocZeroed(CTX_SIZE);
-    const nameBytes = Buffer.from(opts.name + '\0');
-    this.namePtr = koffi.alloc('uint8_t', nameBytes.length) as Pointer;
-    new Uint8Array(koffi.view(this.namePtr, nameBytes.length)).set(nameBytes);
+    this.namePtr = allocCopy(Buffer.from(opts.name));
     writePointer(this.ptr, 0, this.namePtr);
 
     const handleMembers = CTX_MEMBERS.filter((m) => m.kind === 'handle');

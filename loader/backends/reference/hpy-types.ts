@@ -7,6 +7,7 @@ import {
 } from '../../native-memory.js';
 import type { ReferenceContext } from './context.js';
 import { newInstance, readField, storeField } from './instances.js';
+import { hasIndex } from './ops.js';
 import {
   PyBytes, PyDict, PyFloat, PyInt, PyList, PyObject, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type TypeSlots,
   type UnaryOp,
@@ -334,7 +335,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
   };
   // sq_item and sq_ass_item get indices made non-negative with the length, as in CPython.
   const index = (o: PyObject, key: PyObject) => {
-    if (!(key instanceof PyInt) && !key.type.slot('unary')?.index) {
+    if (!hasIndex(key)) {
       throw rt.typeError(`sequence index must be integer, not '${key.type.qualname}'`);
     }
     let i = ops.index(key);
@@ -424,7 +425,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
       const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(name, [a], ([x]) => f(ctx, x, n) as number);
       if (slot === SLOT.HPy_sq_repeat) s.repeat = repeat;
       else if (!has(SLOT.HPy_nb_inplace_multiply)) {
-        (s.inplace ??= {}).mul = (a, b) => (b instanceof PyInt || b.type.slot('unary')?.index ? repeat(a, ops.index(b)) : rt.NotImplemented);
+        (s.inplace ??= {}).mul = (a, b) => (hasIndex(b) ? repeat(a, ops.index(b)) : rt.NotImplemented);
       }
       return;
     }

@@ -31,7 +31,7 @@ const SHAPES = {
   destructor: 'void (void *, intptr_t)',
   destroy: 'void (void *)',
   traverse: 'int (void *, void *, void *)',
-  capsuleDestructor: 'void (const char *, void *, void *)',
+  capsuleDestructor: 'void (void *, void *, void *)',
 } as const;
 export type Shape = keyof typeof SHAPES;
 

@@ -242,15 +242,12 @@ export class Ops {
       if (concat) return concat(a, b);
     } else if (op === 'mul') {
       const ra = a.type.slot('repeat');
-      if (ra && this.hasIndex(b)) return ra(a, this.index(b));
+      if (ra && hasIndex(b)) return ra(a, this.index(b));
       const rb = b.type.slot('repeat');
-      if (rb && this.hasIndex(a)) return rb(b, this.index(a));
+      if (rb && hasIndex(a)) return rb(b, this.index(a));
       if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.qualname}'`);
     }
     return undefined;
-  }
-  private hasIndex(o: PyObject): boolean {
-    return o instanceof PyInt || o.type.slot('unary')?.index !== undefined;
   }
   private binaryError(op: BinaryOp, a: PyObject, b: PyObject): PyRaise {
     return this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op]}: '${a.type.qualname}' and '${b.type.qualname}'`);
@@ -350,6 +347,11 @@ export class Ops {
   }
 }
 
+
+/** Whether `o` has __index__ (CPython's PyIndex_Check). */
+export function hasIndex(o: PyObject): boolean {
+  return o instanceof PyInt || o.type.slot('unary')?.index !== undefined;
+}
 
 /** CPython's AttributeError message for a missing attribute. */
 function attr(o: PyObject, name: string): string {

@@ -2,18 +2,13 @@
 // Bounds are computed as bigint because CPython clamps them to Py_ssize_t, a range a JS
 // number cannot hold exactly.
 import type { Interp } from './interp.js';
-import type { Ops } from './ops.js';
-import { PyInt, PySlice, type PyObject } from './objects.js';
+import { hasIndex, type Ops } from './ops.js';
+import { PySlice, type PyObject } from './objects.js';
 
 export const SSIZE_MAX = (1n << 63n) - 1n;
 export const SSIZE_MIN = -(1n << 63n);
 
 const clampSsize = (v: bigint) => (v > SSIZE_MAX ? SSIZE_MAX : v < SSIZE_MIN ? SSIZE_MIN : v);
-
-/** Whether `o` has __index__ (CPython's PyIndex_Check). */
-export function hasIndex(o: PyObject): boolean {
-  return o instanceof PyInt || o.type.slot('unary')?.index !== undefined;
-}
 
 /** A slice bound as CPython's _PyEval_SliceIndex reads it: __index__, clamped to Py_ssize_t. */
 function sliceBound(rt: Interp, ops: Ops, o: PyObject): bigint {
