@@ -61,7 +61,7 @@ export class ImplCaller {
   }
 
   /** Opens handles for `objs`, runs `run`, and closes them again whatever happens. */
-  withHandles<T>(objs: readonly PyObject[], run: (handles: number[]) => T): T {
+  private withHandles<T>(objs: readonly PyObject[], run: (handles: number[]) => T): T {
     const c = this.c;
     const handles = objs.map((o) => c.open(o));
     try {
@@ -76,7 +76,7 @@ export class ImplCaller {
     return this.takeResult(name, this.withHandles(objs, run));
   }
 
-  takeResult(name: string, result: number): PyObject {
+  private takeResult(name: string, result: number): PyObject {
     const c = this.c;
     const err = c.takeError();
     if (!result) {
@@ -99,7 +99,7 @@ export class ImplCaller {
     return result;
   }
 
-  checkStatus(name: string, result: number): void {
+  private checkStatus(name: string, result: number): void {
     const c = this.c;
     const err = c.takeError();
     if (result === -1) {
