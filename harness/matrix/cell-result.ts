@@ -3,10 +3,39 @@ import type { CellEvent, TestStatus } from './protocol.js';
 /** SKIP is reserved for expectations (a later issue); the runner never produces it yet. */
 export type CellStatus = 'PASS' | 'FAIL' | 'ERROR' | 'CRASH' | 'TIMEOUT' | 'SKIP';
 
+/**
+ * How a result compares with the expectations file. 'expected': as the file says (PASS when
+ * the file says nothing); 'regression': worse than expected; 'unexpected-pass': passed where
+ * the file expects a failure (the file must be updated); 'flaky': passed only on a retry
+ * that the file allows.
+ */
+export type Outcome = 'expected' | 'regression' | 'unexpected-pass' | 'flaky';
+
+export interface Verdict {
+  outcome: Outcome;
+  /** The status the expectations file gives (absent: the default, PASS / passed). */
+  expected?: CellStatus | TestStatus;
+  /** The file's reason for a known failure or a flaky test. */
+  reason?: string;
+}
+
+/** A finding of a debug context (a later issue): kind, context function, handle, message. */
+export interface Finding {
+  kind: string;
+  function?: string;
+  handle?: number;
+  message: string;
+  stack?: string[];
+}
+
 export interface TestResult {
   title: string;
   status: TestStatus;
   error?: string;
+  durationMs?: number;
+  findings?: Finding[];
+  /** Set by the gate when the run has an expectations file. */
+  verdict?: Verdict;
 }
 
 export interface CellResult {
@@ -24,6 +53,10 @@ export interface CellResult {
   signal?: string;
   /** Full title of the test that had begun but not ended when the cell crashed. */
   crashedIn?: string;
+  /** Compiler or loader output of an ERROR cell whose extension did not build. */
+  output?: string;
+  /** Set by the gate. */
+  verdict?: Verdict;
 }
 
 /** How the cell child ended, as far as the parent saw it. */
