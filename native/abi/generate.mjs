@@ -9,6 +9,8 @@ const outputs = [['loader/abi/abi.generated.ts', generateTs()]];
 try {
   const { generateC } = await import('./gen-c.mjs');
   outputs.push(...generateC());
+  const { generateCpythonFill } = await import('./gen-cpython.mjs');
+  outputs.push(...generateCpythonFill());
 } catch (e) {
   if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
 }

@@ -15,7 +15,7 @@
 
 /* Python.h in the same translation unit would let CPython symbols leak into a binary that must
    load on every implementation. */
-#ifdef Py_PYTHON_H
+#if defined(Py_PYTHON_H) && !defined(HPY_MATRIX_HOST)
 #  error "Python.h was included before hpy.h: a universal HPy binary must not use the CPython API"
 #endif
 

@@ -3,10 +3,18 @@
 #ifndef HPY_CPY_TYPES_H
 #define HPY_CPY_TYPES_H
 
+#ifdef HPY_MATRIX_HOST
+/* hpy-matrix's own context on CPython includes Python.h first and sees the real types. */
+typedef PyObject cpy_PyObject;
+typedef PyMethodDef cpy_PyMethodDef;
+typedef PyModuleDef cpy_PyModuleDef;
+typedef Py_buffer cpy_Py_buffer;
+#else
 typedef struct FORBIDDEN_cpy_PyObject cpy_PyObject;
 typedef struct FORBIDDEN_PyMethodDef cpy_PyMethodDef;
 typedef struct FORBIDDEN_PyModuleDef cpy_PyModuleDef;
 typedef struct FORBIDDEN_bufferinfo cpy_Py_buffer;
+#endif
 
 typedef cpy_PyObject *(*cpy_PyCFunction)(cpy_PyObject *, cpy_PyObject *const *, HPy_ssize_t);
 typedef int (*cpy_visitproc)(cpy_PyObject *, void *);

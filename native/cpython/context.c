@@ -1,0 +1,29 @@
+/* The context itself: one per interpreter, shared by every binary loaded into it. */
+#include "hmc.h"
+
+static HPyContext g_context;
+static int g_filled;
+
+HPyContext *hmc_context(void)
+{
+    if (!g_filled) {
+        g_context.name = "hpy-matrix cpython";
+        g_context.abi_version = HPY_ABI_VERSION;
+        hmc_fill_context(&g_context);
+        g_filled = 1;
+    }
+    return &g_context;
+}
+
+void hmc_missing(const char *api_name, const char *member)
+{
+    PyErr_Format(PyExc_SystemError, "%s (%s) is not supported by the cpython backend", api_name, member);
+}
+
+PyObject *hmc_builtins(void)
+{
+    /* A borrowed module that lives as long as the interpreter: the context constant owns no
+       reference, like every other constant. */
+    PyObject *builtins = PyImport_AddModule("builtins");
+    return builtins;
+}
