@@ -39,7 +39,9 @@ export interface Capabilities {
 
 /**
  * Every method may throw PythonError (a Python exception) or LoadError; nothing else is
- * expected. Refs returned are owned by the caller until `release`d.
+ * expected. Refs returned (including the arguments handed to a `newFunction` callback) are
+ * owned by the caller until `release`d; Refs passed in are borrowed, except the Ref a
+ * `newFunction` callback returns, which the backend takes over.
  */
 export interface Backend {
   readonly name: string;
@@ -73,6 +75,8 @@ export interface Backend {
   is(a: Ref, b: Ref): boolean;
   callable(o: Ref): boolean;
 
+  /** A second owned reference to the same object (released separately). */
+  dup(r: Ref): Ref;
   release(r: Ref): void;
   /**
    * Collects unreachable objects until their finalizers and destructors have run, so that a

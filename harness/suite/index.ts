@@ -51,12 +51,15 @@ export function collectGarbage(): Promise<void> {
 function builtin(name: string): unknown {
   const c = converter();
   const b = c.backend;
-  const builtins = b.importModule('builtins');
-  if (b.hasattr(builtins, name)) return c.toJs(b.getattr(builtins, name));
-  const operator = b.importModule('operator');
-  if (b.hasattr(operator, name)) return c.toJs(b.getattr(operator, name));
-  const alias = `${name}_`; // operator.and_, operator.or_, operator.not_
-  if (b.hasattr(operator, alias)) return c.toJs(b.getattr(operator, alias));
+  // operator.and_, operator.or_, operator.not_ answer to their keyword names too.
+  for (const [module, attr] of [['builtins', name], ['operator', name], ['operator', `${name}_`]] as const) {
+    const m = b.importModule(module);
+    try {
+      if (b.hasattr(m, attr)) return c.toJs(b.getattr(m, attr));
+    } finally {
+      b.release(m);
+    }
+  }
   throw new Error(`py.${name}: no such builtin or operator function`);
 }
 

@@ -32,9 +32,10 @@ export class Converter {
     this.finalizer = new FinalizationRegistry((r) => backend.release(r));
   }
 
+  /** A new reference to `v` as a Python object; the caller releases it. */
   toPy(v: unknown): Ref {
     const b = this.backend;
-    if (isPyProxy(v)) return (v as unknown as Record<symbol, Ref>)[REF];
+    if (isPyProxy(v)) return b.dup((v as unknown as Record<symbol, Ref>)[REF]);
     if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number'
       || typeof v === 'bigint' || typeof v === 'string' || v instanceof Uint8Array) {
       return b.fromPrimitive(v as never);
@@ -46,43 +47,81 @@ export class Converter {
         return this.toPy((v as (...a: unknown[]) => unknown)(...jsArgs));
       });
     }
-    if (Array.isArray(v)) return b.newList(v.map((x) => this.toPy(x)));
-    if (v instanceof Map) return b.newDict([...v].map(([k, x]) => [this.toPy(k), this.toPy(x)]));
-    if (isPlainObject(v)) return b.newDict(Object.entries(v).map(([k, x]) => [b.fromPrimitive(k), this.toPy(x)]));
+    if (Array.isArray(v)) return this.withPy(v, (items) => b.newList(items));
+    if (v instanceof Map) return this.withPyEntries([...v], (entries) => b.newDict(entries));
+    if (isPlainObject(v)) return this.withPyEntries(Object.entries(v), (entries) => b.newDict(entries));
     throw new TypeError(`cannot convert ${Object.prototype.toString.call(v)} to a Python object`);
   }
 
-  /** Primitives become JS values; everything else a proxy. Ints outside 2**53 are bigint. */
-  toJs(r: Ref): unknown {
-    const b = this.backend;
-    switch (b.kind(r)) {
-      case 'none': case 'bool': case 'float': case 'str':
-        return b.toPrimitive(r);
-      case 'int': {
-        const v = b.toPrimitive(r) as bigint;
-        return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-      }
-      default:
-        return this.proxy(r);
+  /** Runs `f` on new references to `values`, released afterwards. */
+  withPy<T>(values: unknown[], f: (refs: Ref[]) => T): T {
+    const refs: Ref[] = [];
+    try {
+      for (const v of values) refs.push(this.toPy(v));
+      return f(refs);
+    } finally {
+      for (const r of refs) this.backend.release(r);
     }
   }
 
-  /** Deep conversion for `.toJs()`. */
+  private withPyEntries<T>(entries: Array<[unknown, unknown]>, f: (refs: Array<[Ref, Ref]>) => T): T {
+    return this.withPy(entries.flat(), (refs) => f(entries.map((_, i) => [refs[2 * i]!, refs[2 * i + 1]!])));
+  }
+
+  /**
+   * Takes over `r`: primitives become JS values (and `r` is released), everything else a proxy
+   * that owns `r`. Ints outside 2**53 are bigint.
+   */
+  toJs(r: Ref): unknown {
+    const b = this.backend;
+    const kind = b.kind(r);
+    if (kind !== 'none' && kind !== 'bool' && kind !== 'float' && kind !== 'str' && kind !== 'int') return this.proxy(r);
+    try {
+      const v = b.toPrimitive(r);
+      if (kind !== 'int') return v;
+      const i = v as bigint;
+      return i >= BigInt(Number.MIN_SAFE_INTEGER) && i <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(i) : i;
+    } finally {
+      b.release(r);
+    }
+  }
+
+  /** Deep conversion for `.toJs()`; `r` stays owned by the caller. */
   deepToJs(r: Ref): unknown {
     const b = this.backend;
+    const consumeAll = <T>(refs: Ref[], f: (x: Ref) => T): T[] => {
+      try {
+        return refs.map(f);
+      } finally {
+        for (const x of refs) b.release(x);
+      }
+    };
     switch (b.kind(r)) {
       case 'bytes': return b.toPrimitive(r);
-      case 'tuple': case 'list': return b.items(r).map((x) => this.deepToJs(x));
-      case 'dict': return new Map(b.entries(r).map(([k, v]) => [this.deepToJs(k), this.deepToJs(v)]));
-      default: return this.toJs(r);
+      case 'tuple': case 'list': return consumeAll(b.items(r), (x) => this.deepToJs(x));
+      case 'dict': {
+        const entries = b.entries(r);
+        try {
+          return new Map(entries.map(([k, v]) => [this.deepToJs(k), this.deepToJs(v)]));
+        } finally {
+          for (const [k, v] of entries) {
+            b.release(k);
+            b.release(v);
+          }
+        }
+      }
+      default: return this.toJs(b.dup(r));
     }
   }
 
   proxy(r: Ref): PyProxy {
     const b = this.backend;
     const target = function pyproxy() { /* callable target for the Proxy */ };
-    const call = (args: unknown[], kwargs: Record<string, unknown> = {}) =>
-      this.toJs(b.call(r, args.map((a) => this.toPy(a)), Object.entries(kwargs).map(([k, v]) => [k, this.toPy(v)])));
+    const call = (args: unknown[], kwargs: Record<string, unknown> = {}) => {
+      const names = Object.keys(kwargs);
+      return this.withPy([...args, ...Object.values(kwargs)], (refs) => this.toJs(
+        b.call(r, refs.slice(0, args.length), names.map((k, i) => [k, refs[args.length + i]!]))));
+    };
     const special: Record<string | symbol, () => unknown> = {
       [REF]: () => r,
       toJs: () => () => this.deepToJs(r),
@@ -108,7 +147,7 @@ export class Converter {
       },
       set: (_t, key, value) => {
         if (typeof key === 'symbol') return false;
-        b.setattr(r, key, this.toPy(value));
+        this.withPy([value], ([v]) => b.setattr(r, key, v!));
         return true;
       },
       deleteProperty: (_t, key) => {

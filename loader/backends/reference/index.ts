@@ -168,6 +168,9 @@ export class ReferenceBackend implements Backend {
   callable(o: Ref): boolean {
     return this.ops.callable(asObj(o));
   }
+  dup(r: Ref): Ref {
+    return r;
+  }
   release(): void {
     // Objects are JavaScript values here: the garbage collector owns them.
   }

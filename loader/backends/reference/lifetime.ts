@@ -2,25 +2,9 @@
 // resources tied to an object (HPy payloads, capsule destructors) are released by death
 // actions that run once the object is gone. An action must not reference its object, or the
 // object would never die.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-let fullGc: (() => void) | undefined;
-/** A full, synchronous collection; works without `--expose-gc` on the command line. */
-function collectNow(): void {
-  if (!fullGc) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed) fullGc = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      fullGc = runInNewContext('gc') as () => void;
-    }
-  }
-  fullGc();
-}
+import { collectJsGarbage, nextTask } from '../../js-gc.js';
 
 const MIN_ROUNDS = 4;
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class Lifetime {
   private readonly actions = new Map<number, () => void>();
@@ -64,7 +48,7 @@ export class Lifetime {
   async collect(): Promise<void> {
     for (let round = 0, quiet = 0; round < MIN_ROUNDS || quiet < 2; round++) {
       const before = this.deaths;
-      collectNow();
+      collectJsGarbage();
       // FinalizationRegistry callbacks run as separate tasks after the collection.
       await nextTask();
       quiet = this.deaths === before ? quiet + 1 : 0;
