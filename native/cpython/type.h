@@ -18,8 +18,8 @@
    - fixed layout (items == 0): at obj + offset;
    - after a variable-sized builtin (int, tuple, bytes: items == its itemsize): their items
      start inside the builtin's struct and would run over a payload placed after it, so the
-     payload goes after the items, 16-aligned: obj + round16(offset + (|ob_size| + 1) * items)
-     with offset = the builtin's basicsize. These objects never change ob_size, so the address
+     payload goes after the items, 16-aligned: obj + round16(offset + (count + 1) * items)
+     with offset = the builtin's basicsize. These objects never change their item count, so the address
      is stable; the type's basicsize leaves room for it (see type.c). */
 typedef struct {
     HPyType_BuiltinShape shape;

@@ -13,11 +13,23 @@ const hmc_type_info *hmc_type_info_of(PyTypeObject *tp)
     return NULL;
 }
 
+/* How many items a variable-sized builtin holds. */
+static Py_ssize_t item_count(PyObject *obj)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    /* Since 3.12 an int keeps its digit count in lv_tag, above three flag bits, where
+       ob_size used to be. */
+    if (PyLong_Check(obj))
+        return (Py_ssize_t)(((PyLongObject *)obj)->long_value.lv_tag >> 3);
+#endif
+    return Py_SIZE(obj) < 0 ? -Py_SIZE(obj) : Py_SIZE(obj);
+}
+
 static void *payload_of(PyObject *obj, const hmc_type_info *info)
 {
     if (info->items == 0)
         return (char *)obj + info->offset;
-    Py_ssize_t n = Py_SIZE(obj) < 0 ? -Py_SIZE(obj) : Py_SIZE(obj);
+    Py_ssize_t n = item_count(obj);
     return (char *)obj + hmc_round16(info->offset + (n + 1) * info->items);
 }
 

@@ -117,7 +117,8 @@ def hpy_new_needs_an_hpy_type():
 def no_instance_dict():
     p = m.Point(1, 2)
     msg = "'hpytypes.Point' object has no attribute 'nosuch'"
-    raises(AttributeError, msg, set_attr, p, "nosuch", 1)
+    # 3.13 adds " and no __dict__ for setting new attributes"
+    raises(AttributeError, msg if sys.version_info < (3, 13) else None, set_attr, p, "nosuch", 1)
     raises(AttributeError, msg, getattr, p, "nosuch")
 
 
@@ -265,7 +266,8 @@ def integer_members():
     assert (o.short, o.ubyte, o.int, o.ulong, o.uint) == (1, 255, 5, 2**64 - 1, 2**32 - 2)
     raises(OverflowError, None, set_attr, o, "short", 2**64)
     raises(OverflowError, None, set_attr, o, "long", 2**63)
-    raises(OverflowError, None, set_attr, o, "ulonglong", -1)
+    if sys.version_info < (3, 13):  # 3.13 stores it two's complement, with a warning
+        raises(OverflowError, None, set_attr, o, "ulonglong", -1)
     raises(TypeError, "can't delete numeric/char attribute", delattr, o, "int")
     raises(TypeError, None, set_attr, o, "int", "a")
 
