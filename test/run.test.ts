@@ -10,6 +10,7 @@ import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const GRAMMAR = 'reference, cpython, debug:reference, debug:cpython, trace:reference, trace:cpython';
 const FIXTURES = 'test/fixtures/suites';
 const fixture = (name: string) => path.join(ROOT, FIXTURES, name);
 
@@ -53,22 +54,23 @@ describe('hpy-matrix run', function () {
   before(buildDist);
 
   describe('cells', () => {
+    const SUITES = ['all-pass', 'one-fail', 'crash', 'empty', 'import-error', 'native-crash', 'build-error'];
     let result: MatrixResult;
 
     before(async () => {
-      result = await matrixOf(['all-pass', 'one-fail', 'crash', 'empty', 'import-error'], {}, '/tmp/fixture-cache');
+      result = await matrixOf(SUITES, {}, '/tmp/fixture-cache');
     });
 
     it('keeps config order: one cell per suite × backend', () => {
       expect(result.cells.map((c) => [c.suite, c.backend])).to.deep.equal(
-        ['all-pass', 'one-fail', 'crash', 'empty', 'import-error'].map((name) => [`${FIXTURES}/${name}`, 'reference']),
+        SUITES.map((name) => [`${FIXTURES}/${name}`, 'reference']),
       );
     });
 
     it('PASS: runs .test.ts, .test.js and .test.mjs files in a session of the cell', () => {
       const cell = cellOf(result, 'all-pass');
       expect(cell).to.include({ status: 'PASS', passed: 4, failed: 0, skipped: 1 });
-      expect(cell.tests).to.deep.equal([
+      expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
         { title: 'all-pass js runs a .test.js file', status: 'passed' },
         { title: 'all-pass mjs runs a .test.mjs file', status: 'passed' },
         { title: 'all-pass session runs on reference with build cache /tmp/fixture-cache', status: 'passed' },
@@ -76,6 +78,7 @@ describe('hpy-matrix run', function () {
         { title: 'all-pass session is skipped on purpose', status: 'skipped' },
       ]);
       expect(cell.error).to.equal(undefined);
+      for (const test of cell.tests) expect(test.durationMs, test.title).to.be.a('number').at.least(0);
     });
 
     it('FAIL: keeps the assertion message of the failing test', () => {
@@ -89,8 +92,37 @@ describe('hpy-matrix run', function () {
     it('CRASH: names the signal and the test that was running, keeps the tests before it', () => {
       const cell = cellOf(result, 'crash');
       expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'crash dies with a segfault', passed: 1 });
-      expect(cell.tests).to.deep.equal([{ title: 'crash runs before the crash', status: 'passed' }]);
+      expect(cell.tests.map((t) => t.title)).to.deep.equal(['crash runs before the crash']);
       expect(cell.error).to.match(/^killed by SIGSEGV in 'crash dies with a segfault'/);
+    });
+
+    it('CRASH: a NULL write in an extension\'s C code is SIGSEGV in the test that called it', () => {
+      const cell = cellOf(result, 'native-crash');
+      expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'native-crash writes through NULL in C', passed: 1 });
+    });
+
+    it('ERROR: an extension that does not build, with the compiler output in the cell', () => {
+      const cell = cellOf(result, 'build-error');
+      expect(cell.status).to.equal('ERROR');
+      expect(cell.error).to.equal(`extension did not build: ${fixture('build-error')}/broken.c: compilation failed`);
+      expect(cell.output).to.match(/broken\.c:8:\d+: error: .no_such_identifier_in_build_error_fixture. undeclared/);
+    });
+
+    it('the gate: without an expectations file every non-pass is a regression', () => {
+      // 5 cells that did not run through, 1 failed test, and the 2 failed tests of build-error
+      // (its hook, and the test under it).
+      expect(result.gate).to.deep.equal({ exitCode: 1, regressions: 8, unexpectedPasses: 0, flaky: 0 });
+      expect(cellOf(result, 'all-pass').verdict).to.deep.equal({ outcome: 'expected' });
+      expect(cellOf(result, 'crash').verdict).to.deep.equal({ outcome: 'regression' });
+      expect(cellOf(result, 'one-fail').tests.map((t) => t.verdict?.outcome)).to.deep.equal(['expected', 'regression']);
+    });
+
+    it('environment: node, platform, cpus, our version and python3\'s', async () => {
+      const env = result.environment;
+      expect(env).to.include({ node: process.version, platform: process.platform, arch: process.arch, hpyMatrixVersion: '0.1.0' });
+      expect(env.cpus).to.be.at.least(1);
+      const python = await execa('python3', ['--version'], { reject: false, all: true });
+      expect(env.python).to.equal(python.exitCode === 0 ? /Python (\S+)/.exec(python.all ?? '')?.[1] : undefined);
     });
 
     it('ERROR: a suite folder without test files', () => {
@@ -118,7 +150,7 @@ describe('hpy-matrix run', function () {
       expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs) in');
       expect(text).to.contain('  cannot load broken.test.ts: Error: fixture: broken at import');
       expect(text).not.to.contain('all-pass × reference');
-      expect(lines.at(-2)).to.match(/^5 cells: 1 PASS, 1 FAIL, 1 CRASH, 2 ERROR \(\d+\.\d s\)$/);
+      expect(lines.at(-2)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
     });
   });
 
@@ -200,10 +232,9 @@ describe('hpy-matrix run', function () {
       const [oneFail, allPass] = report.cells;
       expect(oneFail).to.deep.include({ suite: `${FIXTURES}/one-fail`, backend: 'reference', status: 'FAIL', passed: 1, failed: 1, skipped: 0 });
       expect(oneFail!.tests[1]!.error).to.match(/^AssertionError: fixture arithmetic/);
-      expect(allPass).to.deep.include({
-        suite: `${FIXTURES}/all-pass`, status: 'PASS', passed: 1, failed: 0, skipped: 0,
-        tests: [{ title: 'all-pass mjs runs a .test.mjs file', status: 'passed' }],
-      });
+      expect(allPass).to.deep.include({ suite: `${FIXTURES}/all-pass`, status: 'PASS', passed: 1, failed: 0, skipped: 0 });
+      expect(allPass!.tests).to.have.length(1);
+      expect(allPass!.tests[0]).to.deep.include({ title: 'all-pass mjs runs a .test.mjs file', status: 'passed', verdict: { outcome: 'expected' } });
       expect(allPass!.durationMs).to.be.a('number');
     });
 
@@ -232,9 +263,11 @@ describe('hpy-matrix run', function () {
       ['wrong jobs', '{"backends": ["reference"], "suites": ["basic"], "jobs": 1.5}',
         (f) => `${f}: 'jobs' must be a positive integer, got 1.5`],
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
-        (f) => `${f}: unknown key 'job' (allowed: backends, suites, jobs, timeout)`],
+        (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, expectations)`],
       ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
-        (f) => `${f}: unknown backend 'pypy' (known: reference)`],
+        (f) => `${f}: unknown backend 'pypy' (known: ${GRAMMAR})`],
+      ['backend not in this build', '{"backends": ["reference", "debug:cpython"], "suites": ["basic"]}',
+        (f) => `${f}: backend 'debug:cpython' is not available in this build (available: reference)`],
       ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
         (f) => `${f}: suite folder './nowhere' not found (looked for ${path.join(path.dirname(f), 'nowhere')})`],
       ['unknown suite name', '{"backends": ["reference"], "suites": ["nowhere"]}',
@@ -258,17 +291,23 @@ describe('hpy-matrix run', function () {
 
     it('exits 2 on bad command-line overrides, naming the flag', async () => {
       const cases: Array<[string[], string]> = [
-        [['--backend', 'pypy'], "hpy-matrix run: --backend: unknown backend 'pypy' (known: reference)"],
+        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${GRAMMAR})`],
+        [['--backend', 'cpython'], "hpy-matrix run: --backend: backend 'cpython' is not available in this build (available: reference)"],
+        [['--reporter', 'yaml'], 'hpy-matrix run: --reporter: unknown reporter \'yaml\' (known: console, json)'],
+        [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],
         [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],
         [['--jobs', '0'], 'hpy-matrix run: --jobs: must be a positive integer, got 0'],
         [['--grep', '('], 'hpy-matrix run: --grep: Invalid regular expression: /(/: Unterminated group'],
-        [['--out', 'x.json'], 'hpy-matrix run: --out: names the json report file: add --reporter json'],
       ];
       for (const [args, message] of cases) {
         const run = await cli(args);
         expect(run.exitCode, args.join(' ')).to.equal(2);
         expect(run.stderr.trim()).to.equal(message);
       }
+      // The wording of a lone --out belongs to the reporters module; the flag must be named.
+      const out = await cli(['--out', 'x.json']);
+      expect(out.exitCode).to.equal(2);
+      expect(out.stderr.trim()).to.match(/^hpy-matrix run: --out: .+$/);
     });
   });
 });
