@@ -1,10 +1,9 @@
 import { access } from 'node:fs/promises';
-import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, readMatrixConfig } from '../matrix/config.js';
 import { readExpectations, writeExpectations, type Expectation, type Expectations } from '../matrix/expectations.js';
 import { updatedExpectations } from '../matrix/update-expectations.js';
-import { matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
+import { displayPath, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
 
 interface ExpectationsArgs extends MatrixArgs {
   update: boolean;
@@ -57,7 +56,7 @@ async function targetFile(args: ExpectationsArgs): Promise<string> {
   if (config.expectations === undefined) {
     throw new ConfigError(args.config, "names no expectations file: add \"expectations\": \"expectations.json\" or pass --file");
   }
-  return path.relative(process.cwd(), config.expectations) || config.expectations;
+  return displayPath(config.expectations);
 }
 
 function describe(entries: Expectation[]): string {

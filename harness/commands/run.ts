@@ -121,7 +121,7 @@ function reporterSpecs(reporters: string[], outs: string[]): ReporterSpec[] {
 }
 
 /** Relative to cwd when inside it, so messages and reports stay short. */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
