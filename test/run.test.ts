@@ -7,6 +7,7 @@ import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
 import { resolveSuites } from '../harness/matrix/config.js';
 import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
+import { buildExtension } from '../harness/build.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -162,6 +163,33 @@ describe('hpy-matrix run', function () {
     expect(cell.error).to.match(/^no result within 3000 ms( in 'hang never finishes')?$/);
   });
 
+  it('ERROR: a missing compiler and a backend that does not start are named; the other cells go on', async () => {
+    process.env.CC = 'no-such-cc';
+    let result: MatrixResult;
+    try {
+      const suites = await resolveSuites('test', [`${FIXTURES}/native-crash`, `${FIXTURES}/trivial`], ROOT);
+      result = await runMatrix({ backends: ['reference', 'pypy'], suites }, { buildCacheDir: path.join(os.tmpdir(), 'hpy-matrix-no-cc') });
+    } finally {
+      delete process.env.CC;
+    }
+    expect(result.cells.map((c) => [c.suite.replace(`${FIXTURES}/`, ''), c.backend, c.status, c.error])).to.deep.equal([
+      ['native-crash', 'reference', 'ERROR', "extension did not build: no-such-cc: C compiler 'no-such-cc' not found; install gcc (e.g. apt-get install gcc) or pass another compiler"],
+      ['native-crash', 'pypy', 'ERROR', "backend 'pypy' did not start: unknown backend 'pypy' (known: reference)"],
+      ['trivial', 'reference', 'PASS', undefined],
+      ['trivial', 'pypy', 'ERROR', "backend 'pypy' did not start: unknown backend 'pypy' (known: reference)"],
+    ]);
+  });
+
+  it('prebuilt extensions of the config get a static ABI report', async () => {
+    const built = await buildExtension({ sources: [fixture('native-crash/segv.c')], cacheDir: path.join(os.tmpdir(), 'hpy-matrix-run-ext') });
+    const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+    const result = await runMatrix({ backends: ['reference'], suites, extensions: [built.path, path.join(ROOT, 'package.json')] });
+    expect(result.extensions).to.have.length(2);
+    expect(result.extensions![0]).to.deep.include({ file: built.path });
+    expect(result.extensions![0]!.report).to.include({ module: 'segv', ok: true });
+    expect(result.extensions![1]!.error).to.match(/package\.json: /);
+  });
+
   describe('status from the results file and the exit', () => {
     const cell = { suite: 's', backend: 'reference', durationMs: 12.4 };
     const clean = { exitCode: 0, timedOut: false, timeoutMs: 1000, output: '' };
@@ -206,9 +234,10 @@ describe('hpy-matrix run', function () {
       return file;
     }
 
-    it('exits 0 when every cell passes and prints the table', async () => {
+    it('exits 0 when every cell passes and prints the table; progress goes to stderr, one line per cell', async () => {
       const run = await cli(['--suite', `${FIXTURES}/all-pass`]);
       expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.stderr).to.match(/^\[1\/1\] test\/fixtures\/suites\/all-pass × reference PASS 4 passed, 0 failed, 1 skipped \(\d+\.\d s\)$/);
       expect(run.stdout).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS /m);
       expect(run.stdout).to.match(/^1 cell: 1 PASS /m);
     });
