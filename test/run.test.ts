@@ -190,6 +190,19 @@ describe('hpy-matrix run', function () {
     expect(result.extensions![1]!.error).to.match(/package\.json: /);
   });
 
+  it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {
+    const bench = await execa(process.execPath, ['--import', 'tsx', 'bench/matrix/index.ts',
+      '--suite', `${FIXTURES}/native-crash`, '--rounds', '1', '--overhead-cells', '1'], { cwd: ROOT, reject: false });
+    expect(bench.exitCode, bench.stderr).to.equal(0);
+    const n = String.raw`\d+(?:\.\d+)?`;
+    // native-crash builds one extension and crashes: one compiler run per cold cache, none warm.
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +1   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 2, warm, round 1 +${n} +0   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
+    expect(bench.stdout).to.contain('compiler runs: cold 1 + 1, warm 0 (goal: 0)');
+    expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));
+  });
+
   describe('status from the results file and the exit', () => {
     const cell = { suite: 's', backend: 'reference', durationMs: 12.4 };
     const clean = { exitCode: 0, timedOut: false, timeoutMs: 1000, output: '' };
