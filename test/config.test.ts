@@ -99,7 +99,7 @@ describe('backend names', () => {
       expect(backendProblem(name)).to.equal(`backend '${name}' is not available in this build (available: ${BACKEND_NAMES.join(', ')})`);
     }
     for (const name of ['pypy', 'debug', 'debug:', 'debug:pypy', 'trace:debug:reference', 'Reference']) {
-      expect(backendProblem(name)).to.equal(`unknown backend '${name}' (known: ${BACKEND_GRAMMAR.join(', ')})`);
+      expect(backendProblem(name)).to.equal(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
     }
   });
 });

@@ -8,10 +8,10 @@ import { resolveSuites } from '../harness/matrix/config.js';
 import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
 import { buildExtension } from '../harness/build.js';
+import { BACKEND_NAMES } from '../loader/backends/names.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const GRAMMAR = 'reference, cpython, debug:reference, debug:cpython, trace:reference, trace:cpython';
 const FIXTURES = 'test/fixtures/suites';
 const fixture = (name: string) => path.join(ROOT, FIXTURES, name);
 
@@ -174,9 +174,9 @@ describe('hpy-matrix run', function () {
     }
     expect(result.cells.map((c) => [c.suite.replace(`${FIXTURES}/`, ''), c.backend, c.status, c.error])).to.deep.equal([
       ['native-crash', 'reference', 'ERROR', "extension did not build: no-such-cc: C compiler 'no-such-cc' not found; install gcc (e.g. apt-get install gcc) or pass another compiler"],
-      ['native-crash', 'pypy', 'ERROR', "backend 'pypy' did not start: unknown backend 'pypy' (known: reference)"],
+      ['native-crash', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
       ['trivial', 'reference', 'PASS', undefined],
-      ['trivial', 'pypy', 'ERROR', "backend 'pypy' did not start: unknown backend 'pypy' (known: reference)"],
+      ['trivial', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
     ]);
   });
 
@@ -307,7 +307,7 @@ describe('hpy-matrix run', function () {
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
         (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, expectations)`],
       ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
-        (f) => `${f}: unknown backend 'pypy' (known: ${GRAMMAR})`],
+        (f) => `${f}: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
       ['backend not in this build', '{"backends": ["reference", "debug:cpython"], "suites": ["basic"]}',
         (f) => `${f}: backend 'debug:cpython' is not available in this build (available: reference)`],
       ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
@@ -333,7 +333,7 @@ describe('hpy-matrix run', function () {
 
     it('exits 2 on bad command-line overrides, naming the flag', async () => {
       const cases: Array<[string[], string]> = [
-        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${GRAMMAR})`],
+        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
         [['--backend', 'cpython'], "hpy-matrix run: --backend: backend 'cpython' is not available in this build (available: reference)"],
         [['--reporter', 'yaml'], 'hpy-matrix run: --reporter: unknown reporter \'yaml\' (known: console, json)'],
         [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],

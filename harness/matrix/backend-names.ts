@@ -18,8 +18,8 @@ export const BACKEND_GRAMMAR: readonly string[] = [
 export function backendProblem(name: string): string | undefined {
   const available = BACKEND_NAMES as readonly string[];
   if (available.includes(name)) return undefined;
-  if (!BACKEND_GRAMMAR.includes(name)) {
-    return `unknown backend '${name}' (known: ${BACKEND_GRAMMAR.join(', ')})`;
-  }
+  // "known" lists what runs today, as `hpy-matrix coverage` says too; a name of the grammar
+  // that has not landed gets its own message below.
+  if (!BACKEND_GRAMMAR.includes(name)) return `unknown backend '${name}' (known: ${available.join(', ')})`;
   return `backend '${name}' is not available in this build (available: ${available.join(', ')})`;
 }
