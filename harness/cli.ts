@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { coverageCommand } from './commands/coverage.js';
+import { expectationsCommand } from './commands/expectations.js';
 import { pythonPathCommand } from './commands/python-path.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -11,10 +12,11 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('hpy-matrix')
     .command(buildCommand)
     .command(coverageCommand)
+    .command(expectationsCommand)
     .command(pythonPathCommand)
     .command(reportCommand)
     .command(runCommand)
-    .demandCommand(1, 'Name a command: build, coverage, python-path, report or run.')
+    .demandCommand(1, 'Name a command: build, coverage, expectations, python-path, report or run.')
     .strict()
     .help()
     .fail((msg, err, y) => {

@@ -7,6 +7,8 @@ import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
 import { resolveSuites } from '../harness/matrix/config.js';
 import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
+import { buildExtension } from '../harness/build.js';
+import { BACKEND_NAMES } from '../loader/backends/names.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -53,22 +55,23 @@ describe('hpy-matrix run', function () {
   before(buildDist);
 
   describe('cells', () => {
+    const SUITES = ['all-pass', 'one-fail', 'crash', 'empty', 'import-error', 'native-crash', 'build-error'];
     let result: MatrixResult;
 
     before(async () => {
-      result = await matrixOf(['all-pass', 'one-fail', 'crash', 'empty', 'import-error'], {}, '/tmp/fixture-cache');
+      result = await matrixOf(SUITES, {}, '/tmp/fixture-cache');
     });
 
     it('keeps config order: one cell per suite × backend', () => {
       expect(result.cells.map((c) => [c.suite, c.backend])).to.deep.equal(
-        ['all-pass', 'one-fail', 'crash', 'empty', 'import-error'].map((name) => [`${FIXTURES}/${name}`, 'reference']),
+        SUITES.map((name) => [`${FIXTURES}/${name}`, 'reference']),
       );
     });
 
     it('PASS: runs .test.ts, .test.js and .test.mjs files in a session of the cell', () => {
       const cell = cellOf(result, 'all-pass');
       expect(cell).to.include({ status: 'PASS', passed: 4, failed: 0, skipped: 1 });
-      expect(cell.tests).to.deep.equal([
+      expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
         { title: 'all-pass js runs a .test.js file', status: 'passed' },
         { title: 'all-pass mjs runs a .test.mjs file', status: 'passed' },
         { title: 'all-pass session runs on reference with build cache /tmp/fixture-cache', status: 'passed' },
@@ -76,6 +79,7 @@ describe('hpy-matrix run', function () {
         { title: 'all-pass session is skipped on purpose', status: 'skipped' },
       ]);
       expect(cell.error).to.equal(undefined);
+      for (const test of cell.tests) expect(test.durationMs, test.title).to.be.a('number').at.least(0);
     });
 
     it('FAIL: keeps the assertion message of the failing test', () => {
@@ -89,8 +93,37 @@ describe('hpy-matrix run', function () {
     it('CRASH: names the signal and the test that was running, keeps the tests before it', () => {
       const cell = cellOf(result, 'crash');
       expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'crash dies with a segfault', passed: 1 });
-      expect(cell.tests).to.deep.equal([{ title: 'crash runs before the crash', status: 'passed' }]);
+      expect(cell.tests.map((t) => t.title)).to.deep.equal(['crash runs before the crash']);
       expect(cell.error).to.match(/^killed by SIGSEGV in 'crash dies with a segfault'/);
+    });
+
+    it('CRASH: a NULL write in an extension\'s C code is SIGSEGV in the test that called it', () => {
+      const cell = cellOf(result, 'native-crash');
+      expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'native-crash writes through NULL in C', passed: 1 });
+    });
+
+    it('ERROR: an extension that does not build, with the compiler output in the cell', () => {
+      const cell = cellOf(result, 'build-error');
+      expect(cell.status).to.equal('ERROR');
+      expect(cell.error).to.equal(`extension did not build: ${fixture('build-error')}/broken.c: compilation failed`);
+      expect(cell.output).to.match(/broken\.c:8:\d+: error: .no_such_identifier_in_build_error_fixture. undeclared/);
+    });
+
+    it('the gate: without an expectations file every non-pass is a regression', () => {
+      // 5 cells that did not run through, 1 failed test, and the 2 failed tests of build-error
+      // (its hook, and the test under it).
+      expect(result.gate).to.deep.equal({ exitCode: 1, regressions: 8, unexpectedPasses: 0, flaky: 0 });
+      expect(cellOf(result, 'all-pass').verdict).to.deep.equal({ outcome: 'expected' });
+      expect(cellOf(result, 'crash').verdict).to.deep.equal({ outcome: 'regression' });
+      expect(cellOf(result, 'one-fail').tests.map((t) => t.verdict?.outcome)).to.deep.equal(['expected', 'regression']);
+    });
+
+    it('environment: node, platform, cpus, our version and python3\'s', async () => {
+      const env = result.environment;
+      expect(env).to.include({ node: process.version, platform: process.platform, arch: process.arch, hpyMatrixVersion: '0.1.0' });
+      expect(env.cpus).to.be.at.least(1);
+      const python = await execa('python3', ['--version'], { reject: false, all: true });
+      expect(env.python).to.equal(python.exitCode === 0 ? /Python (\S+)/.exec(python.all ?? '')?.[1] : undefined);
     });
 
     it('ERROR: a suite folder without test files', () => {
@@ -118,7 +151,7 @@ describe('hpy-matrix run', function () {
       expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs) in');
       expect(text).to.contain('  cannot load broken.test.ts: Error: fixture: broken at import');
       expect(text).not.to.contain('all-pass × reference');
-      expect(lines.at(-2)).to.match(/^5 cells: 1 PASS, 1 FAIL, 1 CRASH, 2 ERROR \(\d+\.\d s\)$/);
+      expect(lines.at(-2)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
     });
   });
 
@@ -128,6 +161,46 @@ describe('hpy-matrix run', function () {
     // The running test is named when the child got that far before the limit; how far a
     // child gets in 3 s depends on the machine, so both forms are right.
     expect(cell.error).to.match(/^no result within 3000 ms( in 'hang never finishes')?$/);
+  });
+
+  it('ERROR: a missing compiler and a backend that does not start are named; the other cells go on', async () => {
+    process.env.CC = 'no-such-cc';
+    let result: MatrixResult;
+    try {
+      const suites = await resolveSuites('test', [`${FIXTURES}/native-crash`, `${FIXTURES}/trivial`], ROOT);
+      result = await runMatrix({ backends: ['reference', 'pypy'], suites }, { buildCacheDir: path.join(os.tmpdir(), 'hpy-matrix-no-cc') });
+    } finally {
+      delete process.env.CC;
+    }
+    expect(result.cells.map((c) => [c.suite.replace(`${FIXTURES}/`, ''), c.backend, c.status, c.error])).to.deep.equal([
+      ['native-crash', 'reference', 'ERROR', "extension did not build: no-such-cc: C compiler 'no-such-cc' not found; install gcc (e.g. apt-get install gcc) or pass another compiler"],
+      ['native-crash', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+      ['trivial', 'reference', 'PASS', undefined],
+      ['trivial', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+    ]);
+  });
+
+  it('prebuilt extensions of the config get a static ABI report', async () => {
+    const built = await buildExtension({ sources: [fixture('native-crash/segv.c')], cacheDir: path.join(os.tmpdir(), 'hpy-matrix-run-ext') });
+    const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+    const result = await runMatrix({ backends: ['reference'], suites, extensions: [built.path, path.join(ROOT, 'package.json')] });
+    expect(result.extensions).to.have.length(2);
+    expect(result.extensions![0]).to.deep.include({ file: built.path });
+    expect(result.extensions![0]!.report).to.include({ module: 'segv', ok: true });
+    expect(result.extensions![1]!.error).to.match(/package\.json: /);
+  });
+
+  it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {
+    const bench = await execa(process.execPath, ['--import', 'tsx', 'bench/matrix/index.ts',
+      '--suite', `${FIXTURES}/native-crash`, '--rounds', '1', '--overhead-cells', '1'], { cwd: ROOT, reject: false });
+    expect(bench.exitCode, bench.stderr).to.equal(0);
+    const n = String.raw`\d+(?:\.\d+)?`;
+    // native-crash builds one extension and crashes: one compiler run per cold cache, none warm.
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +1   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 2, warm, round 1 +${n} +0   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
+    expect(bench.stdout).to.contain('compiler runs: cold 1 + 1, warm 0 (goal: 0)');
+    expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));
   });
 
   describe('status from the results file and the exit', () => {
@@ -174,9 +247,10 @@ describe('hpy-matrix run', function () {
       return file;
     }
 
-    it('exits 0 when every cell passes and prints the table', async () => {
+    it('exits 0 when every cell passes and prints the table; progress goes to stderr, one line per cell', async () => {
       const run = await cli(['--suite', `${FIXTURES}/all-pass`]);
       expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.stderr).to.match(/^\[1\/1\] test\/fixtures\/suites\/all-pass × reference PASS 4 passed, 0 failed, 1 skipped \(\d+\.\d s\)$/);
       expect(run.stdout).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS /m);
       expect(run.stdout).to.match(/^1 cell: 1 PASS /m);
     });
@@ -200,10 +274,9 @@ describe('hpy-matrix run', function () {
       const [oneFail, allPass] = report.cells;
       expect(oneFail).to.deep.include({ suite: `${FIXTURES}/one-fail`, backend: 'reference', status: 'FAIL', passed: 1, failed: 1, skipped: 0 });
       expect(oneFail!.tests[1]!.error).to.match(/^AssertionError: fixture arithmetic/);
-      expect(allPass).to.deep.include({
-        suite: `${FIXTURES}/all-pass`, status: 'PASS', passed: 1, failed: 0, skipped: 0,
-        tests: [{ title: 'all-pass mjs runs a .test.mjs file', status: 'passed' }],
-      });
+      expect(allPass).to.deep.include({ suite: `${FIXTURES}/all-pass`, status: 'PASS', passed: 1, failed: 0, skipped: 0 });
+      expect(allPass!.tests).to.have.length(1);
+      expect(allPass!.tests[0]).to.deep.include({ title: 'all-pass mjs runs a .test.mjs file', status: 'passed', verdict: { outcome: 'expected' } });
       expect(allPass!.durationMs).to.be.a('number');
     });
 
@@ -232,9 +305,11 @@ describe('hpy-matrix run', function () {
       ['wrong jobs', '{"backends": ["reference"], "suites": ["basic"], "jobs": 1.5}',
         (f) => `${f}: 'jobs' must be a positive integer, got 1.5`],
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
-        (f) => `${f}: unknown key 'job' (allowed: backends, suites, jobs, timeout)`],
+        (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, expectations)`],
       ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
-        (f) => `${f}: unknown backend 'pypy' (known: reference)`],
+        (f) => `${f}: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+      ['backend not in this build', '{"backends": ["reference", "debug:cpython"], "suites": ["basic"]}',
+        (f) => `${f}: backend 'debug:cpython' is not available in this build (available: reference)`],
       ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
         (f) => `${f}: suite folder './nowhere' not found (looked for ${path.join(path.dirname(f), 'nowhere')})`],
       ['unknown suite name', '{"backends": ["reference"], "suites": ["nowhere"]}',
@@ -258,17 +333,23 @@ describe('hpy-matrix run', function () {
 
     it('exits 2 on bad command-line overrides, naming the flag', async () => {
       const cases: Array<[string[], string]> = [
-        [['--backend', 'pypy'], "hpy-matrix run: --backend: unknown backend 'pypy' (known: reference)"],
+        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+        [['--backend', 'cpython'], "hpy-matrix run: --backend: backend 'cpython' is not available in this build (available: reference)"],
+        [['--reporter', 'yaml'], 'hpy-matrix run: --reporter: unknown reporter \'yaml\' (known: console, json)'],
+        [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],
         [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],
         [['--jobs', '0'], 'hpy-matrix run: --jobs: must be a positive integer, got 0'],
         [['--grep', '('], 'hpy-matrix run: --grep: Invalid regular expression: /(/: Unterminated group'],
-        [['--out', 'x.json'], 'hpy-matrix run: --out: names the json report file: add --reporter json'],
       ];
       for (const [args, message] of cases) {
         const run = await cli(args);
         expect(run.exitCode, args.join(' ')).to.equal(2);
         expect(run.stderr.trim()).to.equal(message);
       }
+      // The wording of a lone --out belongs to the reporters module; the flag must be named.
+      const out = await cli(['--out', 'x.json']);
+      expect(out.exitCode).to.equal(2);
+      expect(out.stderr.trim()).to.match(/^hpy-matrix run: --out: .+$/);
     });
   });
 });

@@ -1,67 +1,129 @@
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { checkBackends, ConfigError, readMatrixConfig, resolveSuites, type MatrixConfig } from '../matrix/config.js';
-import { runMatrix } from '../matrix/runner.js';
-import { REPORTERS, writeReports } from '../report/reporters.js';
+import {
+  checkBackends, ConfigError, readMatrixConfig, resolveExpectationsPath, resolveSuites, type MatrixConfig,
+} from '../matrix/config.js';
+import { readExpectations, type Expectations } from '../matrix/expectations.js';
+import { progressDisplay } from '../matrix/progress.js';
+import { runMatrix, type MatrixResult } from '../matrix/runner.js';
+import { parseReporterArgs, writeReports, type ReporterSpec } from '../report/reporters.js';
 
-interface RunArgs {
+/** The flags that choose what runs: shared by `run` and `expectations --update`. */
+export interface MatrixArgs {
   config: string;
   backend?: string[];
   suite?: string[];
   jobs?: number;
   timeout?: number;
   grep?: string;
-  reporter: string[];
-  out?: string;
 }
 
-export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run',
-  describe: 'Run the conformance suites on the backends of matrix.json, one child process per cell',
-  builder: (yargs: Argv<object>) => yargs
+interface RunArgs extends MatrixArgs {
+  expectations?: string;
+  reporter: string[];
+  out?: string[];
+}
+
+export function matrixOptions<T>(yargs: Argv<T>) {
+  return yargs
     .option('config', { type: 'string', default: 'matrix.json', describe: 'matrix file' })
     .option('backend', { type: 'string', array: true, describe: 'backend to run (repeatable; replaces the config list)' })
     .option('suite', { type: 'string', array: true, describe: 'suite name or folder path (repeatable; replaces the config list)' })
     .option('jobs', { type: 'number', describe: 'cells run at once (default: config, else CPU count)' })
     .option('timeout', { type: 'number', describe: 'time limit of one cell in ms (default: config, else 10 minutes)' })
-    .option('grep', { type: 'string', describe: 'run only tests whose full title matches this regular expression' })
+    .option('grep', { type: 'string', describe: 'run only tests whose full title matches this regular expression' });
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Run the conformance suites on the backends of matrix.json, one child process per cell',
+  builder: (yargs: Argv<object>) => matrixOptions(yargs)
+    .option('expectations', { type: 'string', describe: 'expectations file (default: the one matrix.json names)' })
     .option('reporter', {
-      type: 'string', array: true, choices: Object.keys(REPORTERS), default: ['console'],
-      describe: 'report format (repeatable)',
+      type: 'string', array: true, default: ['console'],
+      describe: 'report format, or format:file (repeatable)',
     })
-    .option('out', { type: 'string', describe: 'file of the json report (default: stdout)' }),
+    .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' }) as Argv<RunArgs>,
   handler: async (argv) => {
     process.exitCode = await run(argv);
   },
 };
 
-/** Exit status: 0 every cell passed, 1 some cell did not, 2 the run could not happen. */
+/** Exit status: the gate's (0 as expected, 1 regression or unexpected pass), 2 when the run could not happen. */
 async function run(args: RunArgs): Promise<number> {
-  let config: MatrixConfig;
+  let prepared: PreparedRun;
+  let reporters: ReporterSpec[];
   try {
-    config = await configFromArgs(args);
+    prepared = await prepareRun(args, args.expectations);
+    reporters = reporterSpecs(args.reporter, args.out ?? []);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`hpy-matrix run: ${err.message}`);
     return 2;
   }
-  const result = await runMatrix(config, { grep: args.grep });
-  await writeReports(result, args.reporter, { out: args.out });
-  return result.cells.every((cell) => cell.status === 'PASS') ? 0 : 1;
+  const result = await runWithProgress(prepared, args.grep);
+  try {
+    await writeReports(result, reporters);
+  } catch (err) {
+    console.error(`hpy-matrix run: cannot write the report: ${(err as Error).message}`);
+    return 2;
+  }
+  return result.gate.exitCode;
 }
 
-/** The config file with the command line's overrides; --suite paths are relative to cwd. */
-async function configFromArgs(args: RunArgs): Promise<MatrixConfig> {
-  const config = await readMatrixConfig(args.config);
+export interface PreparedRun {
+  config: MatrixConfig;
+  expectations?: Expectations;
+}
+
+/**
+ * The config file with the command line's overrides (--suite paths are relative to cwd), and
+ * the expectations file read and checked: every ConfigError here means exit status 2.
+ */
+export async function prepareRun(args: MatrixArgs, expectationsFlag: string | undefined): Promise<PreparedRun> {
+  const file = await readMatrixConfig(args.config);
   if (args.grep !== undefined) checkRegExp('--grep', args.grep);
-  if (args.out !== undefined && !args.reporter.includes('json')) {
-    throw new ConfigError('--out', 'names the json report file: add --reporter json');
-  }
-  return {
-    backends: args.backend ? checkBackends('--backend', args.backend) : config.backends,
-    suites: args.suite ? await resolveSuites('--suite', args.suite, process.cwd()) : config.suites,
-    jobs: args.jobs === undefined ? config.jobs : positiveInteger('--jobs', args.jobs),
-    timeout: args.timeout === undefined ? config.timeout : positiveInteger('--timeout', args.timeout),
+  const expectationsFile = expectationsFlag === undefined
+    ? file.expectations
+    : await resolveExpectationsPath('--expectations', expectationsFlag, process.cwd());
+  const config: MatrixConfig = {
+    ...file,
+    backends: args.backend ? checkBackends('--backend', args.backend) : file.backends,
+    suites: args.suite ? await resolveSuites('--suite', args.suite, process.cwd()) : file.suites,
+    jobs: args.jobs === undefined ? file.jobs : positiveInteger('--jobs', args.jobs),
+    timeout: args.timeout === undefined ? file.timeout : positiveInteger('--timeout', args.timeout),
+    ...(expectationsFile === undefined ? {} : { expectations: expectationsFile }),
   };
+  return {
+    config,
+    ...(expectationsFile === undefined ? {} : { expectations: await readExpectations(displayPath(expectationsFile)) }),
+  };
+}
+
+export async function runWithProgress({ config, expectations }: PreparedRun, grep: string | undefined): Promise<MatrixResult> {
+  const progress = progressDisplay(process.stderr);
+  try {
+    return await runMatrix(config, { grep, expectations, progress });
+  } finally {
+    progress.finish();
+  }
+}
+
+/** The reporters module throws plain Errors for bad --reporter/--out: they are config errors here. */
+function reporterSpecs(reporters: string[], outs: string[]): ReporterSpec[] {
+  try {
+    return parseReporterArgs(reporters, outs);
+  } catch (err) {
+    const message = (err as Error).message;
+    const flag = /^(--\w+): (.*)$/s.exec(message);
+    throw flag ? new ConfigError(flag[1]!, flag[2]!) : new ConfigError('--reporter', message);
+  }
+}
+
+/** Relative to cwd when inside it, so messages and reports stay short. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 function checkRegExp(source: string, pattern: string): void {

@@ -26,6 +26,8 @@ export class CellReporter extends Mocha.reporters.Base {
     // Also fires for failing hooks (before all, afterEach...), which have no test of their
     // own: they are reported under the hook's title so the failure is not lost.
     runner.on(EVENT_TEST_FAIL, (runnable: Mocha.Runnable, err: unknown) => {
+      const setupFailure = extensionFailure(err);
+      if (setupFailure) sink(setupFailure);
       sink({
         event: 'test-end', title: runnable.fullTitle(), status: 'failed',
         error: describeError(err), durationMs: runnable.duration ?? 0,
@@ -35,6 +37,22 @@ export class CellReporter extends Mocha.reporters.Base {
       sink({ event: 'test-end', title: test.fullTitle(), status: 'skipped', durationMs: 0 });
     });
   }
+}
+
+/**
+ * An extension that did not build or load makes the whole cell ERROR, whichever test or hook
+ * hit it: the suite did not get to test the backend. Recognised by name, not class, so that
+ * a suite with its own copy of hpy-matrix is recognised too.
+ */
+function extensionFailure(err: unknown): CellEvent | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const fields = err as Error & { file?: unknown; reason?: unknown; output?: unknown };
+  if (err.name === 'BuildError' && typeof fields.file === 'string' && typeof fields.reason === 'string') {
+    const output = typeof fields.output === 'string' && fields.output !== '' ? { output: fields.output } : {};
+    return { event: 'error', message: `extension did not build: ${fields.file}: ${fields.reason}`, ...output };
+  }
+  if (err.name === 'LoadError') return { event: 'error', message: `extension did not load: ${err.message}` };
+  return undefined;
 }
 
 /** The error's stack when it carries the message (V8 stacks do), else name and message. */

@@ -1,6 +1,6 @@
 import type { CellEvent, TestStatus } from './protocol.js';
 
-/** SKIP is reserved for expectations (a later issue); the runner never produces it yet. */
+/** SKIP: the expectations file says not to run the cell. */
 export type CellStatus = 'PASS' | 'FAIL' | 'ERROR' | 'CRASH' | 'TIMEOUT' | 'SKIP';
 
 /**
@@ -34,7 +34,7 @@ export interface TestResult {
   error?: string;
   durationMs?: number;
   findings?: Finding[];
-  /** Set by the gate when the run has an expectations file. */
+  /** Set by the gate (without an expectations file, every failure is a regression). */
   verdict?: Verdict;
 }
 
@@ -79,19 +79,20 @@ export function cellResult(
 ): CellResult {
   const tests: TestResult[] = [];
   let running: string | undefined;
-  let errorEvent: string | undefined;
+  let errorEvent: { message: string; output?: string } | undefined;
   let ended = false;
   for (const e of events) {
     if (e.event === 'test-begin') running = e.title;
     if (e.event === 'test-end') {
-      tests.push(e.error === undefined ? { title: e.title, status: e.status } : { title: e.title, status: e.status, error: e.error });
+      tests.push({ title: e.title, status: e.status, ...(e.error === undefined ? {} : { error: e.error }), durationMs: e.durationMs });
       running = undefined;
     }
-    if (e.event === 'error') errorEvent = e.message;
+    // The first error is the cause; later ones (tests of an extension that did not build) follow from it.
+    if (e.event === 'error') errorEvent ??= e;
     if (e.event === 'end') ended = true;
   }
   const count = (status: TestStatus) => tests.filter((t) => t.status === status).length;
-  const result = (status: CellStatus, extra: Pick<CellResult, 'error' | 'signal' | 'crashedIn'> = {}): CellResult => ({
+  const result = (status: CellStatus, extra: Pick<CellResult, 'error' | 'signal' | 'crashedIn' | 'output'> = {}): CellResult => ({
     suite: cell.suite, backend: cell.backend, status,
     passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
     durationMs: Math.round(cell.durationMs), tests, ...extra,
@@ -106,7 +107,9 @@ export function cellResult(
       ...(running === undefined ? {} : { crashedIn: running }),
     });
   }
-  if (errorEvent !== undefined) return result('ERROR', { error: errorEvent });
+  if (errorEvent !== undefined) {
+    return result('ERROR', { error: errorEvent.message, ...(errorEvent.output ? { output: errorEvent.output } : {}) });
+  }
   if (exit.exitCode !== 0) {
     return result('ERROR', { error: `cell process exited with code ${exit.exitCode}${inTest}${outputTail(exit.output)}` });
   }

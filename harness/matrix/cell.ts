@@ -15,6 +15,8 @@ export interface CellOptions {
   resultsFile: string;
   /** Only tests whose full title matches run (a regular expression source). */
   grep?: string;
+  /** Full titles of tests not to run: they are reported skipped (the expectations file says SKIP). */
+  skip?: string[];
   buildCacheDir?: string;
 }
 
@@ -56,6 +58,15 @@ async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
     return false;
   }
   try {
+    // Created now, not at the first test that needs it: a backend that cannot start (no
+    // python3 for cpython) is the cell's ERROR, not a failure of whichever test came first.
+    session.getBackend();
+  } catch (err) {
+    session.close();
+    sink({ event: 'error', message: `backend '${opts.backend}' did not start: ${err instanceof Error ? err.message : String(err)}` });
+    return false;
+  }
+  try {
     return await runMocha(opts, files, sink);
   } finally {
     session.close();
@@ -85,9 +96,17 @@ async function runMocha(opts: CellOptions, files: string[], sink: EventSink): Pr
     sink({ event: 'error', message: `cannot load ${path.basename(loading)}: ${describeError(err)}` });
     return false;
   }
+  markSkipped(mocha.suite, new Set(opts.skip ?? []));
   await new Promise<number>((resolve) => mocha.run(resolve));
   sink({ event: 'end' });
   return true;
+}
+
+/** Pending tests are reported skipped and their hooks do not run. */
+function markSkipped(suite: Mocha.Suite, titles: ReadonlySet<string>): void {
+  if (titles.size === 0) return;
+  for (const test of suite.tests) if (titles.has(test.fullTitle())) test.pending = true;
+  for (const child of suite.suites) markSkipped(child, titles);
 }
 
 function findTestFiles(dir: string): string[] {

@@ -1,7 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BACKEND_NAMES } from '../../loader/backends/names.js';
+import { backendProblem } from './backend-names.js';
+import { ConfigError, parseJsonText } from './json-text.js';
 import { builtinSuitesDir } from './package-paths.js';
+
+export { ConfigError } from './json-text.js';
 
 /** A suite as the matrix runs it: the name reports show and the folder the cell loads. */
 export interface SuiteRef {
@@ -13,22 +16,18 @@ export interface SuiteRef {
 export interface MatrixConfig {
   backends: string[];
   suites: SuiteRef[];
+  /** Absolute paths of prebuilt `.hpy0.so` binaries whose static ABI report joins the run. */
+  extensions?: string[];
   jobs?: number;
   /** Time limit of one cell, in milliseconds. */
   timeout?: number;
+  /** Absolute path of the expectations file. */
+  expectations?: string;
 }
 
-/** A matrix that cannot run; `source` is the config file, or the flag, that is wrong. */
-export class ConfigError extends Error {
-  constructor(readonly source: string, readonly reason: string) {
-    super(`${source}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+const KEYS = ['backends', 'suites', 'extensions', 'jobs', 'timeout', 'expectations'];
 
-const KEYS = ['backends', 'suites', 'jobs', 'timeout'];
-
-/** Reads and validates matrix.json; suite paths in it are relative to its folder. */
+/** Reads and validates matrix.json; paths in it are relative to its folder. */
 export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
   let text: string;
   try {
@@ -37,7 +36,7 @@ export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`);
   }
-  const raw = parseJson(file, text);
+  const raw = parseJsonText(file, text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, 'must be a JSON object like {"backends": ["reference"], "suites": ["basic"]}');
   }
@@ -50,20 +49,25 @@ export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
   const backends = checkBackends(file, stringList(file, 'backends', fields.backends));
   const baseDir = path.dirname(path.resolve(file));
   const suites = await resolveSuites(file, stringList(file, 'suites', fields.suites), baseDir);
+  const extensions = fields.extensions === undefined
+    ? undefined
+    : await resolveExtensions(file, stringList(file, 'extensions', fields.extensions), baseDir);
+  const expectations = await resolveExpectationsPath(file, fields.expectations, baseDir);
   return {
     backends,
     suites,
+    ...(extensions === undefined ? {} : { extensions }),
     jobs: positiveInteger(file, 'jobs', fields.jobs),
     timeout: positiveInteger(file, 'timeout', fields.timeout),
+    ...(expectations === undefined ? {} : { expectations }),
   };
 }
 
-/** Checks backend names from a config or from --backend. */
+/** Checks backend names from a config or from --backend against the grammar and this build. */
 export function checkBackends(source: string, names: string[]): string[] {
   for (const name of names) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(source, `unknown backend ${quote(name)} (known: ${BACKEND_NAMES.join(', ')})`);
-    }
+    const problem = backendProblem(name);
+    if (problem !== undefined) throw new ConfigError(source, problem);
   }
   return names;
 }
@@ -87,21 +91,26 @@ export async function resolveSuites(source: string, specs: string[], baseDir: st
   return suites;
 }
 
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-    const where = offset === undefined ? '' : ` at ${lineAndColumn(text, offset)}`;
-    throw new ConfigError(file, `invalid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+/** The expectations file named by a config (relative to it) or by --expectations (relative to cwd). */
+export async function resolveExpectationsPath(source: string, value: unknown, baseDir: string): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(source, `'expectations' must be the path of a JSON file, got ${JSON.stringify(value)}`);
   }
+  const file = path.resolve(baseDir, value);
+  if (!(await isFile(file))) throw new ConfigError(source, `expectations file ${quote(value)} not found (looked for ${file})`);
+  return file;
 }
 
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+async function resolveExtensions(source: string, specs: string[], baseDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const spec of specs) {
+    const file = path.resolve(baseDir, spec);
+    if (!spec.endsWith('.hpy0.so')) throw new ConfigError(source, `extension ${quote(spec)} must be a universal binary named <module>.hpy0.so`);
+    if (!(await isFile(file))) throw new ConfigError(source, `extension ${quote(spec)} not found (looked for ${file})`);
+    files.push(file);
+  }
+  return files;
 }
 
 function stringList(file: string, key: string, value: unknown): string[] {
@@ -124,6 +133,14 @@ function positiveInteger(file: string, key: string, value: unknown): number | un
 async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
   } catch {
     return false;
   }

@@ -8,8 +8,11 @@ export type CellEvent =
   | { event: 'start' }
   | { event: 'test-begin'; title: string }
   | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number }
-  /** The suite could not run (no test files, a file that throws at import, no session). */
-  | { event: 'error'; message: string }
+  /**
+   * The suite could not run (no test files, a file that throws at import, no backend), or an
+   * extension did not build or load; `output` is the compiler's output of a failed build.
+   */
+  | { event: 'error'; message: string; output?: string }
   | { event: 'end' };
 
 export function encodeEvent(event: CellEvent): string {

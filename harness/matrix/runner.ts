@@ -3,8 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
-import { cellResult, type CellResult } from './cell-result.js';
+import { staticReport, type StaticReport } from '../../loader/static/report.js';
+import { cellResult, type CellResult, type TestResult } from './cell-result.js';
 import type { MatrixConfig, SuiteRef } from './config.js';
+import { runEnvironment, type RunEnvironment } from './environment.js';
+import { cellExpectation, skippedTests, testExpectation, type Expectations } from './expectations.js';
+import { judgeRun, retriedKey, type Gate, type Retried } from './gate.js';
 import { cellMainScript } from './package-paths.js';
 import { decodeEvents } from './protocol.js';
 
@@ -12,29 +16,64 @@ export interface RunOptions {
   /** Only tests whose full title matches this regular expression run. */
   grep?: string;
   buildCacheDir?: string;
+  /** Known failures, flaky tests and skips; without it every non-pass is a regression. */
+  expectations?: Expectations;
+  progress?: ProgressListener;
+}
+
+/** Told about cells as they start and finish (in completion order), e.g. to draw progress. */
+export interface ProgressListener {
+  runStarted(totalCells: number): void;
+  cellStarted(cell: { suite: string; backend: string }): void;
+  cellFinished(cell: CellResult): void;
+}
+
+/** The static ABI report of a prebuilt extension named by matrix.json, or why there is none. */
+export interface ExtensionReport {
+  file: string;
+  report?: StaticReport;
+  error?: string;
 }
 
 export interface MatrixResult {
   /** One per suite × backend, suite-major, in config order (not completion order). */
   cells: CellResult[];
   durationMs: number;
+  environment: RunEnvironment;
+  gate: Gate;
+  /** Present when matrix.json names prebuilt extensions. */
+  extensions?: ExtensionReport[];
 }
 
 export const DEFAULT_CELL_TIMEOUT_MS = 10 * 60_000;
 
-/** Runs every suite × backend cell, each in its own child process. */
+/** Runs every suite × backend cell, each in its own child process, and judges the results. */
 export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Promise<MatrixResult> {
   const started = performance.now();
+  const environment = runEnvironment();
   const limit = pLimit(config.jobs ?? os.availableParallelism());
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
-    const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(() => runOneCell({
-      suite, backend, opts,
-      timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
-      resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
-    }))));
-    return { cells: results, durationMs: Math.round(performance.now() - started) };
+    opts.progress?.runStarted(cells.length);
+    const retried = new Map<string, Retried>();
+    const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
+      const outcome = await runCellWithRetries({
+        suite, backend, opts,
+        timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
+        resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
+      });
+      retried.set(retriedKey(outcome.result), outcome.retried);
+      return outcome.result;
+    })));
+    const gate = judgeRun(results, opts.expectations, retried);
+    return {
+      cells: results,
+      durationMs: Math.round(performance.now() - started),
+      environment: await environment,
+      gate,
+      ...(config.extensions === undefined ? {} : { extensions: config.extensions.map(extensionReport) }),
+    };
   } finally {
     await rm(resultsDir, { recursive: true, force: true });
   }
@@ -48,13 +87,73 @@ interface CellJob {
   resultsFile: string;
 }
 
-async function runOneCell(job: CellJob): Promise<CellResult> {
+/**
+ * A cell as the expectations file wants it run: not at all when it says SKIP, with its SKIP
+ * tests left out, again as a whole when it is flaky, and again for its failing flaky tests
+ * alone (with a --grep of their titles) as many times as their entries allow.
+ */
+async function runCellWithRetries(job: CellJob): Promise<{ result: CellResult; retried: Retried }> {
+  const { opts, suite, backend } = job;
+  const exp = opts.expectations;
+  const cellEntry = cellExpectation(exp, suite.name, backend);
+  if (cellEntry?.status === 'SKIP') {
+    const result: CellResult = { suite: suite.name, backend, status: 'SKIP', passed: 0, failed: 0, skipped: 0, durationMs: 0, tests: [] };
+    opts.progress?.cellFinished(result);
+    return { result, retried: { cell: false, tests: new Set() } };
+  }
+  opts.progress?.cellStarted({ suite: suite.name, backend });
+  const skip = skippedTests(exp, suite.name, backend);
+
+  let result = await runOneCell(job, { grep: opts.grep, skip });
+  let cellRetries = cellEntry?.flaky?.retries ?? 0;
+  let retriedCell = false;
+  while (result.status !== 'PASS' && cellRetries-- > 0) {
+    const again = await runOneCell(job, { grep: opts.grep, skip });
+    again.durationMs += result.durationMs;
+    result = again;
+    retriedCell = true;
+  }
+
+  const passedOnRetry = new Set<string>();
+  const retriesOf = (t: TestResult) => testExpectation(exp, suite.name, backend, t.title)?.flaky?.retries ?? 0;
+  for (let attempt = 1; ; attempt++) {
+    const failing = result.tests.filter((t) => t.status === 'failed' && retriesOf(t) >= attempt);
+    if (failing.length === 0) break;
+    const retry = await runOneCell(job, { grep: exactTitles(failing.map((t) => t.title)), skip });
+    result.durationMs += retry.durationMs;
+    for (const passed of retry.tests.filter((t) => t.status === 'passed')) {
+      const index = result.tests.findIndex((t) => t.title === passed.title);
+      if (index >= 0 && result.tests[index]!.status === 'failed') {
+        result.tests[index] = passed;
+        passedOnRetry.add(passed.title);
+      }
+    }
+  }
+  if (passedOnRetry.size > 0) recount(result);
+  opts.progress?.cellFinished(result);
+  return { result, retried: { cell: retriedCell, tests: passedOnRetry } };
+}
+
+/** Counts and status after failed tests were replaced by their passing retries. */
+function recount(cell: CellResult): void {
+  cell.passed = cell.tests.filter((t) => t.status === 'passed').length;
+  cell.failed = cell.tests.filter((t) => t.status === 'failed').length;
+  if (cell.status === 'FAIL' && cell.failed === 0) cell.status = 'PASS';
+}
+
+/** A --grep that matches exactly these full titles. */
+function exactTitles(titles: string[]): string {
+  return `^(?:${titles.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
+}
+
+async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] }): Promise<CellResult> {
   const args = [
     cellMainScript(),
     '--backend', job.backend,
     '--suite-dir', job.suite.dir,
     '--results', job.resultsFile,
-    ...(job.opts.grep === undefined ? [] : ['--grep', job.opts.grep]),
+    ...(select.grep === undefined ? [] : ['--grep', select.grep]),
+    ...select.skip.flatMap((title) => ['--skip', title]),
     ...(job.opts.buildCacheDir === undefined ? [] : ['--build-cache-dir', job.opts.buildCacheDir]),
   ];
   const started = performance.now();
@@ -80,4 +179,12 @@ async function runOneCell(job: CellJob): Promise<CellResult> {
       output: child.stderr.trim() === '' ? child.stdout : child.stderr,
     },
   );
+}
+
+function extensionReport(file: string): ExtensionReport {
+  try {
+    return { file, report: staticReport(file) };
+  } catch (err) {
+    return { file, error: (err as Error).message };
+  }
 }
