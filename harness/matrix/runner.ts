@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
+import { prepareBackends } from '../../loader/backends/index.js';
 import { staticReport, type StaticReport } from '../../loader/static/report.js';
 import { cellResult, type CellResult, type TestResult } from './cell-result.js';
 import type { MatrixConfig, SuiteRef } from './config.js';
@@ -55,11 +56,12 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
+    const env = cellEnvironment(config.backends);
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
     const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
       const outcome = await runCellWithRetries({
-        suite, backend, opts,
+        suite, backend, opts, env,
         timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
         resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
       });
@@ -79,10 +81,24 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   }
 }
 
+/**
+ * What every cell of these backends would otherwise set up by itself (the cpython backend's
+ * Python and host library), done once here. When that fails, the cells fail on their own with
+ * the same message, as ERROR, and the other backends' cells run as usual.
+ */
+function cellEnvironment(backends: string[]): Record<string, string> {
+  try {
+    return prepareBackends(backends);
+  } catch {
+    return {};
+  }
+}
+
 interface CellJob {
   suite: SuiteRef;
   backend: string;
   opts: RunOptions;
+  env: Record<string, string>;
   timeoutMs: number;
   resultsFile: string;
 }
@@ -163,7 +179,7 @@ async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] 
     reject: false,
     timeout: job.timeoutMs,
     // Plain text in captured output: it ends up in error messages and reports.
-    env: { FORCE_COLOR: '0' },
+    env: { ...job.env, FORCE_COLOR: '0' },
     stdin: 'ignore',
   });
   const durationMs = performance.now() - started;
