@@ -10,11 +10,16 @@ suites' universal binaries `basic.hpy0.so`, `objects.hpy0.so`, `strings.hpy0.so`
 """
 import contextlib
 import contextvars
+import ctypes
 import gc
 import importlib.util
+import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
 
@@ -22,6 +27,7 @@ SSIZE_MAX = 2**63 - 1
 SSIZE_MIN = -(2**63)
 BAD_ARG = 'bad argument type for built-in operation'
 TESTS = []
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test(fn):
@@ -592,6 +598,362 @@ def capsules_leave_reenter_dump_eval():
     raises(lambda: m.eval_null_code(), TypeError)
 
 
+# --- the context called directly ------------------------------------------------------------
+# A one-function probe extension gives the context's address; each function member is then
+# called through ctypes (PYFUNCTYPE: the GIL is kept, and a pending exception is raised after
+# the call). A handle is the object's address: id(obj) passes a borrowed one, take() adopts one
+# that a member returned.
+
+PROBE_C = r"""
+#include <stdint.h>
+#include "hpy.h"
+HPyDef_METH(ctx_address, "ctx_address", HPyFunc_NOARGS)
+static HPy ctx_address_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return HPyLong_FromSize_t(ctx, (size_t)(uintptr_t)ctx);
+}
+static HPyDef *defines[] = { &ctx_address, NULL };
+static HPyModuleDef def = { .defines = defines };
+HPy_MODINIT(probe, def)
+"""
+
+# The types engineer's members and those that cannot be called with made-up arguments.
+NOT_SWEPT = {'Type_FromSpec', 'Type_GenericNew', 'New', 'Type_GetBuiltinShape', 'Type_GetName', 'Type_IsSubtype',
+             'SetCallFunction', 'Field_Store', 'Field_Load', 'CallRealFunctionFromTrampoline', 'FatalError',
+             'LeavePythonExecution', 'ReenterPythonExecution'}
+
+C_TYPES = {
+    'HPy': ctypes.c_ssize_t, 'HPyListBuilder': ctypes.c_ssize_t, 'HPyTupleBuilder': ctypes.c_ssize_t,
+    'HPyTracker': ctypes.c_ssize_t, 'HPyThreadState': ctypes.c_ssize_t, 'HPyField': ctypes.c_ssize_t,
+    'HPyGlobal': ctypes.c_ssize_t, 'int': ctypes.c_int, 'int32_t': ctypes.c_int32, '_HPyCapsule_key': ctypes.c_int,
+    'HPy_SourceKind': ctypes.c_int, 'HPyFunc_Signature': ctypes.c_int, 'HPyType_BuiltinShape': ctypes.c_int,
+    'uint32_t': ctypes.c_uint32, 'HPy_UCS4': ctypes.c_uint32, 'int64_t': ctypes.c_int64,
+    'HPy_ssize_t': ctypes.c_ssize_t, 'HPy_hash_t': ctypes.c_ssize_t, 'uint64_t': ctypes.c_uint64,
+    'size_t': ctypes.c_size_t, 'double': ctypes.c_double, 'bool': ctypes.c_bool, 'const char *': ctypes.c_char_p,
+    'void': None,
+}
+
+
+class Ctx:
+    def __init__(self, address):
+        with open(os.path.join(REPO, 'native', 'abi', 'abi-0.9.json')) as f:
+            abi = json.load(f)
+        self.address = address
+        self.members = {}
+        for m in abi['ctx'] + abi['ctx_after_0_9']['appended']:
+            slot = ctypes.c_void_p.from_address(address + m['offset']).value
+            if m['kind'] == 'handle':
+                setattr(self, m['name'], slot)
+            elif m['kind'] == 'func':
+                types = [C_TYPES.get(t['type'], ctypes.c_void_p) for t in m['params'][1:]]
+                proto = ctypes.PYFUNCTYPE(C_TYPES.get(m['ret'], ctypes.c_void_p), ctypes.c_void_p, *types)
+                self.members[m['name'][4:]] = (m, proto(slot))
+
+    def __getattr__(self, name):
+        if name not in self.members:
+            raise AttributeError(name)
+        fn = self.members[name][1]
+        return lambda *args: fn(self.address, *args)
+
+    def take(self, h):
+        """The object of a handle returned by a member; the handle is closed."""
+        assert h, 'a NULL handle without an exception'
+        obj = ctypes.cast(ctypes.c_void_p(h), ctypes.py_object).value
+        self.Close(h)
+        return obj
+
+
+KEEP = []
+
+
+def h(obj):
+    """A borrowed handle to obj, which is kept alive until the test ends."""
+    KEEP.append(obj)
+    return id(obj)
+
+
+def handles(*objs):
+    """An array of borrowed handles: the caller keeps the objects alive."""
+    return (ctypes.c_ssize_t * len(objs))(*map(id, objs))
+
+
+@test
+def direct_handles_and_refcounts():
+    c = ctx
+    x = object()
+    before = sys.getrefcount(x)
+    assert c.Dup(id(x)) == id(x) and sys.getrefcount(x) == before + 1
+    c.Close(id(x))
+    assert sys.getrefcount(x) == before
+    assert c.Dup(0) == 0
+    c.Close(0)
+    t = c.take(c.Tuple_FromArray(handles(x, x), 2))
+    assert t == (x, x) and sys.getrefcount(x) == before + 2
+    del t
+    assert sys.getrefcount(x) == before
+    assert c.take(c.FromPyObject(id(x))) is x and sys.getrefcount(x) == before
+    assert c.take(c.AsPyObject(id(x))) is x and sys.getrefcount(x) == before
+    assert c.h_None == h(None) and c.h_TypeError == h(TypeError) and c.h_Builtins == h(__import__('builtins'))
+    assert c.Is(id(x), id(x)) == 1 and c.Is(id(x), h(None)) == 0
+
+
+@test
+def direct_long_conversions():
+    c = ctx
+    assert c.take(c.Long_FromInt32_t(-5)) == -5 and c.take(c.Long_FromUInt32_t(2**32 - 1)) == 2**32 - 1
+    assert c.take(c.Long_FromInt64_t(-(2**63))) == -(2**63) and c.take(c.Long_FromUInt64_t(2**64 - 1)) == 2**64 - 1
+    assert c.take(c.Long_FromSize_t(2**64 - 1)) == 2**64 - 1 and c.take(c.Long_FromSsize_t(-1)) == -1
+    for v in [-(2**31), 2**31 - 1]:
+        assert c.Long_AsInt32_t(h(v)) == v
+    for v in [2**31, -(2**31) - 1]:
+        raises(lambda: c.Long_AsInt32_t(h(v)), OverflowError, 'Python int too large to convert to C int32_t')
+    assert c.Long_AsUInt32_t(h(2**32 - 1)) == 2**32 - 1
+    raises(lambda: c.Long_AsUInt32_t(h(2**32)), OverflowError, 'Python int too large to convert to C uint32_t')
+    raises(lambda: c.Long_AsUInt32_t(h(-1)), OverflowError)
+    raises(lambda: c.Long_AsUInt32_t(h('x')), TypeError)
+    assert c.Long_AsUInt32_tMask(h(2**32 + 7)) == 7 and c.Long_AsUInt32_tMask(h(-1)) == 2**32 - 1
+    assert c.Long_AsUInt64_tMask(h(2**64 + 7)) == 7 and c.Long_AsUInt64_tMask(h(-1)) == 2**64 - 1
+    assert c.Long_AsInt64_t(h(-(2**63))) == -(2**63)
+    raises(lambda: c.Long_AsInt64_t(h(2**63)), OverflowError)
+    assert c.Long_AsUInt64_t(h(2**64 - 1)) == 2**64 - 1
+    raises(lambda: c.Long_AsUInt64_t(h(2**64)), OverflowError)
+    raises(lambda: c.Long_AsUInt64_t(h(-1)), OverflowError)
+    assert c.Long_AsSize_t(h(2**64 - 1)) == 2**64 - 1
+    raises(lambda: c.Long_AsSize_t(h(-1)), OverflowError)
+    assert c.Long_AsSsize_t(h(-(2**63))) == -(2**63)
+    raises(lambda: c.Long_AsSsize_t(h(2**63)), OverflowError)
+    raises(lambda: c.Long_AsSsize_t(h(1.5)), TypeError)
+    assert c.Long_AsVoidPtr(h(0x1000)) == 0x1000
+    assert c.Long_AsDouble(h(2**53)) == 2.0**53
+    raises(lambda: c.Long_AsDouble(h(1.5)), TypeError)
+    raises(lambda: c.Long_AsDouble(h(10**400)), OverflowError)
+    assert c.take(c.Float_FromDouble(0.25)) == 0.25 and c.Float_AsDouble(h(3)) == 3.0
+    assert c.take(c.Bool_FromBool(True)) is True and c.take(c.Bool_FromBool(False)) is False
+
+
+@test
+def direct_numbers():
+    c = ctx
+    a, b = 7, 2
+    binary = {'Add': 9, 'Subtract': 5, 'Multiply': 14, 'FloorDivide': 3, 'TrueDivide': 3.5, 'Remainder': 1,
+              'Divmod': (3, 1), 'Lshift': 28, 'Rshift': 1, 'And': 2, 'Xor': 5, 'Or': 7}
+    for name, expected in binary.items():
+        assert c.take(getattr(c, name)(h(a), h(b))) == expected, name
+        if name != 'Divmod':
+            assert c.take(getattr(c, 'InPlace' + name)(h(a), h(b))) == expected, name
+    assert c.take(c.Power(h(a), h(b), c.h_None)) == 49 and c.take(c.Power(h(a), h(b), h(5))) == 4
+    assert c.take(c.Power(h(a), h(b), 0)) == 49
+    assert c.take(c.InPlacePower(h(a), h(b), c.h_None)) == 49
+    lst = [1]
+    assert c.take(c.InPlaceAdd(h(lst), h([2]))) is lst and lst == [1, 2]
+    assert c.take(c.InPlaceMultiply(h(lst), h(2))) is lst and lst == [1, 2, 1, 2]
+
+    class M:
+        def __matmul__(self, other):
+            return 'mm'
+
+        def __imatmul__(self, other):
+            return 'imm'
+    assert c.take(c.MatrixMultiply(h(M()), h(1))) == 'mm' and c.take(c.InPlaceMatrixMultiply(h(M()), h(1))) == 'imm'
+    assert c.take(c.Negative(h(a))) == -7 and c.take(c.Positive(h(-a))) == -7
+    assert c.take(c.Absolute(h(-a))) == 7 and c.take(c.Invert(h(a))) == -8
+    assert c.take(c.Index(h(True))) == 1 and c.take(c.Long(h(2.9))) == 2 and c.take(c.Long(h('12'))) == 12
+    assert c.take(c.Float(h('1.5'))) == 1.5
+    raises(lambda: c.Index(h(1.5)), TypeError, "'float' object cannot be interpreted as an integer")
+    raises(lambda: c.TrueDivide(h(1), h(0)), ZeroDivisionError, 'division by zero')
+    raises(lambda: c.Add(h(1), h('x')), TypeError, "unsupported operand type(s) for +: 'int' and 'str'")
+    assert c.Number_Check(h(1.5)) == 1 and c.Number_Check(h('1')) == 0 and c.Number_Check(0) == 0
+
+
+@test
+def direct_objects():
+    c = ctx
+
+    class A:
+        pass
+    o = A()
+    assert c.SetAttr_s(h(o), b'x', h(5)) == 0 and o.x == 5
+    assert c.take(c.GetAttr_s(h(o), b'x')) == 5 and c.take(c.GetAttr(h(o), h('x'))) == 5
+    assert c.HasAttr(h(o), h('x')) == 1 and c.HasAttr_s(h(o), b'nope') == 0
+    assert c.SetAttr(h(o), h('x'), 0) == 0 and not hasattr(o, 'x')
+    raises(lambda: c.GetAttr_s(h(o), b'x'), AttributeError, "'A' object has no attribute 'x'")
+    raises(lambda: c.GetAttr(h(o), h(5)), TypeError, "attribute name must be string, not 'int'")
+    d = {}
+    assert c.SetItem_s(h(d), b'k', h(1)) == 0 and c.SetItem(h(d), h(2), h(3)) == 0
+    lst = [0, 1, 2]
+    assert c.SetItem_i(h(lst), 1, h('one')) == 0 and lst == [0, 'one', 2]
+    assert c.take(c.GetItem_s(h(d), b'k')) == 1 and c.take(c.GetItem_i(h(lst), -1)) == 2
+    assert c.DelItem_s(h(d), b'k') == 0 and c.DelItem(h(d), h(2)) == 0 and d == {}
+    assert c.DelItem_i(h(lst), 0) == 0 and lst == ['one', 2]
+    raises(lambda: c.DelItem_s(h(d), b'k'), KeyError, "'k'")
+    raises(lambda: c.SetItem(h(d), h(1), 0), SystemError)
+    assert c.Contains(h(lst), h(2)) == 1 and c.Contains(h('abc'), h('bc')) == 1 and c.Contains(h(d), h(1)) == 0
+    raises(lambda: c.Contains(h(5), h(1)), TypeError, "argument of type 'int' is not iterable")
+    assert c.Length(h(lst)) == 2
+    raises(lambda: c.Length(h(5)), TypeError, "object of type 'int' has no len()")
+    assert c.IsTrue(h([])) == 0 and c.IsTrue(h('x')) == 1
+    assert c.take(c.Type(h(o))) is A
+    assert c.TypeCheck(h(True), h(int)) == 1 and c.TypeCheck(h(1), h(str)) == 0
+    raises(lambda: c.TypeCheck(h(1), h(5)), TypeError, 'HPy_TypeCheck arg 2 must be a type')
+    assert c.take(c.Repr(h('a'))) == "'a'" and c.take(c.Str(h(1.0))) == '1.0' and c.take(c.ASCII(h('é'))) == "'\\xe9'"
+    assert c.take(c.Bytes(h(bytearray(b'ab')))) == b'ab'
+    assert c.take(c.RichCompare(h(1), h(2), 0)) is True and c.RichCompareBool(h(1), h(1.0), 2) == 1
+    nan = float('nan')
+    assert c.RichCompareBool(h(nan), h(nan), 2) == 1 and c.take(c.RichCompare(h(nan), h(nan), 2)) is False
+    raises(lambda: c.RichCompare(h(1), h('x'), 0), TypeError, "'<' not supported between instances of 'int' and 'str'")
+    assert c.Hash(h(-1)) == -2 and c.Hash(h('abc')) == hash('abc')
+    raises(lambda: c.Hash(h([])), TypeError, "unhashable type: 'list'")
+
+
+@test
+def direct_calls():
+    c = ctx
+
+    def f(*args, **kwargs):
+        return args, kwargs
+    assert c.take(c.Call(h(f), handles(1, 2), 2, 0)) == ((1, 2), {})
+    assert c.take(c.Call(h(f), handles(1, 2, 3), 1, h(('a', 'b')))) == ((1,), {'a': 2, 'b': 3})
+    assert c.take(c.Call(h(f), None, 0, 0)) == ((), {})
+    raises(lambda: c.Call(h(f), handles(1), 1, h(['a'])), TypeError,
+           "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL")
+    raises(lambda: c.Call(h(5), None, 0, 0), TypeError, "'int' object is not callable")
+    raises(lambda: c.Call(h(f), None, 1, 0), SystemError)
+    raises(lambda: c.Call(h(f), handles(1, 2), 1, h(('a', 'b'))), SystemError)
+    assert c.take(c.CallMethod(h('upper'), handles('ab'), 1, 0)) == 'AB'
+    assert c.take(c.CallMethod(h('split'), handles('a-b-c', '-', 1), 2, h(('maxsplit',)))) == ['a', 'b-c']
+    raises(lambda: c.CallMethod(h('nope'), handles('ab'), 1, 0), AttributeError, "'str' object has no attribute 'nope'")
+    raises(lambda: c.CallMethod(h('upper'), None, 0, 0), TypeError, 'HPy_CallMethod requires the receiver as args[0]')
+    raises(lambda: c.CallMethod(h('upper'), handles('a'), 1, h(5)), TypeError,
+           "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL")
+    assert c.take(c.CallTupleDict(h(f), h((1,)), h({'k': 2}))) == ((1,), {'k': 2})
+    assert c.take(c.CallTupleDict(h(f), 0, h({'k': 2}))) == ((), {'k': 2})
+    assert c.take(c.CallTupleDict(h(f), h((1,)), 0)) == ((1,), {})
+    assert c.take(c.CallTupleDict(h(f), 0, 0)) == ((), {})
+    raises(lambda: c.CallTupleDict(h(f), h([1]), 0), TypeError, 'HPy_CallTupleDict requires args to be a tuple or null handle')
+    raises(lambda: c.CallTupleDict(h(f), 0, h([])), TypeError, 'HPy_CallTupleDict requires kw to be a dict or null handle')
+    assert c.Callable_Check(h(f)) == 1 and c.Callable_Check(h(1)) == 0 and c.Callable_Check(0) == 0
+
+
+@test
+def direct_containers():
+    c = ctx
+    assert c.take(c.List_New(3)) == [None, None, None]
+    raises(lambda: c.List_New(-1), SystemError)
+    lst = []
+    assert c.List_Append(h(lst), h(1)) == 0 and lst == [1]
+    raises(lambda: c.List_Append(h(()), h(1)), SystemError)
+    assert c.List_Check(h(lst)) == 1 and c.List_Check(h(())) == 0 and c.Tuple_Check(h(())) == 1
+    d = {'a': 1, 'b': 2}
+    assert c.Dict_Check(h(d)) == 1 and c.Dict_Check(h([])) == 0 and c.take(c.Dict_New()) == {}
+    assert c.take(c.Dict_Keys(h(d))) == ['a', 'b']
+    copy = c.take(c.Dict_Copy(h(d)))
+    assert copy == d and copy is not d
+    raises(lambda: c.Dict_Keys(h([])), SystemError)
+    raises(lambda: c.Dict_Copy(h([])), SystemError)
+    assert c.take(c.Tuple_FromArray(None, 0)) == ()
+    raises(lambda: c.Tuple_FromArray((ctypes.c_ssize_t * 2)(h(1), 0), 2), SystemError)
+    assert c.take(c.Slice_New(h(1), 0, h(-1))) == slice(1, None, -1)
+
+
+@test
+def direct_builders_and_trackers():
+    c = ctx
+    x = object()
+    before = sys.getrefcount(x)
+    b = c.ListBuilder_New(3)
+    c.ListBuilder_Set(b, 0, id(x))
+    c.ListBuilder_Set(b, 2, h('z'))
+    c.ListBuilder_Set(b, 7, h('ignored'))
+    assert c.take(c.ListBuilder_Build(b)) == [x, None, 'z'] and sys.getrefcount(x) == before
+    b = c.TupleBuilder_New(2)
+    c.TupleBuilder_Set(b, 0, id(x))
+    c.TupleBuilder_Set(b, 0, h(1))
+    c.TupleBuilder_Set(b, 1, id(x))
+    assert c.take(c.TupleBuilder_Build(b)) == (1, x) and sys.getrefcount(x) == before
+    b = c.TupleBuilder_New(1)
+    c.TupleBuilder_Set(b, 0, id(x))
+    c.TupleBuilder_Cancel(b)
+    b = c.ListBuilder_New(1)
+    c.ListBuilder_Set(b, 0, id(x))
+    c.ListBuilder_Cancel(b)
+    assert sys.getrefcount(x) == before
+    assert c.take(c.TupleBuilder_Build(c.TupleBuilder_New(0))) == ()
+    raises(lambda: c.ListBuilder_New(-1), SystemError)
+    raises(lambda: c.ListBuilder_Build(0), SystemError, 'HPyListBuilder_Build called with a builder whose creation failed')
+    raises(lambda: c.TupleBuilder_Build(0), SystemError, 'HPyTupleBuilder_Build called with a builder whose creation failed')
+    for size in [0, 1, 3]:
+        t = c.Tracker_New(size)
+        for _ in range(20):
+            assert c.Tracker_Add(t, c.Dup(id(x))) == 0
+        assert sys.getrefcount(x) == before + 20
+        c.Tracker_Close(t)
+        assert sys.getrefcount(x) == before
+    t = c.Tracker_New(0)
+    c.Tracker_Add(t, c.Dup(id(x)))
+    c.Tracker_ForgetAll(t)
+    c.Tracker_Close(t)
+    assert sys.getrefcount(x) == before + 1
+    c.Close(id(x))
+    raises(lambda: c.Tracker_New(-1), SystemError)
+
+
+@test
+def direct_globals_import_compile_eval():
+    c = ctx
+    g = ctypes.c_ssize_t(0)
+    raises(lambda: c.Global_Load(0), SystemError, 'HPyGlobal_Load on a global that was never stored')
+    x = object()
+    before = sys.getrefcount(x)
+    c.Global_Store(ctypes.byref(g), id(x))
+    assert sys.getrefcount(x) == before + 1 and c.take(c.Global_Load(g.value)) is x
+    c.Global_Store(ctypes.byref(g), 0)
+    assert sys.getrefcount(x) == before and c.take(c.Global_Load(g.value)) is None
+    assert c.take(c.Import_ImportModule(b'os.path')) is os.path
+    ns = {}
+    code = c.take(c.Compile_s(b'x = 6 * 7', b'<file>', 1))
+    assert c.take(c.EvalCode(h(code), h(ns), 0)) is None and ns['x'] == 42
+    assert c.take(c.EvalCode(h(c.take(c.Compile_s(b'x + 1', b'<expr>', 0))), h(ns), h({}))) == 43
+    single = c.take(c.Compile_s(b'y = 1', b'<single>', 2))
+    assert single.co_filename == '<single>'
+    raises(lambda: c.Compile_s(b'x = ', b'<bad>', 1), SyntaxError)
+    raises(lambda: c.Compile_s(b'1', b'<bad>', 7), SystemError, 'HPy_Compile_s: invalid source kind 7')
+    raises(lambda: c.EvalCode(h(code), h([]), 0), TypeError, 'HPy_EvalCode() globals must be a dict, not list')
+    raises(lambda: c.EvalCode(h(code), h(ns), h(5)), TypeError, 'locals must be a mapping or None, not int')
+
+
+@test
+def direct_errors():
+    c = ctx
+    raises(lambda: c.Err_SetString(c.h_KeyError, b'k'), KeyError, "'k'")
+    raises(lambda: c.Err_SetObject(c.h_ValueError, 0), ValueError, '')
+    raises(lambda: c.Err_NoMemory(), MemoryError)
+    raises(lambda: c.Err_SetString(h(5), b'x'), SystemError, '_PyErr_SetObject: exception 5 is not a BaseException subclass')
+    raises(lambda: c.Err_SetString(0, b'x'), SystemError, 'NULL handle passed to an HPy function')
+    assert c.Err_Occurred() == 0 and c.Err_ExceptionMatches(c.h_Exception) == 0
+    c.Err_Clear()
+    raises(lambda: c.Err_WarnEx(0, None, 1), SystemError, 'NULL pointer passed to an HPy function')
+
+
+@test
+def direct_null_sweep():
+    """Every member called with all-zero arguments (NULL handles and pointers): no crash, and a
+    handle, builder or tracker it returns is released."""
+    c = ctx
+    release = {'HPy': c.Close, 'HPyListBuilder': c.ListBuilder_Cancel, 'HPyTupleBuilder': c.TupleBuilder_Cancel,
+               'HPyTracker': c.Tracker_Close}
+    with open(os.devnull, 'w') as null, redirect_c_stderr(null):
+        for name, (m, fn) in c.members.items():
+            if name in NOT_SWEPT:
+                continue
+            try:
+                r = fn(c.address, *[None if C_TYPES.get(p['type'], ctypes.c_void_p) in (ctypes.c_char_p, ctypes.c_void_p)
+                                     else 0 for p in m['params'][1:]])
+            except Exception:
+                continue
+            if r and m['ret'] in release:
+                release[m['ret']](r)
+
 @contextlib.contextmanager
 def redirect_c_stderr(f):
     """_HPy_Dump writes to the C stderr (fd 2), which sys.stderr redirection does not catch."""
@@ -605,8 +967,24 @@ def redirect_c_stderr(f):
         os.close(saved)
 
 
+def probe_context():
+    """Builds the probe into a temporary directory (with $CC, default cc) and returns the
+    address of the context it was given."""
+    tmp = tempfile.mkdtemp(prefix='hpy-matrix-probe-')
+    try:
+        source, binary = os.path.join(tmp, 'probe.c'), os.path.join(tmp, 'probe.hpy0.so')
+        with open(source, 'w') as f:
+            f.write(PROBE_C)
+        subprocess.run([os.environ.get('CC', 'cc'), '-shared', '-fPIC', '-O1', '-I', os.path.join(REPO, 'native', 'include'),
+                        source, '-o', binary], check=True)
+        spec = importlib.util.spec_from_file_location('probe', binary)
+        return universal.load('probe', binary, spec).ctx_address()
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
-    global BUILD_DIR, universal, mods
+    global BUILD_DIR, universal, mods, ctx
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     BUILD_DIR = os.path.abspath(sys.argv[1])
@@ -614,11 +992,13 @@ def main():
     from hpy_matrix import universal as u
     universal = u
     mods = {name: load(name) for name in ['basic', 'objects', 'strings', 'errors', 'capsules']}
+    ctx = Ctx(probe_context())
     selected = [t for t in TESTS if len(sys.argv) < 3 or sys.argv[2] in t.__name__]
     failed = 0
     for t in selected:
         try:
             t()
+            KEEP.clear()
             gc.collect()
             print(f'ok   {t.__name__}')
         except Exception:
