@@ -1,10 +1,11 @@
 /* The pending exception, errno errors, new exception classes, warnings, unraisable errors. */
 #include "ctx_common.h"
 
+/* The function, not the macro of the same name, which would name this function in the message. */
 void hmc_FatalError(HPyContext *ctx, const char *message)
 {
     (void)ctx;
-    Py_FatalError(message != NULL ? message : "HPy_FatalError called with a NULL message");
+    (Py_FatalError)(message != NULL ? message : "HPy_FatalError called with a NULL message");
 }
 
 void hmc_Err_SetString(HPyContext *ctx, HPy h_type, const char *utf8_message)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -933,6 +934,34 @@ def direct_errors():
     assert c.Err_Occurred() == 0 and c.Err_ExceptionMatches(c.h_Exception) == 0
     c.Err_Clear()
     raises(lambda: c.Err_WarnEx(0, None, 1), SystemError, 'NULL pointer passed to an HPy function')
+
+
+def fatal_in_child(f):
+    """Runs f in a forked child, which must abort; returns what it wrote to the C stderr."""
+    r, w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(w, 2)
+        f()
+        os._exit(0)
+    os.close(w)
+    out = b''
+    while chunk := os.read(r, 65536):
+        out += chunk
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT, f'child status {status}: {out!r}'
+    return out.decode(errors='replace')
+
+
+@test
+def direct_fatal_errors():
+    out = fatal_in_child(lambda: ctx.FatalError(b'boom from HPy'))
+    assert out.startswith('Fatal Python error: boom from HPy\n'), out
+    out = fatal_in_child(lambda: ctx.ReenterPythonExecution(0))
+    assert 'HPy_ReenterPythonExecution called with a NULL thread state' in out, out
 
 
 @test
