@@ -252,12 +252,15 @@ int hmc_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     (void)ctx;
     tracker *t = TRACKER(ht);
-    REQUIRE_PTR(t, -1);
-    if (t->length == t->capacity) {
-        /* Only after a failed Add, which the caller should have answered with Close: the
-           handle is still the tracker's to release. */
+    /* The tracker owns the handle even when it cannot keep it: then it is released at once.
+       A full tracker is one whose last Add failed, which the caller should have answered with
+       Close. */
+    if (t == NULL || t->length == t->capacity) {
         Py_XDECREF(P(h));
-        PyErr_NoMemory();
+        if (t == NULL)
+            PyErr_SetString(PyExc_SystemError, "HPyTracker_Add called with a NULL tracker");
+        else
+            PyErr_NoMemory();
         return -1;
     }
     t->items[t->length++] = P(h);

@@ -897,6 +897,8 @@ def direct_builders_and_trackers():
     assert sys.getrefcount(x) == before + 1
     c.Close(id(x))
     raises(lambda: c.Tracker_New(-1), SystemError)
+    raises(lambda: c.Tracker_Add(0, c.Dup(id(x))), SystemError, 'HPyTracker_Add called with a NULL tracker')
+    assert sys.getrefcount(x) == before
 
 
 @test
