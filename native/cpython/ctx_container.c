@@ -25,7 +25,7 @@ int hmc_Tuple_Check(HPyContext *ctx, HPy h)
    a new list or tuple starts out full of None. */
 static PyObject *fill_none(PyObject *seq, PyObject **items, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; seq != NULL && i < n; i++)
+    for (Py_ssize_t i = 0; i < n; i++)
         items[i] = Py_NewRef(Py_None);
     return seq;
 }
@@ -120,7 +120,7 @@ int hmc_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t
     return PySlice_Unpack(P(slice), start, stop, step);
 }
 
-/* obj[start:end] through the mapping protocol, as PySequence_GetSlice. A NULL value deletes. */
+/* obj[start:end] through the mapping protocol, as PySequence_GetSlice. */
 HPy hmc_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
 {
     (void)ctx;
@@ -128,6 +128,7 @@ HPy hmc_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
     return H(PySequence_GetSlice(P(obj), start, end));
 }
 
+/* A NULL value deletes. */
 int hmc_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end, HPy value)
 {
     (void)ctx;
@@ -147,9 +148,9 @@ int hmc_DelSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
    and Build returns NULL, so a caller may check once, at Build. Out-of-range or NULL items are
    ignored, as in the reference backend: the slot keeps None. */
 
-static void builder_set(PyObject *seq, PyObject **items, Py_ssize_t size, HPy_ssize_t index, HPy h_item)
+static void builder_set(PyObject **items, Py_ssize_t size, HPy_ssize_t index, HPy h_item)
 {
-    if (seq == NULL || P(h_item) == NULL || index < 0 || index >= size)
+    if (P(h_item) == NULL || index < 0 || index >= size)
         return;
     Py_SETREF(items[index], Py_NewRef(P(h_item)));
 }
@@ -175,7 +176,7 @@ void hmc_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t in
     (void)ctx;
     PyObject *list = LIST(builder);
     if (list != NULL)
-        builder_set(list, ((PyListObject *)list)->ob_item, PyList_GET_SIZE(list), index, h_item);
+        builder_set(((PyListObject *)list)->ob_item, PyList_GET_SIZE(list), index, h_item);
 }
 
 HPy hmc_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
@@ -201,7 +202,7 @@ void hmc_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t 
     (void)ctx;
     PyObject *tuple = TUPLE(builder);
     if (tuple != NULL)
-        builder_set(tuple, ((PyTupleObject *)tuple)->ob_item, PyTuple_GET_SIZE(tuple), index, h_item);
+        builder_set(((PyTupleObject *)tuple)->ob_item, PyTuple_GET_SIZE(tuple), index, h_item);
 }
 
 HPy hmc_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)

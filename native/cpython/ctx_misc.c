@@ -46,7 +46,7 @@ void hmc_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
 {
     (void)ctx;
     if (state._i == 0)
-        Py_FatalError("HPy_ReenterPythonExecution called with a NULL thread state");
+        (Py_FatalError)("HPy_ReenterPythonExecution called with a NULL thread state");
     PyEval_RestoreThread((PyThreadState *)state._i);
 }
 
