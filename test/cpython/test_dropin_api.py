@@ -6,7 +6,10 @@ against what the suite's *.test.ts expects (CPython 3.11's values and messages).
 
 BUILD_DIR holds the package `hpy_matrix/` with the built `universal` extension module, and the
 suites' universal binaries `basic.hpy0.so`, `objects.hpy0.so`, `strings.hpy0.so`,
-`errors.hpy0.so` and `capsules.hpy0.so`. Plain asserts, no pytest; exit status 1 on failure.
+`errors.hpy0.so` and `capsules.hpy0.so`. A C compiler ($CC, default cc) builds a small probe
+extension that hands out the context's address, so that the remaining members can be called
+directly through ctypes. NAME_FILTER runs only the tests whose name contains it. Plain asserts,
+no pytest; exit status 1 on failure.
 """
 import contextlib
 import contextvars
