@@ -1,8 +1,6 @@
-/* int, float and bool conversions. The fixed-width conversions go through the widest CPython
-   conversion of the same signedness, then check the C range, as HPy does on CPython. */
+/* int, float and bool conversions. The 32-bit ones go through CPython's long conversions and
+   then check the C range, as HPy does on CPython; the others are CPython's own. */
 #include "ctx_common.h"
-
-_Static_assert(sizeof(long) == 8 && sizeof(long long) == 8, "an LP64 platform is assumed");
 
 HPy hmc_Long_FromInt32_t(HPyContext *ctx, int32_t value) { (void)ctx; return H(PyLong_FromLong(value)); }
 HPy hmc_Long_FromUInt32_t(HPyContext *ctx, uint32_t value) { (void)ctx; return H(PyLong_FromUnsignedLong(value)); }
