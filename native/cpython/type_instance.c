@@ -2,6 +2,7 @@
    teardown every HPy type shares (finalize, fields emptied, tp_destroy of each HPy type in the
    chain, then the builtin base's own deallocation). */
 #include "type.h"
+#include "ctx_common.h"
 #include <structmember.h>
 
 const hmc_type_info *hmc_type_info_of(PyTypeObject *tp)
@@ -158,6 +159,7 @@ static PyObject *new_instance(PyTypeObject *tp, const hmc_type_info *info)
 
 static const hmc_type_info *hpy_type_arg(PyObject *type, const char *api)
 {
+    REQUIRE_PTR(type, NULL);
     if (!PyType_Check(type)) {
         PyErr_Format(PyExc_TypeError, "%s arg 1 must be a type", api);
         return NULL;
@@ -179,7 +181,8 @@ HPy hmc_New(HPyContext *ctx, HPy h_type, void **data)
     PyObject *obj = new_instance((PyTypeObject *)type, info);
     if (obj == NULL)
         return HPy_NULL;
-    *data = payload_of(obj, info);
+    if (data != NULL)
+        *data = payload_of(obj, info);
     return hmc_py2h(obj);
 }
 
@@ -211,6 +214,7 @@ int hmc_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
     (void)ctx;
     PyObject *obj = hmc_h2py(h);
+    REQUIRE_H(h, -1);
     PyTypeObject *tp = Py_TYPE(obj);
     const hmc_type_info *info = hmc_type_info_of(tp);
     if (info == NULL || info->call == NULL || tp->tp_call != PyVectorcall_Call || tp->tp_vectorcall_offset <= 0) {
@@ -232,6 +236,7 @@ int hmc_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 static void *as_struct(HPy h)
 {
     PyObject *obj = hmc_h2py(h);
+    REQUIRE_H(h, NULL);
     void *p = hmc_payload(obj);
     if (p == NULL)
         PyErr_Format(PyExc_TypeError, "'%.200s' object is not an instance of an HPy type, so it has no HPy payload",
@@ -255,6 +260,10 @@ void hmc_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field,
 {
     (void)ctx;
     (void)target_object;
+    if (target_field == NULL) {
+        PyErr_SetString(PyExc_SystemError, "NULL pointer passed to an HPy function");
+        return;
+    }
     PyObject *old = hmc_field2py(*target_field);
     PyObject *value = hmc_h2py(h);
     Py_XINCREF(value);
@@ -320,6 +329,7 @@ HPyType_BuiltinShape hmc_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
     (void)ctx;
     PyObject *t = hmc_h2py(h_type);
+    REQUIRE_H(h_type, (HPyType_BuiltinShape)-2);
     if (!PyType_Check(t)) {
         PyErr_SetString(PyExc_TypeError, "arg must be a type");
         return (HPyType_BuiltinShape)-2;
@@ -332,6 +342,7 @@ const char *hmc_Type_GetName(HPyContext *ctx, HPy type)
 {
     (void)ctx;
     PyObject *t = hmc_h2py(type);
+    REQUIRE_H(type, NULL);
     if (!PyType_Check(t)) {
         PyErr_SetString(PyExc_TypeError, "HPyType_GetName arg 1 must be a type");
         return NULL;
@@ -348,6 +359,8 @@ int hmc_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     (void)ctx;
     PyObject *a = hmc_h2py(sub), *b = hmc_h2py(type);
+    REQUIRE_H(sub, -1);
+    REQUIRE_H(type, -1);
     if (!PyType_Check(a) || !PyType_Check(b)) {
         PyErr_SetString(PyExc_TypeError, "HPyType_IsSubtype arguments must be types");
         return -1;
