@@ -246,6 +246,12 @@ export class Ops {
       const rb = b.type.slot('repeat');
       if (rb && hasIndex(a)) return rb(b, this.index(a));
       if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.qualname}'`);
+      // The builtin sequences repeat through their number slots; when those declined, the
+      // other operand has no __index__, and CPython's error names it.
+      const builtinSeq = (x: PyObject) => x instanceof PyStr || x instanceof PyBytes || x instanceof PyTuple || x instanceof PyList;
+      if (builtinSeq(a) || builtinSeq(b)) {
+        throw this.rt.typeError(`can't multiply sequence by non-int of type '${(builtinSeq(a) ? b : a).type.qualname}'`);
+      }
     }
     return undefined;
   }
