@@ -1,7 +1,7 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
 import { ENUMS } from '../../abi/abi.generated.js';
 import type { ApiTable, ReferenceContext } from './context.js';
-import { PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
+import { PyDict, PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
 import { readSmallIntptrs, type Pointer } from '../../native-memory.js';
 
 /** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
@@ -221,6 +221,7 @@ export function coreApi(c: ReferenceContext): ApiTable {
       const a = args ? o(args) : null;
       if (a && !(a instanceof PyTuple)) throw rt.typeError('HPy_CallTupleDict requires args to be a tuple or null handle');
       const k = kw ? o(kw) : null;
+      if (k && !(k instanceof PyDict)) throw rt.typeError('HPy_CallTupleDict requires kw to be a dict or null handle');
       let kwargs: Kwargs = null;
       if (k) {
         kwargs = new Map();

@@ -487,7 +487,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     return rt.None;
   }));
   t.list.attrs.set('append', rt.builtinFunction('append', (args) => {
-    rt.arity('append', args, 2);
+    if (args.length !== 2) throw rt.typeError(`list.append() takes exactly one argument (${args.length - 1} given)`);
     (args[0] as PyList).items.push(args[1]);
     return rt.None;
   }));
