@@ -157,7 +157,8 @@ export function coreApi(c: ReferenceContext): ApiTable {
     IsTrue: (h: number) => (ops.truth(o(h)) ? 1 : 0),
     Type: (h: number) => ret(o(h).type),
     TypeCheck: (h: number, t: number) => (o(h).type.isSubtypeOf(c.type(t)) ? 1 : 0),
-    Is: (a: number, b: number) => (o(a) === o(b) ? 1 : 0),
+    // HPy 0.9 compares the objects behind the handles; two NULL handles are the same.
+    Is: (a: number, b: number) => (a === b || (a !== 0 && b !== 0 && o(a) === o(b)) ? 1 : 0),
     Repr: (h: number) => ret(rt.str(ops.repr(o(h)))),
     Str: (h: number) => ret(rt.str(ops.str(o(h)))),
     Hash: (h: number) => num(ops.hash(o(h))),

@@ -184,6 +184,10 @@ export class Ops {
   contains(o: PyObject, item: PyObject): boolean {
     const f = o.type.slot('contains');
     if (f) return f(o, item);
+    // CPython's PySequence_Contains names the operand when it cannot be iterated either.
+    if (!o.type.slot('iter') && !o.type.slot('getitem')) {
+      throw this.rt.typeError(`argument of type '${o.type.qualname}' is not iterable`);
+    }
     const it = this.iter(o);
     for (let v = this.next(it); v !== undefined; v = this.next(it)) if (this.eq(v, item)) return true;
     return false;
