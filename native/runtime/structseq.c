@@ -136,7 +136,7 @@ HPyStructSequence_New(HPyContext *ctx, HPy type, HPy_ssize_t nargs, HPy *args)
 {
     if (!HPy_HasAttr_s(ctx, type, "n_fields")) {
         HPyErr_Clear(ctx);
-        return HPyErr_Format(ctx, ctx->h_TypeError, "object '%R' does not look like a struct sequence type", type);
+        return HPyErr_Format(ctx, ctx->h_TypeError, "object '%R' does not look like a struct sequence type ", type);
     }
     HPy tuple = HPyTuple_FromArray(ctx, args, nargs);
     if (HPy_IsNull(tuple))

@@ -118,9 +118,10 @@ export function containersApi(c: ReferenceContext): ApiTable {
       return ret(rt.bytes(readCBytes(p)));
     },
     Bytes_FromStringAndSize: (p: Pointer | null, n: number) => {
-      if (n < 0) throw rt.error('SystemError', 'Negative size passed to HPyBytes_FromStringAndSize');
-      if (!p && n > 0) throw rt.error('ValueError', 'NULL char * passed to HPyBytes_FromStringAndSize');
-      return ret(rt.bytes(p ? readBytes(p, n) : new Uint8Array(0)));
+      // HPy refuses NULL whatever the size (CPython would hand out uninitialised memory).
+      if (!p) throw rt.error('ValueError', 'NULL char * passed to HPyBytes_FromStringAndSize');
+      if (n < 0) throw rt.error('SystemError', 'Negative size passed to PyBytes_FromStringAndSize');
+      return ret(rt.bytes(readBytes(p, n)));
     },
 
     // tuple, list, dict

@@ -1,7 +1,7 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
 import { ENUMS } from '../../abi/abi.generated.js';
 import type { ApiTable, ReferenceContext } from './context.js';
-import { PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
+import { PyDict, PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
 import { readSmallIntptrs, type Pointer } from '../../native-memory.js';
 
 /** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
@@ -22,12 +22,42 @@ export function coreApi(c: ReferenceContext): ApiTable {
   const o = (h: number) => c.obj(h);
   const ret = (x: PyObject) => c.open(x);
 
-  /** int value via __index__, range-checked as CPython's PyLong_As* do. */
-  const asInt = (h: number, range: readonly [bigint, bigint], ctype: string): bigint => {
-    const v = ops.index(o(h));
-    if (range[0] === 0n && v < 0n) throw rt.error('OverflowError', `can't convert negative int to unsigned`);
-    if (v < range[0] || v > range[1]) throw rt.error('OverflowError', `Python int too large to convert to C ${ctype}`);
+  /**
+   * The conversions of HPy 0.9's CPython context: which PyLong_As* function each one calls
+   * decides whether __index__ is used (signed and mask conversions) or only ints are accepted
+   * (unsigned and size conversions), and the OverflowError message; the 32-bit conversions add
+   * HPy's own range check after the C long one.
+   */
+  const OVERFLOW_LONG = 'Python int too large to convert to C long';
+  const exactInt = (h: number): bigint => {
+    const x = o(h);
+    if (!(x instanceof PyInt)) throw rt.typeError('an integer is required');
+    return x.value;
+  };
+  const signed = (v: bigint, range: readonly [bigint, bigint], message: string): bigint => {
+    if (v < range[0] || v > range[1]) throw rt.error('OverflowError', message);
     return v;
+  };
+  const unsigned = (v: bigint, max: bigint, negative: string, message: string): bigint => {
+    if (v < 0n) throw rt.error('OverflowError', negative);
+    if (v > max) throw rt.error('OverflowError', message);
+    return v;
+  };
+  const asInt32 = (h: number) =>
+    signed(signed(ops.index(o(h)), I64, OVERFLOW_LONG), I32, 'Python int too large to convert to C int32_t');
+  const asUInt32 = (h: number) => {
+    const v = unsigned(exactInt(h), U64[1], `can't convert negative value to unsigned int`, 'Python int too large to convert to C unsigned long');
+    return unsigned(v, U32[1], '', 'Python int too large to convert to C uint32_t');
+  };
+  const asInt64 = (h: number) => signed(ops.index(o(h)), I64, 'int too big to convert');
+  const asUInt64 = (h: number) => unsigned(exactInt(h), U64[1], `can't convert negative int to unsigned`, 'int too big to convert');
+  const asSize = (h: number) => unsigned(exactInt(h), U64[1], `can't convert negative value to size_t`, 'Python int too large to convert to C size_t');
+  const asSsize = (h: number) => signed(exactInt(h), I64, 'Python int too large to convert to C ssize_t');
+  /** PyLong_AsVoidPtr: a negative int through PyLong_AsLong (two's complement), else as unsigned long. */
+  const asVoidPtr = (h: number) => {
+    const v = exactInt(h);
+    if (v < 0n) return BigInt.asUintN(64, signed(v, I64, OVERFLOW_LONG));
+    return unsigned(v, U64[1], '', 'Python int too large to convert to C unsigned long');
   };
   const asMask = (h: number, bits: bigint): bigint => BigInt.asUintN(Number(bits), ops.index(o(h)));
   const num = (v: bigint): number | bigint => (v >= -SAFE && v <= SAFE ? Number(v) : v);
@@ -85,7 +115,11 @@ export function coreApi(c: ReferenceContext): ApiTable {
     Invert: (h: number) => ret(ops.unary('invert', o(h))),
     Index: (h: number) => ret(rt.int(ops.index(o(h)))),
     Long: (h: number) => ret(rt.types.int.slots.new!(rt.types.int, [o(h)], null)),
-    Float: (h: number) => ret(rt.float(ops.toDouble(o(h)))),
+    // PyNumber_Float: float(x), which also parses str; the result is an exact float.
+    Float: (h: number) => {
+      const x = o(h);
+      return ret(x instanceof PyFloat ? rt.float(x.value) : rt.types.float.slots.new!(rt.types.float, [x], null));
+    },
     Number_Check: (h: number) => {
       const x = o(h);
       const u = x.type.slot('unary');
@@ -97,16 +131,16 @@ export function coreApi(c: ReferenceContext): ApiTable {
     Long_FromUInt64_t: (v: number | bigint) => ret(rt.int(BigInt.asUintN(64, BigInt(v)))),
     Long_FromSize_t: (v: number | bigint) => ret(rt.int(BigInt.asUintN(64, BigInt(v)))),
     Long_FromSsize_t: (v: number | bigint) => ret(rt.int(BigInt(v))),
-    Long_AsInt32_t: (h: number) => Number(asInt(h, I32, 'int')),
-    Long_AsUInt32_t: (h: number) => Number(asInt(h, U32, 'unsigned int')),
+    Long_AsInt32_t: (h: number) => Number(asInt32(h)),
+    Long_AsUInt32_t: (h: number) => Number(asUInt32(h)),
     Long_AsUInt32_tMask: (h: number) => Number(asMask(h, 32n)),
-    Long_AsInt64_t: (h: number) => num(asInt(h, I64, 'long')),
-    Long_AsUInt64_t: (h: number) => num(asInt(h, U64, 'unsigned long')),
+    Long_AsInt64_t: (h: number) => num(asInt64(h)),
+    Long_AsUInt64_t: (h: number) => num(asUInt64(h)),
     Long_AsUInt64_tMask: (h: number) => num(asMask(h, 64n)),
-    Long_AsSize_t: (h: number) => num(asInt(h, U64, 'size_t')),
-    Long_AsSsize_t: (h: number) => num(asInt(h, I64, 'ssize_t')),
+    Long_AsSize_t: (h: number) => num(asSize(h)),
+    Long_AsSsize_t: (h: number) => num(asSsize(h)),
     Long_AsVoidPtr: (h: number) => {
-      const v = asInt(h, U64, 'pointer');
+      const v = asVoidPtr(h);
       return v === 0n ? null : v;
     },
     Long_AsDouble: (h: number) => {
@@ -123,7 +157,8 @@ export function coreApi(c: ReferenceContext): ApiTable {
     IsTrue: (h: number) => (ops.truth(o(h)) ? 1 : 0),
     Type: (h: number) => ret(o(h).type),
     TypeCheck: (h: number, t: number) => (o(h).type.isSubtypeOf(c.type(t)) ? 1 : 0),
-    Is: (a: number, b: number) => (o(a) === o(b) ? 1 : 0),
+    // HPy 0.9 compares the objects behind the handles; two NULL handles are the same.
+    Is: (a: number, b: number) => (a === b || (a !== 0 && b !== 0 && o(a) === o(b)) ? 1 : 0),
     Repr: (h: number) => ret(rt.str(ops.repr(o(h)))),
     Str: (h: number) => ret(rt.str(ops.str(o(h)))),
     Hash: (h: number) => num(ops.hash(o(h))),
@@ -187,6 +222,7 @@ export function coreApi(c: ReferenceContext): ApiTable {
       const a = args ? o(args) : null;
       if (a && !(a instanceof PyTuple)) throw rt.typeError('HPy_CallTupleDict requires args to be a tuple or null handle');
       const k = kw ? o(kw) : null;
+      if (k && !(k instanceof PyDict)) throw rt.typeError('HPy_CallTupleDict requires kw to be a dict or null handle');
       let kwargs: Kwargs = null;
       if (k) {
         kwargs = new Map();

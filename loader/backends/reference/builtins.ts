@@ -95,6 +95,21 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     const q = x / y;
     return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
   };
+  /** x / y for ints of any size, rounded once (CPython's long_true_divide), not via two doubles. */
+  const intTrueDivide = (x: bigint, y: bigint): number => {
+    const ax = x < 0n ? -x : x, ay = y < 0n ? -y : y;
+    if (ax <= 2n ** 53n && ay <= 2n ** 53n) return Number(x) / Number(y);
+    const bits = (v: bigint) => v.toString(2).length;
+    // A quotient of 55+ bits plus a sticky bit for any remainder rounds correctly to 53 bits.
+    const shift = bits(ax) - bits(ay) - 55;
+    const [n, d] = shift >= 0 ? [ax, ay << BigInt(shift)] : [ax << BigInt(-shift), ay];
+    let q = n / d;
+    if (n % d !== 0n) q |= 1n;
+    const half = Math.trunc(shift / 2);
+    const v = Number(q) * 2 ** half * 2 ** (shift - half);
+    if (!Number.isFinite(v)) throw rt.error('OverflowError', 'integer division result too large for a float');
+    return (x < 0n) !== (y < 0n) ? -v : v;
+  };
   const intNumber: Partial<Record<BinaryOp, (a: PyObject, b: PyObject) => PyObject>> = {
     add: intOp((x, y) => rt.int(x + y)),
     sub: intOp((x, y) => rt.int(x - y)),
@@ -114,9 +129,14 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     }),
     truediv: intOp((x, y) => {
       if (y === 0n) throw zeroDiv('division by zero');
-      return rt.float(intToDouble(rt, x) / intToDouble(rt, y));
+      return rt.float(intTrueDivide(x, y));
     }),
-    pow: intOp((x, y) => (y < 0n ? rt.float(Math.pow(intToDouble(rt, x), Number(y))) : rt.int(x ** y))),
+    pow: intOp((x, y) => {
+      if (y >= 0n) return rt.int(x ** y);
+      // A negative exponent makes it a float power, with float's error for a zero base.
+      if (x === 0n) throw zeroDiv('0.0 cannot be raised to a negative power');
+      return rt.float(Math.pow(intToDouble(rt, x), Number(y)));
+    }),
     lshift: intOp((x, y) => {
       if (y < 0n) throw rt.error('ValueError', 'negative shift count');
       return rt.int(x << y);
@@ -192,8 +212,17 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       return ops.unary('int', a);
     },
   };
+  // &, | and ^ of two bools give a bool; anything else is int arithmetic.
+  const boolOp = (op: 'and' | 'or' | 'xor') => (a: PyObject, b: PyObject) => {
+    if (a.type === t.bool && b.type === t.bool) {
+      const x = (a as PyInt).value !== 0n, y = (b as PyInt).value !== 0n;
+      return rt.bool(op === 'and' ? x && y : op === 'or' ? x || y : x !== y);
+    }
+    return intNumber[op]!(a, b);
+  };
   t.bool.slots = {
     repr: (o) => rt.str((o as PyInt).value ? 'True' : 'False'),
+    number: { ...intNumber, and: boolOp('and'), or: boolOp('or'), xor: boolOp('xor') },
     new: (_type, args, kw) => {
       rt.noKwargs('bool', kw);
       rt.arity('bool', args, 0, 1);
@@ -251,6 +280,11 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
         return rt.float(Math.pow(x, y));
       }),
     },
+    // Three-argument pow is for ints only (two-argument pow goes through `number`).
+    power: (a, b) => {
+      if (asDouble(a) === null || asDouble(b) === null) return NI;
+      throw rt.typeError('pow() 3rd argument not allowed unless all arguments are integers');
+    },
     unary: {
       neg: (a) => rt.float(-(a as PyFloat).value),
       pos: (a) => rt.float((a as PyFloat).value),
@@ -272,6 +306,10 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
           throw rt.error('ValueError', `could not convert string to float: ${reprStr(a.value)}`);
         }
         return rt.float(Number(s));
+      }
+      const u = a.type.slot('unary');
+      if (!(a instanceof PyInt) && !(a instanceof PyFloat) && !u?.float && !u?.index) {
+        throw rt.typeError(`float() argument must be a string or a real number, not '${a.type.qualname}'`);
       }
       return rt.float(ops.toDouble(a));
     },
@@ -449,15 +487,25 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     return rt.None;
   }));
   t.list.attrs.set('append', rt.builtinFunction('append', (args) => {
-    rt.arity('append', args, 2);
+    if (args.length !== 2) throw rt.typeError(`list.append() takes exactly one argument (${args.length - 1} given)`);
     (args[0] as PyList).items.push(args[1]);
     return rt.None;
   }));
 
   // dict
   const keyError = (k: PyObject) => new PyRaise(rt.newException(rt.excType('KeyError'), [k]));
+  const dictUnion = (into: PyDict, from: PyDict) => {
+    for (const [k, v] of [...from.entries.values()]) ops.dictSet(into, k, v);
+    return into;
+  };
   t.dict.slots = {
     hash: unhashable,
+    number: {
+      or: (a, b) => (a instanceof PyDict && b instanceof PyDict ? dictUnion(dictUnion(rt.dict(), a), b) : NI),
+    },
+    inplace: {
+      or: (a, b) => (b instanceof PyDict ? dictUnion(a as PyDict, b) : NI),
+    },
     repr: (o) => rt.str('{' + [...(o as PyDict).entries.values()].map(([k, v]) => `${ops.repr(k)}: ${ops.repr(v)}`).join(', ') + '}'),
     len: (o) => (o as PyDict).entries.size,
     getitem: (o, key) => {

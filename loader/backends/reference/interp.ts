@@ -103,8 +103,11 @@ export class Interp {
   dict(): PyDict {
     return new PyDict(this.types.dict);
   }
+  /** A new module; like every module object, it has its __name__. */
   module(name: string): PyModule {
-    return new PyModule(this.types.module, name);
+    const m = new PyModule(this.types.module, name);
+    m.dict!.set('__name__', this.str(name));
+    return m;
   }
   iterator(source: Iterator<PyObject>): PyIterator {
     return new PyIterator(this.types.iterator, source);

@@ -184,6 +184,10 @@ export class Ops {
   contains(o: PyObject, item: PyObject): boolean {
     const f = o.type.slot('contains');
     if (f) return f(o, item);
+    // CPython's PySequence_Contains names the operand when it cannot be iterated either.
+    if (!o.type.slot('iter') && !o.type.slot('getitem')) {
+      throw this.rt.typeError(`argument of type '${o.type.qualname}' is not iterable`);
+    }
     const it = this.iter(o);
     for (let v = this.next(it); v !== undefined; v = this.next(it)) if (this.eq(v, item)) return true;
     return false;
@@ -246,6 +250,12 @@ export class Ops {
       const rb = b.type.slot('repeat');
       if (rb && hasIndex(a)) return rb(b, this.index(a));
       if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.qualname}'`);
+      // The builtin sequences repeat through their number slots; when those declined, the
+      // other operand has no __index__, and CPython's error names it.
+      const builtinSeq = (x: PyObject) => x instanceof PyStr || x instanceof PyBytes || x instanceof PyTuple || x instanceof PyList;
+      if (builtinSeq(a) || builtinSeq(b)) {
+        throw this.rt.typeError(`can't multiply sequence by non-int of type '${(builtinSeq(a) ? b : a).type.qualname}'`);
+      }
     }
     return undefined;
   }
