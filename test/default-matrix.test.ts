@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
-describe('default matrix', () => {
+describe('default matrix', function () {
+  // Every suite on every backend: the longest test, on 2 cores about a minute.
+  this.timeout(600_000);
   it('runs every cell of matrix.json and every cell passes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hpy-matrix-default-'));
     const out = join(dir, 'report.json');

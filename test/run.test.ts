@@ -192,7 +192,7 @@ describe('hpy-matrix run', function () {
 
   it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {
     const bench = await execa(process.execPath, ['--import', 'tsx', 'bench/matrix/index.ts',
-      '--suite', `${FIXTURES}/native-crash`, '--rounds', '1', '--overhead-cells', '1'], { cwd: ROOT, reject: false });
+      '--suite', `${FIXTURES}/native-crash`, '--backend', 'reference', '--rounds', '1', '--overhead-cells', '1'], { cwd: ROOT, reject: false });
     expect(bench.exitCode, bench.stderr).to.equal(0);
     const n = String.raw`\d+(?:\.\d+)?`;
     // native-crash builds one extension and crashes: one compiler run per cold cache, none warm.
@@ -248,7 +248,7 @@ describe('hpy-matrix run', function () {
     }
 
     it('exits 0 when every cell passes and prints the table; progress goes to stderr, one line per cell', async () => {
-      const run = await cli(['--suite', `${FIXTURES}/all-pass`]);
+      const run = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/all-pass`]);
       expect(run.exitCode, run.stderr).to.equal(0);
       expect(run.stderr).to.match(/^\[1\/1\] test\/fixtures\/suites\/all-pass × reference PASS 4 passed, 0 failed, 1 skipped \(\d+\.\d s\)$/);
       expect(run.stdout).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS /m);
@@ -256,15 +256,15 @@ describe('hpy-matrix run', function () {
     });
 
     it('exits 1 when a cell fails, and --grep narrows the tests', async () => {
-      const failing = await cli(['--suite', `${FIXTURES}/one-fail`]);
+      const failing = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/one-fail`]);
       expect(failing.exitCode).to.equal(1);
-      const narrowed = await cli(['--suite', `${FIXTURES}/one-fail`, '--grep', '^one-fail adds$']);
+      const narrowed = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/one-fail`, '--grep', '^one-fail adds$']);
       expect(narrowed.exitCode, narrowed.stdout).to.equal(0);
     });
 
     it('writes the json report to --out: schema 1 and the cell results', async () => {
       const out = path.join(tmp, 'reports', 'run.json');
-      const run = await cli(['--suite', `${FIXTURES}/one-fail`, '--suite', `${FIXTURES}/all-pass`,
+      const run = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/one-fail`, '--suite', `${FIXTURES}/all-pass`,
         '--grep', 'mjs|adds|fails', '--reporter', 'json', '--out', out]);
       expect(run.exitCode).to.equal(1);
       expect(run.stdout).to.equal('');
@@ -281,7 +281,7 @@ describe('hpy-matrix run', function () {
     });
 
     it('writes the json report to stdout without --out', async () => {
-      const run = await cli(['--suite', `${FIXTURES}/all-pass`, '--grep', 'mjs', '--reporter', 'json']);
+      const run = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/all-pass`, '--grep', 'mjs', '--reporter', 'json']);
       expect(run.exitCode).to.equal(0);
       const report = JSON.parse(run.stdout) as { schema: number; cells: CellResult[] };
       expect(report.schema).to.equal(1);

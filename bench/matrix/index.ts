@@ -17,6 +17,7 @@ const TRIVIAL_SUITE = 'test/fixtures/suites/trivial';
 const { values } = parseArgs({
   options: {
     suite: { type: 'string', multiple: true },
+    backend: { type: 'string', multiple: true },
     'overhead-cells': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
   },
@@ -44,7 +45,11 @@ try {
   const compilerRuns = async () => (await readFile(compilerLog, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
 
   const base = await readMatrixConfig(path.join(ROOT, 'matrix.json'));
-  const config: MatrixConfig = values.suite ? { ...base, suites: await resolveSuites('--suite', values.suite, ROOT) } : base;
+  const config: MatrixConfig = {
+    ...base,
+    ...(values.suite ? { suites: await resolveSuites('--suite', values.suite, ROOT) } : {}),
+    ...(values.backend ? { backends: values.backend } : {}),
+  };
   const cellCount = config.suites.length * config.backends.length;
   console.log(`bench/matrix: ${cellCount} cells (${config.suites.map((s) => s.name).join(', ')} x ${config.backends.join(', ')}), ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(2)}`);
   console.log('');

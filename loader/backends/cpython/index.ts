@@ -15,6 +15,11 @@ type Obj = number;
 const asObj = (r: Ref) => r as unknown as Obj;
 const asRef = (o: Obj) => o as unknown as Ref;
 
+/** What the implemented members leave out, by member. */
+const PARTIAL: Record<string, string> = {
+  ctx_Type_FromSpec: 'legacy_slots (CPython PyType_Slot arrays) are refused, and a Python class cannot be a base of an HPy type',
+};
+
 const KINDS: RefKind[] = ['none', 'bool', 'int', 'float', 'str', 'bytes', 'tuple', 'list', 'dict', 'other'];
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -405,10 +410,11 @@ export class CPythonBackend implements Backend {
     const n = this.api.missingMembers(names, names.length);
     const missing = new Set(names.slice(0, n));
     const funcs = CTX_MEMBERS.filter((m) => m.kind === 'func').map((m) => m.name);
+    const partial = funcs.filter((f) => !missing.has(f) && PARTIAL[f] !== undefined);
     return {
-      implemented: funcs.filter((f) => !missing.has(f)),
-      partial: [],
-      unsupported: funcs.filter((f) => missing.has(f)).map((name) => ({ name, reason: 'not implemented yet' })),
+      implemented: funcs.filter((f) => !missing.has(f) && PARTIAL[f] === undefined),
+      partial: partial.map((name) => ({ name, missing: PARTIAL[name]! })),
+      unsupported: funcs.filter((f) => missing.has(f)).map((name) => ({ name, reason: 'no implementation in native/cpython' })),
     };
   }
 
