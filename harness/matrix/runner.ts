@@ -18,6 +18,24 @@ export interface MatrixResult {
   /** One per suite × backend, suite-major, in config order (not completion order). */
   cells: CellResult[];
   durationMs: number;
+  /** Where the run happened (filled by the runner; optional until it does). */
+  environment?: {
+    node: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    hpyMatrixVersion: string;
+    /** Version of the `python3` on PATH, when there is one. */
+    python?: string;
+  };
+  /** The gate's verdict over the whole run (filled by the runner; optional until it does). */
+  gate?: {
+    exitCode: 0 | 1 | 2;
+    regressions: number;
+    unexpectedPasses: number;
+    flaky: number;
+    expectationsFile?: string;
+  };
 }
 
 export const DEFAULT_CELL_TIMEOUT_MS = 10 * 60_000;
