@@ -1,4 +1,3 @@
-import { styleText } from 'node:util';
 import type { CellResult, CellStatus } from '../matrix/cell-result.js';
 import type { MatrixResult } from '../matrix/runner.js';
 import { environmentRows, gateSentence, needsDetails, seconds } from './format-helpers.js';
@@ -6,10 +5,12 @@ import { environmentRows, gateSentence, needsDetails, seconds } from './format-h
 const ERROR_LINES = 4;
 const MESSAGE_LINES = 12;
 
-type Style = Parameters<typeof styleText>[0];
-const STATUS_STYLE: Record<CellStatus, Style> = {
-  PASS: 'green', FAIL: 'red', ERROR: 'magenta', CRASH: ['red', 'bold'], TIMEOUT: 'yellow', SKIP: 'gray',
+// ANSI SGR codes written out: util.styleText drops them whenever stdout is not a terminal,
+// and whether to colour is decided once, by wantsColour.
+const STATUS_STYLE: Record<CellStatus, [open: string, close: string]> = {
+  PASS: ['32', '39'], FAIL: ['31', '39'], ERROR: ['35', '39'], CRASH: ['1;31', '22;39'], TIMEOUT: ['33', '39'], SKIP: ['90', '39'],
 };
+const ansi = (status: CellStatus, text: string) => `\u001b[${STATUS_STYLE[status][0]}m${text}\u001b[${STATUS_STYLE[status][1]}m`;
 
 export interface ConsoleOptions {
   /** Colour the statuses with ANSI codes (for a terminal). */
@@ -18,7 +19,7 @@ export interface ConsoleOptions {
 
 /** The run as text: a table of cells, the failure details, then the summary and the gate. */
 export function formatConsoleReport(result: MatrixResult, opts: ConsoleOptions = {}): string {
-  const paint = (status: CellStatus, text: string) => (opts.colour ? styleText(STATUS_STYLE[status], text) : text);
+  const paint = (status: CellStatus, text: string) => (opts.colour ? ansi(status, text) : text);
   const sections = [table(result.cells, paint)];
   const details = result.cells.filter(needsDetails).map((cell) => cellDetails(cell, paint));
   if (details.length > 0) sections.push(details.join('\n\n'));
