@@ -34,7 +34,7 @@ function navigation(inputs: HtmlInputs): string {
   const links = [['#matrix', 'Matrix'], ['#failures', 'Failures'], ['#environment', 'Environment']];
   if (inputs.coverage) links.push(['#coverage', 'API coverage']);
   (inputs.extensions ?? []).forEach((e, i) => links.push([`#ext-${i}`, e.module]));
-  return `<nav>${links.map(([href, text]) => `<a href="${h(href!)}">${h(text!)}</a>`).join('')}</nav>`;
+  return `<nav>${links.map(([href, text]) => `<a href="${h(href!)}">${h(text!)}</a>`).join(' · ')}</nav>`;
 }
 
 function summaryLine(result: MatrixResult): string {
