@@ -101,8 +101,8 @@ function backendReport(name: string, run: ProbeRun, uses: string[], elf: ElfImag
   const calls = find('calls')?.calls;
   const ended = find('end') !== undefined;
 
-  const loads = loaded ? true : loadFailed ? false : null;
-  const initializes = find('initialized') ? true : initFailed || loadFailed ? false : null;
+  const loads = loaded !== undefined;
+  const initializes = find('initialized') !== undefined;
   const contents: ModuleContents | undefined = loaded && {
     doc: loaded.doc,
     functions: loaded.functions,
@@ -156,10 +156,10 @@ function lacks(coverage: BackendCoverage, uses: string[], calls: Record<string, 
  * backend that traced are listed, not held against it: the runtime helpers compiled into every
  * extension reach functions that a given extension may never call.
  */
-function verdict(run: ProbeRun, loads: boolean | null, initializes: boolean | null, error: string | undefined,
+function verdict(run: ProbeRun, loads: boolean, initializes: boolean, error: string | undefined,
   lacking: Lack[], traced: boolean, coverageError: string | undefined): Verdict {
-  if (run.signal) return { status: 'CRASH', message: `killed by ${run.signal} while ${loads !== true ? 'loading' : initializes !== true ? 'initializing' : 'inspecting the module'}` };
-  if (loads !== true || initializes !== true) return { status: 'FAILS TO LOAD', message: firstLine(error ?? 'the probe stopped early') };
+  if (run.signal) return { status: 'CRASH', message: `killed by ${run.signal} while ${!loads ? 'loading' : !initializes ? 'initializing' : 'inspecting the module'}` };
+  if (!loads || !initializes) return { status: 'FAILS TO LOAD', message: firstLine(error ?? 'the probe stopped early') };
   if (error !== undefined) return { status: 'DEGRADED', message: `loads, but inspecting it failed: ${firstLine(error)}` };
   if (coverageError !== undefined) return { status: 'DEGRADED', message: `loads; capabilities unknown: ${coverageError}` };
   const missing = lacking.filter((l) => l.status === 'unsupported' && (l.called || !traced)).map((l) => l.name);

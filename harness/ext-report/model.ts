@@ -20,10 +20,10 @@ export interface ExtensionReport {
 
 export interface BackendReport {
   backend: string;
-  /** dlopen, entry points, ABI handshake and HPyInit passed; null when the probe died before knowing. */
-  loads: boolean | null;
+  /** dlopen, entry points, ABI handshake and HPyInit passed. */
+  loads: boolean;
   /** The module object was created and its exec slots ran. */
-  initializes: boolean | null;
+  initializes: boolean;
   /** Why it did not load or initialize, or how the probe ended. */
   error?: string;
   /** The signal that killed the probe process (a crash in the extension or the backend). */

@@ -92,6 +92,6 @@ function row(label: string, value: string): string {
   return `<tr><th scope="row">${h(label)}</th><td><pre>${h(value)}</pre></td></tr>`;
 }
 
-function yesNo(v: boolean | null): string {
-  return v === null ? '<span class="note">unknown</span>' : v ? '<span class="yes">yes</span>' : '<span class="no">no</span>';
+function yesNo(v: boolean): string {
+  return v ? '<span class="yes">yes</span>' : '<span class="no">no</span>';
 }
