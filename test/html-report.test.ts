@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import type { ExtensionReport } from '../harness/ext-report/model.js';
 import { formatHtmlReport } from '../harness/report/html.js';
 import { runCoverage } from '../harness/report/reporters.js';
 import { chromiumPath, render, renderWithoutScripts, type Seen } from './fixtures/reports/chromium.js';
@@ -20,7 +21,7 @@ describe('html report in headless Chromium', function () {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-html-'));
     file = path.join(tmp, 'report.html');
     const run = sampleRun();
-    html = formatHtmlReport(run, { coverage: await runCoverage(run) });
+    html = formatHtmlReport(run, { coverage: await runCoverage(run), extensions: [extension()] });
     await writeFile(file, html);
     seen = await render(file, ['matrix-table', 'coverage-summary']);
   });
@@ -73,8 +74,39 @@ describe('html report in headless Chromium', function () {
     expect(bare.text).not.to.include('Expand all');
   });
 
+  it('has a section per extension report: verdicts, contents and what the backend lacks', () => {
+    expect(seen.text).to.include('Matrix · Failures · Environment · API coverage · demo<x>');
+    expect(seen.text).to.include('Extension demo<x>');
+    expect(seen.text).to.include('reference\tyes\tno\tFAILS TO LOAD: RuntimeError: <exec> refused');
+    expect(seen.text).to.include('[py-imports] imports PyLong_FromLong');
+    expect(seen.text).to.include('ctx_Compile_s (called)\tunsupported\tno compiler');
+    expect(seen.text).to.match(/type Box \(demo\.Box\)\n+basicsize 16, itemsize 0, flags 0x0, shape Object — a box/);
+    expect(seen.text).to.include('getsets: size (get/set)');
+  });
+
   it('is one file that fetches nothing', () => {
     expect(html).not.to.match(/<(link|img|iframe)\b/i);
     expect(html).not.to.match(/\b(src|href)="(?!#)/i);
   });
 });
+
+/** An extension report with one backend that failed to load it, built by hand. */
+function extension(): ExtensionReport {
+  return {
+    schema: 1, file: 'build/demo<x>.hpy0.so', module: 'demo<x>', staticUses: ['ctx_Compile_s'], ok: false,
+    static: {
+      file: 'build/demo<x>.hpy0.so', module: 'demo<x>', abiTag: 'hpy0', requiredAbi: { major: 0, minor: 0 },
+      entryPoints: [{ symbol: 'HPyInit_demo', found: true }], pyImports: ['PyLong_FromLong'], needed: [],
+      moduleDoc: null, methods: [], slots: [], globals: 0,
+      problems: [{ code: 'py-imports', message: 'imports PyLong_FromLong' }], notes: [], ok: false,
+    },
+    backends: [{
+      backend: 'reference', loads: true, initializes: false, error: 'RuntimeError: <exec> refused',
+      contents: { doc: null, functions: [], other: [], types: [{ name: 'Box', specName: 'demo.Box', spec: {
+        basicsize: 16, itemsize: 0, flags: '0x0', shape: 'Object', doc: 'a box', slots: [], methods: [], members: [],
+        getsets: [{ name: 'size', get: true, set: true, doc: null }] } }] },
+      lacking: [{ name: 'ctx_Compile_s', status: 'unsupported', note: 'no compiler', called: true }],
+      verdict: { status: 'FAILS TO LOAD', message: 'RuntimeError: <exec> refused' },
+    }],
+  };
+}
