@@ -35,6 +35,7 @@ describe('per-extension ABI reports', function () {
       segv: 'test/fixtures/ext-report/segv_at_exec.c',
       execFails: 'test/fixtures/loader/exec_fails.c',
       types: 'suites/types/hpytypes.c',
+      hang: 'test/fixtures/ext-report/hangs_at_exec.c',
     };
     for (const [key, source] of Object.entries(sources)) {
       const out = key === 'clean' ? path.join(tmp, 'hpydemo.hpy0.so') : undefined;
@@ -132,6 +133,14 @@ describe('per-extension ABI reports', function () {
       expect(b.verdict).to.deep.equal({ status: 'FAILS TO LOAD', message: 'RuntimeError: exec slot refused to run' });
     });
 
+    it('FAILS TO LOAD: a module that never finishes initializing, after the time limit', async () => {
+      const report = await buildExtensionReport(bins.hang!, { backends: ['reference'], timeoutMs: 3000 });
+      const b = report.backends[0]!;
+      expect(b).to.include({ loads: true, initializes: false, error: 'no answer within 3000 ms' });
+      expect(b).not.to.have.property('signal');
+      expect(b.verdict).to.deep.equal({ status: 'FAILS TO LOAD', message: 'no answer within 3000 ms' });
+    });
+
     it('scans the machine code for the context functions it calls', () => {
       const uses = reports.degraded!.staticUses;
       expect(uses).to.include.members(['ctx_Compile_s', 'ctx_Add', 'ctx_Type_FromSpec', 'ctx_Err_Clear']);
@@ -178,6 +187,19 @@ describe('per-extension ABI reports', function () {
       const run = await cli(bins.clean!);
       expect(run.exitCode).to.equal(0);
       expect(run.stdout).to.equal(formatReport(staticReport(bins.clean!)));
+    });
+
+    it('renders the static part alone in Markdown without --backend', async () => {
+      const run = await cli(bins.clean!, '--format', 'markdown');
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.stdout.split('\n').slice(0, 3)).to.deep.equal(['# Extension `hpydemo`', '', `File: \`${bins.clean}\` — **OK**`]);
+      expect(run.stdout).not.to.include('| backend |');
+    });
+
+    it('exits 2 when --out cannot be written', async () => {
+      const run = await cli(bins.clean!, '--format', 'html', '--out', '/dev/null/report.html');
+      expect(run.exitCode).to.equal(2);
+      expect(run.stderr.trim()).to.match(/^hpy-matrix report: --out: cannot write \/dev\/null\/report\.html: \S/);
     });
 
     const refusals: Array<[string, string[], string]> = [

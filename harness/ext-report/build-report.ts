@@ -73,7 +73,8 @@ async function runProbe(file: string, backend: string, timeoutMs: number): Promi
       { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { FORCE_COLOR: '0' } });
     return {
       events: decodeProbeEvents(await readFile(results, 'utf8').catch(() => '')),
-      ...(child.signal ? { signal: child.signal } : {}),
+      // A probe killed for taking too long is a hang, not a crash.
+      ...(child.signal && !child.timedOut ? { signal: child.signal } : {}),
       timedOut: child.timedOut,
       timeoutMs,
       ...(child.exitCode === undefined ? {} : { exitCode: child.exitCode }),

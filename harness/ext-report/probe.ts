@@ -58,11 +58,20 @@ function contents(b: Backend, mod: Ref, functionNames: Set<string>): Omit<Extrac
     if (b.toPrimitive(b.call(isinstance, [v, typeType])) === true) {
       types.push({ name, specName: specNameOf(b, v) });
     } else {
-      const repr = b.repr(v);
+      const repr = reprOf(b, v);
       other.push({ name, type: b.typeName(v), repr: repr.length > REPR_LIMIT ? `${repr.slice(0, REPR_LIMIT)}…` : repr });
     }
   }
   return { types, other };
+}
+
+/** repr() runs extension code (a type's HPy_tp_repr), which may raise. */
+function reprOf(b: Backend, v: Ref): string {
+  try {
+    return b.repr(v);
+  } catch (err) {
+    return `<repr() raised ${message(err)}>`;
+  }
 }
 
 /** The HPyType_Spec name a type was made from: "module.Name", or "Name" for builtins. */
