@@ -23,8 +23,6 @@ export const PROBE_TIMEOUT_MS = 60_000;
 export interface ExtensionReportOptions {
   backends: string[];
   timeoutMs?: number;
-  /** Makes backends for their capabilities; default: the registry of loader/backends. */
-  create?: (name: string) => Backend;
 }
 
 /** Throws ReportError when the file cannot be analysed at all. */
@@ -32,7 +30,8 @@ export async function buildExtensionReport(file: string, opts: ExtensionReportOp
   const stat = staticReport(file);
   const elf = ElfImage.parse(readFileSync(file));
   const uses = staticUses(elf);
-  const create = opts.create ?? (await import('../../loader/backends/index.js')).createBackend;
+  // Loaded on demand, as the coverage command does: backends pull in koffi.
+  const { createBackend: create } = await import('../../loader/backends/index.js');
   const backends: BackendReport[] = [];
   for (const name of opts.backends) {
     const events = await runProbe(file, name, opts.timeoutMs ?? PROBE_TIMEOUT_MS);

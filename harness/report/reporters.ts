@@ -1,7 +1,6 @@
 // The reporters of `hpy-matrix run` and how --reporter/--out choose them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Backend } from '../../loader/backend.js';
 import { collectCoverage, FUNCTION_MEMBERS, type CoverageReport } from '../coverage/table.js';
 import type { MatrixResult } from '../matrix/runner.js';
 import { formatConsoleReport, wantsColour } from './console.js';
@@ -90,12 +89,9 @@ export async function writeReports(result: MatrixResult, specs: ReporterSpec[] |
  * The coverage table of every backend of the run, made here in the parent: each backend is
  * created, asked and closed. One that cannot be is named with its reason instead.
  */
-export async function runCoverage(
-  result: MatrixResult,
-  create?: (name: string) => Backend,
-): Promise<{ report: CoverageReport; errors: Record<string, string> }> {
+export async function runCoverage(result: MatrixResult): Promise<{ report: CoverageReport; errors: Record<string, string> }> {
   // Loaded on demand: backends pull in koffi, which the other reporters do not need.
-  const make = create ?? (await import('../../loader/backends/index.js')).createBackend;
+  const make = (await import('../../loader/backends/index.js')).createBackend;
   const report: CoverageReport = { schema: 1, total: FUNCTION_MEMBERS.length, backends: {} };
   const errors: Record<string, string> = {};
   for (const name of new Set(result.cells.map((c) => c.backend))) {
