@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs the system packages hpy-matrix needs (a C compiler) when they are missing.
+# Installs the system packages hpy-matrix needs when they are missing: a C compiler (extensions
+# are built on demand) and chromium (the HTML report's test renders it headless).
 # Runs from `npm install` in a checkout; on Debian as root it installs, elsewhere it says what to install.
 set -u
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v nm >/dev/null 2>&1 || missing+=(binutils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "hpy-matrix: installing ${missing[*]} with apt-get" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 && exit 0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null && exit 0
 fi
 echo "hpy-matrix: missing system packages: ${missing[*]} (install them with your package manager, e.g. apt-get install ${missing[*]})" >&2
 exit 0

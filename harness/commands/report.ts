@@ -1,42 +1,32 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { readFileSync } from 'node:fs';
+import { BACKEND_NAMES } from '../../loader/backends/names.js';
+import { ElfImage } from '../../loader/static/elf.js';
 import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
+import { buildExtensionReport } from '../ext-report/build-report.js';
+import { formatExtensionConsole, formatExtensionMarkdown } from '../ext-report/format.js';
+import { EXTENSION_REPORT_SCHEMA, type ExtensionReport } from '../ext-report/model.js';
+import { staticUses } from '../ext-report/static-uses.js';
+import { extensionPage } from '../report/html-extension.js';
+import { formatReport } from '../report/static-report-text.js';
+
+export { formatReport };
+
+const FORMATS = ['console', 'json', 'markdown', 'html'] as const;
+type Format = (typeof FORMATS)[number];
 
 interface ReportArgs {
   file: string;
   json: boolean;
+  backend?: string[];
+  format?: string;
+  out?: string;
 }
 
-/** Console rendering: one section per question a user asks of a binary. */
-export function formatReport(r: StaticReport): string {
-  const lines: string[] = [];
-  const section = (title: string, body: string[]): void => {
-    lines.push(title, ...(body.length > 0 ? body.map((l) => `  ${l}`) : ['  (none)']), '');
-  };
-  const quoted = (s: string | null): string => (s === null ? '(no doc)' : JSON.stringify(s));
-
-  lines.push(`File    ${r.file}`, `Module  ${r.module}`, '');
-  section('ABI', [
-    `filename tag  ${r.abiTag ?? '(none)'}`,
-    `requires      ${r.requiredAbi ? `${r.requiredAbi.major}.${r.requiredAbi.minor}` : 'unknown'}`,
-  ]);
-  section('Entry points', r.entryPoints.map((e) => `${e.found ? 'found  ' : 'MISSING'}  ${e.symbol}`));
-  section('Python C API imports', r.pyImports);
-  section('Needed libraries', r.needed);
-  if (r.methods === null || r.slots === null || r.globals === null) {
-    section('Module definition', ['not read (see notes)']);
-  } else {
-    section('Module definition', [
-      `doc      ${quoted(r.moduleDoc)}`,
-      ...r.methods.map((m) => `method   ${m.name} (${m.signature})  ${quoted(m.doc)}`),
-      ...r.slots.map((s) => `slot     ${s.name ?? 'unknown'} (${s.slot})`),
-      `globals  ${r.globals}`,
-    ]);
-  }
-  section('Problems', r.problems.map((p) => `[${p.code}] ${p.message}`));
-  if (r.notes.length > 0) section('Notes', r.notes);
-  lines.push(r.ok ? 'OK: a clean HPy universal binary' : `NOT OK: ${r.problems.length} ABI problem(s)`);
-  return lines.join('\n');
-}
+/** A usage error of the command: exit status 2 with this one line. */
+class UsageError extends Error {}
 
 /** Exit codes: 0 clean universal binary, 1 ABI problems, 2 the file cannot be analysed. */
 export function runReport(args: ReportArgs): void {
@@ -53,12 +43,99 @@ export function runReport(args: ReportArgs): void {
   process.exitCode = report.ok ? 0 : 1;
 }
 
+/**
+ * The command with every option: the static report as above when neither --backend nor a
+ * format other than console/json is asked; otherwise the per-extension report. Exit codes:
+ * 0 every backend OK (and no ABI problem), 1 some backend not OK or ABI problems, 2 the file
+ * cannot be analysed or the options are wrong.
+ */
+export async function runReportCommand(args: ReportArgs): Promise<number> {
+  let format: Format;
+  let backends: string[];
+  try {
+    format = chooseFormat(args);
+    backends = checkBackendNames(args.backend ?? []);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`hpy-matrix report: ${err.message}`);
+    return 2;
+  }
+  if (backends.length === 0 && args.out === undefined && (format === 'console' || format === 'json')) {
+    runReport({ ...args, json: format === 'json' });
+    return process.exitCode as number;
+  }
+
+  let report: ExtensionReport;
+  try {
+    report = backends.length === 0 ? staticOnly(args.file) : await buildExtensionReport(args.file, { backends });
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(`hpy-matrix report: ${args.file}: ${err.reason}`);
+    return 2;
+  }
+  const text = render(report, format);
+  if (args.out === undefined) {
+    process.stdout.write(text);
+  } else {
+    try {
+      await mkdir(path.dirname(path.resolve(args.out)), { recursive: true });
+      await writeFile(args.out, text);
+    } catch (err) {
+      console.error(`hpy-matrix report: --out: cannot write ${args.out}: ${(err as Error).message}`);
+      return 2;
+    }
+  }
+  return report.ok ? 0 : 1;
+}
+
+function chooseFormat(args: ReportArgs): Format {
+  if (args.format !== undefined && !(FORMATS as readonly string[]).includes(args.format)) {
+    throw new UsageError(`--format: unknown format '${args.format}' (known: ${FORMATS.join(', ')})`);
+  }
+  if (args.json && args.format !== undefined && args.format !== 'json') {
+    throw new UsageError(`--json and --format ${args.format} ask for two formats; keep one`);
+  }
+  return args.json ? 'json' : ((args.format ?? 'console') as Format);
+}
+
+function checkBackendNames(names: string[]): string[] {
+  for (const name of names) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`--backend: unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** The per-extension report without loading anything: for Markdown and HTML of the static report. */
+function staticOnly(file: string): ExtensionReport {
+  const stat = staticReport(file);
+  return {
+    schema: EXTENSION_REPORT_SCHEMA, file, module: stat.module, static: stat,
+    staticUses: staticUses(ElfImage.parse(readFileSync(file))), backends: [], ok: stat.ok,
+  };
+}
+
+function render(report: ExtensionReport, format: Format): string {
+  switch (format) {
+    case 'console': return `${formatExtensionConsole(report)}\n`;
+    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown': return formatExtensionMarkdown(report);
+    case 'html': return extensionPage(report);
+  }
+}
+
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <file>',
-  describe: 'Static ABI report of an HPy universal binary (reads the file, never loads it)',
+  describe: 'ABI report of an HPy universal binary: static (never loads it), or with --backend what loading it on each backend shows',
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'extension binary, e.g. foo.hpy0.so' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
-  handler: (args) => runReport(args),
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (same as --format json)' })
+      .option('backend', { type: 'string', array: true, describe: 'load the extension on this backend, in a child process (repeatable)' })
+      .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} (default: console)` })
+      .option('out', { type: 'string', describe: 'write the report to this file instead of stdout' }),
+  handler: async (args) => {
+    process.exitCode = await runReportCommand(args);
+  },
 };
