@@ -25,7 +25,7 @@ export function formatConsoleReport(result: MatrixResult, opts: ConsoleOptions =
   if (details.length > 0) sections.push(details.join('\n\n'));
   const env = environmentRows(result);
   if (env.length > 0) sections.push(env.map(([k, v]) => `${k}: ${v}`).join(', '));
-  sections.push([summary(result), ...(result.gate ? [`gate: ${gateSentence(result)}`] : [])].join('\n'));
+  sections.push([summary(result), `gate: ${gateSentence(result)}`].join('\n'));
   return sections.join('\n\n') + '\n';
 }
 

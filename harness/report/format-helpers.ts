@@ -27,10 +27,9 @@ export function axes(result: MatrixResult): { suites: string[]; backends: string
   };
 }
 
-/** The gate in one sentence, or undefined when the run carries no gate. */
-export function gateSentence(result: MatrixResult): string | undefined {
+/** The gate in one sentence. */
+export function gateSentence(result: MatrixResult): string {
   const g = result.gate;
-  if (!g) return undefined;
   const verdict = g.exitCode === 0 ? 'as expected' : g.exitCode === 1 ? 'not as expected' : 'the run could not happen';
   const file = g.expectationsFile === undefined ? 'no expectations file' : `expectations: ${g.expectationsFile}`;
   return `exit ${g.exitCode} (${verdict}): ${plural(g.regressions, 'regression')}, ${plural(g.unexpectedPasses, 'unexpected pass', 'unexpected passes')}, ${g.flaky} flaky; ${file}`;
@@ -43,7 +42,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** Environment as label/value pairs, in a fixed order. */
 export function environmentRows(result: MatrixResult): Array<[string, string]> {
   const e = result.environment;
-  if (!e) return [];
   return [
     ['hpy-matrix', e.hpyMatrixVersion],
     ['Node.js', e.node],

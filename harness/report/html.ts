@@ -45,10 +45,9 @@ function summaryLine(result: MatrixResult): string {
 
 function gateSection(result: MatrixResult): string[] {
   const g = result.gate;
-  if (!g) return [];
   return [
     '<h2 id="gate">Gate</h2>',
-    `<p class="${g.exitCode === 0 ? 'PASS' : 'FAIL'}">${h(gateSentence(result)!)}</p>`,
+    `<p class="${g.exitCode === 0 ? 'PASS' : 'FAIL'}">${h(gateSentence(result))}</p>`,
   ];
 }
 

@@ -8,8 +8,8 @@ export const JSON_REPORT_SCHEMA = 1;
 export interface JsonReport {
   schema: typeof JSON_REPORT_SCHEMA;
   durationMs: number;
-  environment?: MatrixResult['environment'];
-  gate?: MatrixResult['gate'];
+  environment: MatrixResult['environment'];
+  gate: MatrixResult['gate'];
   cells: CellResult[];
 }
 
@@ -17,8 +17,8 @@ export function jsonReport(result: MatrixResult): JsonReport {
   return {
     schema: JSON_REPORT_SCHEMA,
     durationMs: result.durationMs,
-    ...(result.environment ? { environment: result.environment } : {}),
-    ...(result.gate ? { gate: result.gate } : {}),
+    environment: result.environment,
+    gate: result.gate,
     cells: result.cells,
   };
 }

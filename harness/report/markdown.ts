@@ -8,8 +8,7 @@ const MARK: Record<CellStatus, string> = { PASS: '✅', FAIL: '❌', ERROR: '⚠
 
 export function formatMarkdownReport(result: MatrixResult): string {
   const out = ['# hpy-matrix report', ''];
-  const gate = gateSentence(result);
-  if (gate) out.push(`**Gate:** ${inline(gate)}`, '');
+  out.push(`**Gate:** ${inline(gateSentence(result))}`, '');
   out.push(...matrixTable(result), '');
   out.push(`${result.cells.length} cells in ${seconds(result.durationMs)}.`, '');
 
