@@ -4,7 +4,11 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { LoadError } from '../loader/binary.js';
 import { PythonError, type Backend, type Ref } from '../loader/backend.js';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CPythonBackend } from '../loader/backends/cpython/index.js';
+import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
 
 describe('cpython backend: the embedded interpreter', function () {
   this.timeout(120_000);
@@ -144,6 +148,30 @@ describe('cpython backend: the embedded interpreter', function () {
 });
 
 describe('cpython backend without a usable Python', () => {
+  // A stand-in `python3` that answers the sysconfig query with what a broken install has.
+  const fakePython = (answer: Record<string, unknown>) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-fake-python-'));
+    const file = path.join(dir, 'python3');
+    const full = { executable: file, version: '3.11.0', include: dir, libdir: dir, multiarch: '', instsoname: 'libpython3.11.so.1.0',
+      ldlibrary: 'libpython3.11.so', shared: true, extSuffix: '.so', ...answer };
+    writeFileSync(file, `#!/bin/sh\necho '${JSON.stringify(full)}'\n`);
+    chmodSync(file, 0o755);
+    return { file, dir };
+  };
+
+  it('names the missing headers and the package that has them', () => {
+    const { file, dir } = fakePython({});
+    expect(() => findPython(file)).to.throw(PythonSetupError,
+      `the cpython backend needs the headers of Python 3.11.0: ${path.join(dir, 'Python.h')} is missing (install them, e.g. apt-get install python3-dev)`);
+  });
+
+  it('names a missing shared libpython', () => {
+    const { file, dir } = fakePython({});
+    writeFileSync(path.join(dir, 'Python.h'), '');
+    expect(() => findPython(file)).to.throw(PythonSetupError,
+      /^the cpython backend needs Python 3\.11\.0 as a shared library \(libpython3\.11\.so\), which .* does not have \(looked for .*libpython3\.11\.so\.1\.0.*\); install it/);
+  });
+
   it('fails to start with a message that says what to install', async () => {
     const script = "import('./loader/backends/cpython/index.ts').then(({ CPythonBackend }) => { try { new CPythonBackend(); } catch (e) { console.log(e.name + ': ' + e.message); } })";
     const r = await execa(process.execPath, ['--import', 'tsx', '-e', script], { env: { HPY_MATRIX_PYTHON: '/nonexistent/python3' } });

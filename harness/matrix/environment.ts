@@ -11,7 +11,7 @@ export interface RunEnvironment {
   arch: string;
   cpus: number;
   hpyMatrixVersion: string;
-  /** Version of the `python3` on PATH (e.g. '3.11.7'); absent when there is none. */
+  /** Version of the Python the cpython backend uses, `$HPY_MATRIX_PYTHON` or `python3` on PATH (e.g. '3.11.7'); absent when there is none. */
   python?: string;
 }
 
@@ -29,7 +29,7 @@ export async function runEnvironment(): Promise<RunEnvironment> {
 }
 
 async function pythonVersion(): Promise<string | undefined> {
-  const run = await execa('python3', ['--version'], { reject: false, all: true, stdin: 'ignore' });
+  const run = await execa(process.env.HPY_MATRIX_PYTHON || 'python3', ['--version'], { reject: false, all: true, stdin: 'ignore' });
   if (run.exitCode !== 0) return undefined;
   return /Python (\S+)/.exec(run.all ?? '')?.[1];
 }

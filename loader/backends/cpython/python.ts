@@ -65,7 +65,7 @@ export function findPython(command = process.env.HPY_MATRIX_PYTHON || 'python3')
     path.join(str('libdir'), name),
     path.join(str('libdir'), str('multiarch'), name),
   ]);
-  const libpython = candidates.find((f) => f.endsWith('.so') || /\.so\.[\d.]+$/.test(f) ? existsSync(f) : false);
+  const libpython = candidates.find((f) => existsSync(f));
   if (!libpython) {
     throw new PythonSetupError(`the cpython backend needs Python ${str('version')} as a shared library (libpython${str('version').split('.').slice(0, 2).join('.')}.so), which '${str('executable')}' does not have (looked for ${candidates.join(', ')}); install it (e.g. apt-get install libpython3-dev) or point HPY_MATRIX_PYTHON at a Python built with --enable-shared`);
   }
