@@ -63,7 +63,7 @@ export class ReferenceBackend implements Backend {
     const bin = openBinary(path, { moduleName: opts.name });
     const name = opts.name ?? bin.name;
     const m = this.py(() => createModule(this.ctx, bin, name));
-    if (m instanceof PyModule) this.rt.modules.set(name, m);
+    if (m instanceof PyModule) this.rt.addModule(name, m);
     return asRef(m);
   }
   importModule(name: string): Ref {
