@@ -165,11 +165,13 @@ export class Interp {
   }
   arity(fname: string, args: PyObject[], min: number, max = min): void {
     if (args.length >= min && args.length <= max) return;
+    // The messages of METH_O and of Argument Clinic's positional check, which says "1 argument".
+    const count = (n: number) => `${n} argument${n === 1 ? '' : 's'}`;
     if (min === max) {
       throw this.typeError(min === 1 ? `${fname}() takes exactly one argument (${args.length} given)`
-        : `${fname} expected ${min} arguments, got ${args.length}`);
+        : `${fname} expected ${count(min)}, got ${args.length}`);
     }
-    throw this.typeError(args.length < min ? `${fname} expected at least ${min} arguments, got ${args.length}`
-      : `${fname} expected at most ${max} arguments, got ${args.length}`);
+    throw this.typeError(args.length < min ? `${fname} expected at least ${count(min)}, got ${args.length}`
+      : `${fname} expected at most ${count(max)}, got ${args.length}`);
   }
 }

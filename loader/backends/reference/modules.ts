@@ -226,7 +226,7 @@ export function installSys(rt: Interp, ops: Ops): void {
   m.dict!.set('maxsize', rt.int((1n << 63n) - 1n));
   m.dict!.set('modules', rt.modules);
   const hook = rt.builtinFunction('unraisablehook', (args) => {
-    rt.arity('unraisablehook', args, 1);
+    rt.arity('sys.unraisablehook', args, 1);
     const u = args[0];
     const get = (name: string) => ops.getattr(u, name);
     const obj = get('object');
@@ -284,9 +284,11 @@ export function installContextvars(rt: Interp, ops: Ops): void {
       return newContextVar(rt, args[0].value, kw?.get('default') ?? null);
     },
   };
+  // CPython names these methods `ContextVar.name()` in its own checks, and `name` in Argument
+  // Clinic's (ContextVar.get).
   const method = (type: PyType, name: string, fn: (self: PyObject, args: PyObject[]) => PyObject) =>
     type.attrs.set(name, rt.builtinFunction(name, (args, kw) => {
-      rt.noKwargs(name, kw);
+      rt.noKwargs(`${type.name}.${name}`, kw);
       return fn(args[0], args.slice(1));
     }));
   method(ContextVar, 'get', (self, args) => {
@@ -296,11 +298,11 @@ export function installContextvars(rt: Interp, ops: Ops): void {
     return v;
   });
   method(ContextVar, 'set', (self, args) => {
-    rt.arity('set', args, 1);
+    rt.arity('ContextVar.set', args, 1);
     return contextVarSet(rt, self, args[0]);
   });
   method(ContextVar, 'reset', (self, args) => {
-    rt.arity('reset', args, 1);
+    rt.arity('ContextVar.reset', args, 1);
     const v = asContextVar(rt, self);
     const t = args[0];
     if (!(t instanceof PyContextToken)) throw rt.typeError(`expected an instance of Token, got ${ops.repr(t)}`);
