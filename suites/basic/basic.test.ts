@@ -29,17 +29,17 @@ describe('basic', () => {
   describe('signatures', () => {
     it('NOARGS', () => {
       expect(m.get_none()).to.equal(undefined);
-      expect(raises(() => m.get_none(1)).message).to.equal('TypeError: get_none() takes no arguments (1 given)');
+      expect(raises(() => m.get_none(1)).message).to.equal('TypeError: basic.get_none() takes no arguments (1 given)');
     });
     it('O', () => {
       expect(m.negate(0)).to.equal(true);
       expect(m.negate('x')).to.equal(false);
-      expect(raises(() => m.negate()).message).to.equal('TypeError: negate() takes exactly one argument (0 given)');
+      expect(raises(() => m.negate()).message).to.equal('TypeError: basic.negate() takes exactly one argument (0 given)');
     });
     it('VARARGS', () => {
       expect(m.add(1, 2)).to.equal(3);
       expect(raises(() => m.add(1)).message).to.equal('TypeError: add() takes exactly 2 arguments');
-      expect(raises(() => m.add.callKwargs(1, 2, { x: 1 })).message).to.equal('TypeError: add() takes no keyword arguments');
+      expect(raises(() => m.add.callKwargs(1, 2, { x: 1 })).message).to.equal('TypeError: basic.add() takes no keyword arguments');
     });
     it('KEYWORDS passes positional args, then keyword values with their names', () => {
       expect(m.describe_call(1, 'a').toJs()).to.deep.equal([[1, 'a'], undefined]);

@@ -108,7 +108,7 @@ describe('types', () => {
       expect(p.norm2()).to.equal(116);
     });
     it('member descriptors live on the type', () => {
-      expect(py.repr(m.Point.x)).to.equal("<member 'x' of 'Point' objects>");
+      expect(py.repr(m.Point.x)).to.equal("<member 'x' of 'hpytypes.Point' objects>");
       expect(m.Point.x.__doc__).to.equal('The x coordinate.');
     });
     it('getsets pass their closure and accept assignment', () => {
@@ -116,7 +116,7 @@ describe('types', () => {
       expect(p.sum).to.equal(1007);
       p.sum = 1010;
       expect(p.y).to.equal(7);
-      expect(py.repr(m.Point.sum)).to.equal("<attribute 'sum' of 'Point' objects>");
+      expect(py.repr(m.Point.sum)).to.equal("<attribute 'sum' of 'hpytypes.Point' objects>");
       expect(m.Point.sum.__doc__).to.equal('x + y + 1000');
     });
     it('a setter receives NULL on deletion', () => {
@@ -128,7 +128,7 @@ describe('types', () => {
       expect(p.as_tuple.toJs()).to.deep.equal([3, 4]);
       raises(() => {
         p.as_tuple = 1;
-      }, 'AttributeError', "attribute 'as_tuple' of 'Point' objects is not writable");
+      }, 'AttributeError', "attribute 'as_tuple' of 'hpytypes.Point' objects is not writable");
     });
     it('methods of every signature', () => {
       const p = m.Point(1, 2);
@@ -141,13 +141,13 @@ describe('types', () => {
     });
     it('methods check their arguments', () => {
       const p = m.Point(1, 2);
-      raises(() => p.norm2(1), 'TypeError', 'norm2() takes no arguments (1 given)');
-      raises(() => p.scaled(), 'TypeError', 'scaled() takes exactly one argument (0 given)');
+      raises(() => p.norm2(1), 'TypeError', 'Point.norm2() takes no arguments (1 given)');
+      raises(() => p.scaled(), 'TypeError', 'Point.scaled() takes exactly one argument (0 given)');
       raises(() => p.scaled('x'), 'TypeError');
     });
     it('a method taken from the type needs an instance of it', () => {
       expect(m.Point.norm2(m.Point(3, 4))).to.equal(25);
-      raises(() => m.Point.norm2(5), 'TypeError', "descriptor 'norm2' for 'Point' objects doesn't apply to a 'int' object");
+      raises(() => m.Point.norm2(5), 'TypeError', "descriptor 'norm2' for 'hpytypes.Point' objects doesn't apply to a 'int' object");
     });
   });
 

@@ -102,9 +102,9 @@ export function errorsApi(c: ReferenceContext): ApiTable {
       const exc = c.takeError();
       if (!exc) return;
       const obj = h ? c.handles.get(h) ?? null : null;
-      const sys = rt.modules.get('sys');
-      const hook = sys?.dict!.get('unraisablehook');
-      if (hook && hook !== sys!.dict!.get('__unraisablehook__')) {
+      const sys = rt.findModule('sys');
+      const hook = sys?.dict?.get('unraisablehook');
+      if (hook && hook !== sys?.dict?.get('__unraisablehook__')) {
         try {
           ops.call(hook, [unraisableHookArgs(rt, exc, obj)]);
         } catch (e) {

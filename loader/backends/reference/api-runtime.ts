@@ -152,7 +152,7 @@ export function runtimeApi(c: ReferenceContext): ApiTable {
         repr = '<repr() failed>';
       }
       process.stderr.write(`object handle   : ${h}\nobject address  : ${addressOf(x)}\n`
-        + `object type name: ${x.type.qualname}\nobject repr     : ${repr}\n`);
+        + `object type name: ${x.type.tpName}\nobject repr     : ${repr}\n`);
     },
 
     Compile_s: unsupported('the reference backend has no Python compiler'),

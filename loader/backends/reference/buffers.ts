@@ -141,7 +141,7 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
     return new PyMemoryView(type, obj, { buf, len: obj.value.length, itemsize: 1, readonly: true, format: 'B', ndim: 1, release: null });
   }
   const getbuffer = inherited(obj.type, 'getbuffer');
-  if (!getbuffer) throw rt.typeError(`memoryview: a bytes-like object is required, not '${obj.type.qualname}'`);
+  if (!getbuffer) throw rt.typeError(`memoryview: a bytes-like object is required, not '${obj.type.tpName}'`);
   const struct = allocZeroed(B.size);
   try {
     const f = c.impls.fn(getbuffer, 'getbuffer');

@@ -32,7 +32,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
 
   // object
   rt.object.slots = {
-    repr: (o) => rt.str(`<${o.type.qualname} object>`),
+    repr: (o) => rt.str(`<${o.type.tpName} object>`),
     hash: (o) => BigInt(identityHash(o)),
     richcompare: (a, b, op) => (op === 2 ? rt.bool(a === b) : op === 3 ? rt.bool(a !== b) : NI),
     new: (type, args, kw) => {
@@ -53,12 +53,12 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
 
   // type: calling a type constructs an instance
   rt.type.slots = {
-    repr: (o) => rt.str(`<class '${(o as PyType).qualname}'>`),
+    repr: (o) => rt.str(`<class '${(o as PyType).tpName}'>`),
     call: (self, args, kw) => {
       const type = self as PyType;
       if (type === rt.type && args.length === 1 && !(kw && kw.size)) return args[0].type;
       const make = type.slot('new');
-      if (!make) throw rt.typeError(`cannot create '${type.qualname}' instances`);
+      if (!make) throw rt.typeError(`cannot create '${type.tpName}' instances`);
       const obj = make(type, args, kw);
       const init = obj.type.isSubtypeOf(type) ? obj.type.slot('init') : undefined;
       if (init) init(obj, args, kw);
@@ -309,7 +309,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
       }
       const u = a.type.slot('unary');
       if (!(a instanceof PyInt) && !(a instanceof PyFloat) && !u?.float && !u?.index) {
-        throw rt.typeError(`float() argument must be a string or a real number, not '${a.type.qualname}'`);
+        throw rt.typeError(`float() argument must be a string or a real number, not '${a.type.tpName}'`);
       }
       return rt.float(ops.toDouble(a));
     },
@@ -567,7 +567,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
   };
   t.builtin_function_or_method.slots = {
     repr: (o) => rt.str(`<built-in function ${(o as PyBuiltinFunction).name}>`),
-    call: (o, args, kw) => (o as PyBuiltinFunction).fn(args, kw),
+    call: (o, args, kw) => (o as PyBuiltinFunction).fn(args, kw, o as PyBuiltinFunction),
     hash: (o) => BigInt(identityHash(o)),
   };
   t.iterator.slots = {
@@ -704,7 +704,7 @@ function installModules(rt: Interp, ops: Ops): void {
     ops.setattr(args[0], args[1].value, null);
     return rt.None;
   });
-  rt.modules.set('builtins', builtins);
+  rt.addModule('builtins', builtins);
 
   const operator = rt.module('operator');
   const binaries: Array<[string, BinaryOp]> = [['add', 'add'], ['sub', 'sub'], ['mul', 'mul'], ['matmul', 'matmul'],
@@ -754,5 +754,5 @@ function installModules(rt: Interp, ops: Ops): void {
   });
   def(operator, 'is_', (args) => rt.bool(args[0] === args[1]));
   def(operator, 'is_not', (args) => rt.bool(args[0] !== args[1]));
-  rt.modules.set('operator', operator);
+  rt.addModule('operator', operator);
 }

@@ -51,7 +51,7 @@ function constantFor(rt: Interp, name: string): PyObject {
     h_BaseObjectType: rt.object, h_TypeType: rt.type, h_BoolType: t.bool, h_LongType: t.int, h_FloatType: t.float,
     h_UnicodeType: t.str, h_TupleType: t.tuple, h_ListType: t.list, h_ComplexType: t.complex, h_BytesType: t.bytes,
     h_MemoryViewType: t.memoryview, h_CapsuleType: t.capsule, h_SliceType: t.slice, h_DictType: t.dict,
-    h_Builtins: rt.modules.get('builtins')!,
+    h_Builtins: rt.importModule('builtins'),
   };
   const o = fixed[name] ?? rt.exc.get(name.slice(2));
   if (!o) throw new Error(`no object for context constant ${name}`);

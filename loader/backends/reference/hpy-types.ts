@@ -165,9 +165,9 @@ function decodeParams(c: ReferenceContext, p: Pointer | null, typeName: string):
 }
 
 function asBase(c: ReferenceContext, b: PyObject): PyType {
-  if (!(b instanceof PyType)) throw c.rt.typeError(`bases must be types, not '${b.type.qualname}'`);
+  if (!(b instanceof PyType)) throw c.rt.typeError(`bases must be types, not '${b.type.tpName}'`);
   const acceptable = b.hpy ? (b.hpy.flags & TPFLAGS_BASETYPE) !== 0n : !FINAL_BUILTINS.has(b.name) || b.module !== 'builtins';
-  if (!acceptable) throw c.rt.typeError(`type '${b.qualname}' is not an acceptable base type`);
+  if (!acceptable) throw c.rt.typeError(`type '${b.tpName}' is not an acceptable base type`);
   return b;
 }
 
@@ -202,7 +202,7 @@ export function createType(c: ReferenceContext, specPtr: Pointer, paramsPtr: Poi
   const bases = params.bases.length ? params.bases : [shapeBase(c, spec.shape) ?? rt.object];
   const required = shapeBase(c, spec.shape);
   if (required && !bases[0].isSubtypeOf(required)) {
-    throw rt.typeError(`type '${spec.name}': builtin_shape ${shapeName(spec.shape)} needs a base that is a subclass of '${required.name}', not '${bases[0].qualname}'`);
+    throw rt.typeError(`type '${spec.name}': builtin_shape ${shapeName(spec.shape)} needs a base that is a subclass of '${required.name}', not '${bases[0].tpName}'`);
   }
   const solids = bases.map((b) => solidBase(c, b));
   if (solids.some((s) => !solids.every((o) => s.isSubtypeOf(o) || o.isSubtypeOf(s)))) {
@@ -258,13 +258,13 @@ function inheritedNew(c: ReferenceContext, type: PyType): NonNullable<TypeSlots[
   if (base.hpy || !baseNew) {
     // An HPy base's constructor makes the payload of whatever subtype it is given.
     return (t, args, kw) => {
-      if (!baseNew) throw rt.typeError(`cannot create '${t.qualname}' instances`);
+      if (!baseNew) throw rt.typeError(`cannot create '${t.tpName}' instances`);
       return baseNew(t, args, kw);
     };
   }
   if (baseNew === rt.object.slots.new) {
     return (t, args, kw) => {
-      if ((args.length || (kw && kw.size)) && !t.slot('init')) throw rt.typeError(`${t.qualname}() takes no arguments`);
+      if ((args.length || (kw && kw.size)) && !t.slot('init')) throw rt.typeError(`${t.tpName}() takes no arguments`);
       return newInstance(c, t).obj;
     };
   }
@@ -285,7 +285,7 @@ export function asSubtype(c: ReferenceContext, t: PyType, v: PyObject | undefine
     else if (base === rt.types.tuple) v = rt.tuple([]);
     else if (base === rt.types.list) v = rt.list([]);
     else if (base === rt.types.dict) v = rt.dict();
-    else if (base === rt.type) throw rt.typeError(`cannot create '${t.qualname}' instances with HPy_New (a metaclass); call it with (name, bases, dict)`);
+    else if (base === rt.type) throw rt.typeError(`cannot create '${t.tpName}' instances with HPy_New (a metaclass); call it with (name, bases, dict)`);
     else v = new PyObject(t);
   }
   if (v.type === t) return v;
@@ -324,7 +324,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
   const calls = c.impls;
   const ctx = c.ptr;
   const name = slotName(slot);
-  if (name === null) throw rt.error('ValueError', `type '${type.qualname}': invalid slot value ${slot}`);
+  if (name === null) throw rt.error('ValueError', `type '${type.tpName}': invalid slot value ${slot}`);
   const h1 = () => calls.fn(impl, 'h_h');
   const h2 = () => calls.fn(impl, 'h_hh');
   const unaryCall = (f = h1()) => (a: PyObject) => calls.callWithHandles(name, [a], ([x]) => f(ctx, x) as number);
@@ -336,7 +336,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
   // sq_item and sq_ass_item get indices made non-negative with the length, as in CPython.
   const index = (o: PyObject, key: PyObject) => {
     if (!hasIndex(key)) {
-      throw rt.typeError(`sequence index must be integer, not '${key.type.qualname}'`);
+      throw rt.typeError(`sequence index must be integer, not '${key.type.tpName}'`);
     }
     let i = ops.index(key);
     const len = o.type.slot('len');
@@ -432,7 +432,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_tp_call:
       s.call = (self, args, kw) => {
         const f = self.native?.call ?? inherited(self.type, 'call');
-        if (!f) throw rt.typeError(`'${self.type.qualname}' object is not callable`);
+        if (!f) throw rt.typeError(`'${self.type.tpName}' object is not callable`);
         return calls.callKeywords('__call__', f, self, args, kw);
       };
       return;
@@ -486,7 +486,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_bf_releasebuffer:
       return; // kept in HPyTypeInfo: the host calls them itself
     default:
-      throw rt.error('ValueError', `type '${type.qualname}': slot ${name} (${slot}) is not allowed in a type definition`);
+      throw rt.error('ValueError', `type '${type.tpName}': slot ${name} (${slot}) is not allowed in a type definition`);
   }
 }
 
@@ -543,23 +543,23 @@ export function descriptorTypes(c: ReferenceContext): { getset: PyType; member: 
     const t = new PyType(rt.type, name, rt.object);
     const check = (d: PyDescriptor, obj: PyObject) => {
       if (!obj.type.isSubtypeOf(d.owner)) {
-        throw rt.typeError(`descriptor '${d.name}' for '${d.owner.name}' objects doesn't apply to a '${obj.type.qualname}' object`);
+        throw rt.typeError(`descriptor '${d.name}' for '${d.owner.tpName}' objects doesn't apply to a '${obj.type.tpName}' object`);
       }
     };
     t.slots = {
-      repr: (o) => rt.str(`<${kind} '${(o as PyDescriptor).name}' of '${(o as PyDescriptor).owner.name}' objects>`),
+      repr: (o) => rt.str(`<${kind} '${(o as PyDescriptor).name}' of '${(o as PyDescriptor).owner.tpName}' objects>`),
       descrGet: (o, obj) => {
         const d = o as PyDescriptor;
         if (!obj) return d;
         check(d, obj);
-        if (!d.get) throw rt.error('AttributeError', `attribute '${d.name}' of '${d.owner.name}' objects is not readable`);
+        if (!d.get) throw rt.error('AttributeError', `attribute '${d.name}' of '${d.owner.tpName}' objects is not readable`);
         return d.get(obj);
       },
       descrSet: (o, obj, value) => {
         const d = o as PyDescriptor;
         check(d, obj);
         if (!d.set) {
-          throw rt.error('AttributeError', kind === 'member' ? 'readonly attribute' : `attribute '${d.name}' of '${d.owner.name}' objects is not writable`);
+          throw rt.error('AttributeError', kind === 'member' ? 'readonly attribute' : `attribute '${d.name}' of '${d.owner.tpName}' objects is not writable`);
         }
         d.set(obj, value);
       },
@@ -626,11 +626,11 @@ function memberDescriptor(c: ReferenceContext, owner: PyType, m: MemberDef): PyD
           const v = readField(c, obj, at(obj));
           if (v) return v;
           if (m.type === MEMBER.HPyMember_OBJECT) return rt.None;
-          throw rt.error('AttributeError', `'${obj.type.qualname}' object has no attribute '${m.name}'`);
+          throw rt.error('AttributeError', `'${obj.type.tpName}' object has no attribute '${m.name}'`);
         },
         (obj, v) => {
           if (!v && m.type === MEMBER.HPyMember_OBJECT_EX && !readField(c, obj, at(obj))) {
-            throw rt.error('AttributeError', `'${obj.type.qualname}' object has no attribute '${m.name}'`);
+            throw rt.error('AttributeError', `'${obj.type.tpName}' object has no attribute '${m.name}'`);
           }
           storeField(c, obj, at(obj), v);
         });
@@ -655,7 +655,7 @@ function memberDescriptor(c: ReferenceContext, owner: PyType, m: MemberDef): PyD
       return new PyDescriptor(types.member, m.name, owner, () => rt.None, null, m.doc);
     default: {
       const scalar = SCALAR_MEMBERS[m.type];
-      if (!scalar) throw rt.error('SystemError', `type '${owner.qualname}': member '${m.name}' has an unknown type ${m.type}`);
+      if (!scalar) throw rt.error('SystemError', `type '${owner.tpName}': member '${m.name}' has an unknown type ${m.type}`);
       return make(
         (obj) => {
           const v = readScalar(at(obj), 0, scalar.ctype);
@@ -704,6 +704,6 @@ function writeMember(p: Pointer, ctype: string, v: number | bigint): void {
 /** The payload of an instance of an HPy type (the object itself must be one). */
 export function payloadOf(c: ReferenceContext, obj: PyObject): Pointer {
   const state = obj.native ?? newInstance(c, obj.type, obj).obj.native;
-  if (!state) throw c.rt.error('SystemError', `'${obj.type.qualname}' object has no HPy payload`);
+  if (!state) throw c.rt.error('SystemError', `'${obj.type.tpName}' object has no HPy payload`);
   return state.payload;
 }

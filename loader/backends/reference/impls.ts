@@ -5,7 +5,7 @@ import { ENUMS } from '../../abi/abi.generated.js';
 import { signatureName, type MethDef } from '../../module-def.js';
 import type { Pointer } from '../../native-memory.js';
 import type { ReferenceContext } from './context.js';
-import { PyObject, PyRaise, PyType, type Kwargs } from './objects.js';
+import { PyBuiltinFunction, PyModule, PyObject, PyRaise, PyType, type HostFunction, type Kwargs } from './objects.js';
 
 const SIG = ENUMS.HPyFunc_Signature;
 
@@ -136,51 +136,61 @@ export class ImplCaller {
     const c = this.c;
     const rt = c.rt;
     const name = def.name;
-    const noKw = (kwargs: Kwargs) => {
-      if (kwargs && kwargs.size) throw rt.typeError(`${name}() takes no keyword arguments`);
+    // How CPython's argument checks name the function (_PyObject_FunctionStr): a module function
+    // by its module, a method found on the type by the type's __qualname__, and a method bound
+    // to an instance by the type of that instance (or the class itself, bound to a class).
+    const moduleName = self instanceof PyModule ? self.name : null;
+    const funcStr = (callee: PyBuiltinFunction) => {
+      if (moduleName !== null) return `${moduleName}.${name}()`;
+      const bound = callee.self;
+      const type = bound === null ? owner! : bound instanceof PyType ? bound : bound.type;
+      return `${type.name}.${name}()`;
     };
-    const receiver = (args: PyObject[]): [PyObject, PyObject[]] => {
+    const noKw = (kwargs: Kwargs, callee: PyBuiltinFunction) => {
+      if (kwargs && kwargs.size) throw rt.typeError(`${funcStr(callee)} takes no keyword arguments`);
+    };
+    const receiver = (args: PyObject[], callee: PyBuiltinFunction): [PyObject, PyObject[]] => {
       if (self) return [self, args];
-      if (!args.length) throw rt.typeError(`unbound method ${owner!.name}.${name}() needs an argument`);
+      if (!args.length) throw rt.typeError(`unbound method ${funcStr(callee)} needs an argument`);
       if (!args[0].type.isSubtypeOf(owner!)) {
-        throw rt.typeError(`descriptor '${name}' for '${owner!.name}' objects doesn't apply to a '${args[0].type.qualname}' object`);
+        throw rt.typeError(`descriptor '${name}' for '${owner!.tpName}' objects doesn't apply to a '${args[0].type.tpName}' object`);
       }
       return [args[0], args.slice(1)];
     };
-    let body: (args: PyObject[], kwargs: Kwargs) => PyObject;
+    let body: HostFunction;
     switch (def.signature) {
       case SIG.HPyFunc_NOARGS: {
         const f = this.fn(def.impl, 'h_h');
-        body = (all, kwargs) => {
-          const [s, args] = receiver(all);
-          noKw(kwargs);
-          if (args.length) throw rt.typeError(`${name}() takes no arguments (${args.length} given)`);
+        body = (all, kwargs, callee) => {
+          const [s, args] = receiver(all, callee);
+          noKw(kwargs, callee);
+          if (args.length) throw rt.typeError(`${funcStr(callee)} takes no arguments (${args.length} given)`);
           return this.callWithHandles(name, [s], ([hs]) => f(c.ptr, hs) as number);
         };
         break;
       }
       case SIG.HPyFunc_O: {
         const f = this.fn(def.impl, 'h_hh');
-        body = (all, kwargs) => {
-          const [s, args] = receiver(all);
-          noKw(kwargs);
-          if (args.length !== 1) throw rt.typeError(`${name}() takes exactly one argument (${args.length} given)`);
+        body = (all, kwargs, callee) => {
+          const [s, args] = receiver(all, callee);
+          noKw(kwargs, callee);
+          if (args.length !== 1) throw rt.typeError(`${funcStr(callee)} takes exactly one argument (${args.length} given)`);
           return this.callWithHandles(name, [s, args[0]], ([hs, a]) => f(c.ptr, hs, a) as number);
         };
         break;
       }
       case SIG.HPyFunc_VARARGS: {
         const f = this.fn(def.impl, 'varargs');
-        body = (all, kwargs) => {
-          const [s, args] = receiver(all);
-          noKw(kwargs);
+        body = (all, kwargs, callee) => {
+          const [s, args] = receiver(all, callee);
+          noKw(kwargs, callee);
           return this.callWithHandles(name, [s, ...args], ([hs, ...a]) => f(c.ptr, hs, a, a.length) as number);
         };
         break;
       }
       case SIG.HPyFunc_KEYWORDS:
-        body = (all, kwargs) => {
-          const [s, args] = receiver(all);
+        body = (all, kwargs, callee) => {
+          const [s, args] = receiver(all, callee);
           return this.callKeywords(name, def.impl, s, args, kwargs);
         };
         break;

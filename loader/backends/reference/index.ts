@@ -64,7 +64,7 @@ export class ReferenceBackend implements Backend {
     const name = opts.name ?? bin.name;
     if (opts.countCalls) this.ctx.countCalls();
     const m = this.py(() => createModule(this.ctx, bin, name));
-    if (m instanceof PyModule) this.rt.modules.set(name, m);
+    if (m instanceof PyModule) this.rt.addModule(name, m);
     return asRef(m);
   }
   importModule(name: string): Ref {

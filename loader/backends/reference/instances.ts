@@ -15,7 +15,7 @@ const MIN_PAYLOAD = 16;
  */
 export function newInstance(c: ReferenceContext, type: PyType, made?: PyObject): { obj: PyObject; payload: Pointer } {
   if (!type.mro.some((t) => t.hpy)) {
-    throw c.rt.typeError(`'${type.qualname}' is not a type created by HPyType_FromSpec, so its instances have no HPy payload`);
+    throw c.rt.typeError(`'${type.tpName}' is not a type created by HPyType_FromSpec, so its instances have no HPy payload`);
   }
   const obj = asSubtype(c, type, made);
   if (obj.native) return { obj, payload: obj.native.payload };
@@ -50,7 +50,7 @@ function runFinalizer(c: ReferenceContext, type: PyType, state: NativeState, fin
   try {
     c.impls.callVoid([ghost], ([h]) => f(c.ptr, h));
   } catch (e) {
-    c.reportUnraisable(e, `the finalizer of a '${type.qualname}' object`);
+    c.reportUnraisable(e, `the finalizer of a '${type.tpName}' object`);
   }
   c.lifetime.watch(ghost, releaseAction(c, type, state.payload));
 }

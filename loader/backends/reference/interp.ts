@@ -2,7 +2,7 @@
 // Everything is per instance, so two backends in one process never share state.
 import {
   PyBuiltinFunction, PyBytes, PyDict, PyException, PyFloat, PyInt, PyIterator, PyList, PyModule, PyObject,
-  PyRaise, PyStr, PyTuple, PyType, type HostFunction, type Kwargs,
+  PyRaise, PyStr, PyTuple, PyType, strKey, type HostFunction, type Kwargs,
 } from './objects.js';
 
 /** CPython's exception hierarchy for every exception class the HPy context exposes. */
@@ -44,8 +44,11 @@ export class Interp {
   readonly False: PyInt;
   readonly NotImplemented: PyObject;
   readonly Ellipsis: PyObject;
-  /** Modules importable by name: builtins, operator, and extensions loaded in this backend. */
-  readonly modules = new Map<string, PyModule>();
+  /**
+   * sys.modules: what `import` finds by name (builtins, sys, operator, ... and the extensions
+   * loaded in this backend). It is the dict Python code sees, so its changes affect imports.
+   */
+  readonly modules: PyDict;
   private readonly smallInts: PyInt[] = [];
 
   constructor() {
@@ -73,6 +76,7 @@ export class Interp {
     this.NotImplemented = new PyObject(this.types.NotImplementedType);
     this.Ellipsis = new PyObject(this.types.ellipsis);
     for (let i = -5; i <= 256; i++) this.smallInts.push(new PyInt(this.types.int, BigInt(i)));
+    this.modules = this.dict();
   }
 
   // --- constructors -------------------------------------------------------------------
@@ -137,10 +141,20 @@ export class Interp {
     return this.error('TypeError', message);
   }
 
-  /** A module of this interpreter by name, as `import name` finds it. */
-  importModule(name: string): PyModule {
-    const m = this.modules.get(name);
-    if (!m) throw this.error('ModuleNotFoundError', `No module named '${name}'`);
+  /** Enters `m` in sys.modules as `name`. */
+  addModule(name: string, m: PyObject): void {
+    this.modules.entries.set(strKey(name), [this.str(name), m]);
+  }
+  /** sys.modules[name], if there is one. */
+  findModule(name: string): PyObject | undefined {
+    return this.modules.entries.get(strKey(name))?.[1];
+  }
+  /** The module `import name` gives: the reference interpreter has no modules to load. */
+  importModule(name: string): PyObject {
+    const m = this.findModule(name);
+    if (m === undefined) throw this.error('ModuleNotFoundError', `No module named '${name}'`);
+    // As importlib does: None in sys.modules blocks the import.
+    if (m === this.None) throw this.error('ModuleNotFoundError', `import of ${name} halted; None in sys.modules`);
     return m;
   }
 
@@ -151,11 +165,13 @@ export class Interp {
   }
   arity(fname: string, args: PyObject[], min: number, max = min): void {
     if (args.length >= min && args.length <= max) return;
+    // The messages of METH_O and of Argument Clinic's positional check, which says "1 argument".
+    const count = (n: number) => `${n} argument${n === 1 ? '' : 's'}`;
     if (min === max) {
       throw this.typeError(min === 1 ? `${fname}() takes exactly one argument (${args.length} given)`
-        : `${fname} expected ${min} arguments, got ${args.length}`);
+        : `${fname} expected ${count(min)}, got ${args.length}`);
     }
-    throw this.typeError(args.length < min ? `${fname} expected at least ${min} arguments, got ${args.length}`
-      : `${fname} expected at most ${max} arguments, got ${args.length}`);
+    throw this.typeError(args.length < min ? `${fname} expected at least ${count(min)}, got ${args.length}`
+      : `${fname} expected at most ${count(max)}, got ${args.length}`);
   }
 }

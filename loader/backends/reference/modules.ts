@@ -153,7 +153,7 @@ export function installWarnings(rt: Interp, ops: Ops): void {
     process.stderr.write(`${ops.str(filename)}:${ops.str(lineno)}: ${(category as PyType).name}: ${ops.str(message)}\n`);
     return rt.None;
   });
-  rt.modules.set('warnings', m);
+  rt.addModule('warnings', m);
 }
 
 /** HPyErr_WarnEx / PyErr_WarnEx: emits `text` as a warning of `category` (null: RuntimeWarning). */
@@ -177,7 +177,7 @@ function warnObject(rt: Interp, ops: Ops, category: PyObject, message: PyObject,
     message = ops.call(category, [message]);
   }
   const catType = category as PyType;
-  const key = `${catType.qualname}\0${text}\0${WARN_LINE}`;
+  const key = `${catType.tpName}\0${text}\0${WARN_LINE}`;
   if (state.registryVersion !== state.version) {
     state.registry.clear();
     state.registryVersion = state.version;
@@ -207,7 +207,7 @@ function warnObject(rt: Interp, ops: Ops, category: PyObject, message: PyObject,
       state.onceRegistry.clear();
       state.onceVersion = state.version;
     }
-    const onceKey = `${catType.qualname}\0${text}`;
+    const onceKey = `${catType.tpName}\0${text}`;
     if (state.onceRegistry.has(onceKey)) return;
     state.onceRegistry.add(onceKey);
   } else if (action === 'module' || action === 'default') {
@@ -224,8 +224,9 @@ function warnObject(rt: Interp, ops: Ops, category: PyObject, message: PyObject,
 export function installSys(rt: Interp, ops: Ops): void {
   const m = rt.module('sys');
   m.dict!.set('maxsize', rt.int((1n << 63n) - 1n));
+  m.dict!.set('modules', rt.modules);
   const hook = rt.builtinFunction('unraisablehook', (args) => {
-    rt.arity('unraisablehook', args, 1);
+    rt.arity('sys.unraisablehook', args, 1);
     const u = args[0];
     const get = (name: string) => ops.getattr(u, name);
     const obj = get('object');
@@ -236,7 +237,7 @@ export function installSys(rt: Interp, ops: Ops): void {
   });
   m.dict!.set('unraisablehook', hook);
   m.dict!.set('__unraisablehook__', hook);
-  rt.modules.set('sys', m);
+  rt.addModule('sys', m);
 }
 
 const unraisableArgsTypes = new WeakMap<Interp, PyType>();
@@ -283,9 +284,11 @@ export function installContextvars(rt: Interp, ops: Ops): void {
       return newContextVar(rt, args[0].value, kw?.get('default') ?? null);
     },
   };
+  // CPython names these methods `ContextVar.name()` in its own checks, and `name` in Argument
+  // Clinic's (ContextVar.get).
   const method = (type: PyType, name: string, fn: (self: PyObject, args: PyObject[]) => PyObject) =>
     type.attrs.set(name, rt.builtinFunction(name, (args, kw) => {
-      rt.noKwargs(name, kw);
+      rt.noKwargs(`${type.name}.${name}`, kw);
       return fn(args[0], args.slice(1));
     }));
   method(ContextVar, 'get', (self, args) => {
@@ -295,11 +298,11 @@ export function installContextvars(rt: Interp, ops: Ops): void {
     return v;
   });
   method(ContextVar, 'set', (self, args) => {
-    rt.arity('set', args, 1);
+    rt.arity('ContextVar.set', args, 1);
     return contextVarSet(rt, self, args[0]);
   });
   method(ContextVar, 'reset', (self, args) => {
-    rt.arity('reset', args, 1);
+    rt.arity('ContextVar.reset', args, 1);
     const v = asContextVar(rt, self);
     const t = args[0];
     if (!(t instanceof PyContextToken)) throw rt.typeError(`expected an instance of Token, got ${ops.repr(t)}`);
@@ -323,8 +326,8 @@ export function installContextvars(rt: Interp, ops: Ops): void {
   };
   m.dict!.set('ContextVar', ContextVar);
   m.dict!.set('Token', Token);
-  rt.modules.set('contextvars', m);
-  rt.modules.set('_contextvars', m);
+  rt.addModule('contextvars', m);
+  rt.addModule('_contextvars', m);
 }
 
 function reprName(name: string): string {

@@ -110,7 +110,7 @@ export class PyType extends PyObject {
     return undefined;
   }
   /** The name as CPython's tp_name spells it: dotted with the module, except for builtins. */
-  get qualname(): string {
+  get tpName(): string {
     return this.module === 'builtins' ? this.name : `${this.module}.${this.name}`;
   }
 }
@@ -159,6 +159,10 @@ export class PyList extends PyObject {
     super(type);
   }
 }
+/** The key a str `s` has in PyDict.entries: the same whether the dict is reached from Python or not. */
+export function strKey(s: string): string {
+  return 's' + s;
+}
 export class PyDict extends PyObject {
   /** Insertion-ordered; keyed by a canonical key so that 1, 1.0 and True collide as in Python. */
   readonly entries = new Map<unknown, [PyObject, PyObject]>();
@@ -169,7 +173,11 @@ export class PyModule extends PyObject {
     this.dict = new Map();
   }
 }
-export type HostFunction = (args: PyObject[], kwargs: Kwargs) => PyObject;
+/**
+ * `callee` is the object that was called: a method bound to an instance is a different object
+ * from the function found on the type, and CPython names the two differently in its errors.
+ */
+export type HostFunction = (args: PyObject[], kwargs: Kwargs, callee: PyBuiltinFunction) => PyObject;
 /** A function implemented by the backend itself (builtins, operator). */
 export class PyBuiltinFunction extends PyObject {
   constructor(type: PyType, readonly name: string, readonly fn: HostFunction, readonly self: PyObject | null = null) {

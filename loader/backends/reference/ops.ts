@@ -2,8 +2,8 @@
 // `a + b`, `o[k]`, `f(*args)` and friends do, dispatching through type slots.
 import type { Interp } from './interp.js';
 import {
-  PyBytes, PyDict, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType,
-  type BinaryOp, type Kwargs, type UnaryOp,
+  PyBuiltinFunction, PyBytes, PyDict, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType,
+  strKey, type BinaryOp, type Kwargs, type UnaryOp,
 } from './objects.js';
 
 export const OP_SYMBOLS: Record<BinaryOp, string> = {
@@ -27,15 +27,15 @@ export class Ops {
 
   repr(o: PyObject): string {
     const f = o.type.slot('repr');
-    const r = f ? f(o) : this.rt.str(`<${o.type.qualname} object>`);
-    if (!(r instanceof PyStr)) throw this.rt.typeError(`__repr__ returned non-string (type ${r.type.qualname})`);
+    const r = f ? f(o) : this.rt.str(`<${o.type.tpName} object>`);
+    if (!(r instanceof PyStr)) throw this.rt.typeError(`__repr__ returned non-string (type ${r.type.tpName})`);
     return r.value;
   }
   str(o: PyObject): string {
     const f = o.type.slot('str');
     if (!f) return this.repr(o);
     const r = f(o);
-    if (!(r instanceof PyStr)) throw this.rt.typeError(`__str__ returned non-string (type ${r.type.qualname})`);
+    if (!(r instanceof PyStr)) throw this.rt.typeError(`__str__ returned non-string (type ${r.type.tpName})`);
     return r.value;
   }
 
@@ -43,7 +43,7 @@ export class Ops {
 
   hash(o: PyObject): bigint {
     const f = o.type.slot('hash');
-    if (!f) throw this.rt.typeError(`unhashable type: '${o.type.qualname}'`);
+    if (!f) throw this.rt.typeError(`unhashable type: '${o.type.tpName}'`);
     return f(o);
   }
 
@@ -66,7 +66,7 @@ export class Ops {
     }
     if (op === 2) return this.rt.bool(a === b);
     if (op === 3) return this.rt.bool(a !== b);
-    throw this.rt.typeError(`'${RICHCMP_SYMBOLS[op]}' not supported between instances of '${a.type.qualname}' and '${b.type.qualname}'`);
+    throw this.rt.typeError(`'${RICHCMP_SYMBOLS[op]}' not supported between instances of '${a.type.tpName}' and '${b.type.tpName}'`);
   }
   eq(a: PyObject, b: PyObject): boolean {
     return a === b || this.truth(this.richcompare(a, b, 2));
@@ -112,7 +112,7 @@ export class Ops {
       }
       if (attr === undefined) return undefined;
       if (metaGet) return metaGet(attr, o, o.type);
-      return attr.type === this.rt.types.builtin_function_or_method ? this.bindMethod(attr, o) : attr;
+      return attr instanceof PyBuiltinFunction ? this.bindMethod(attr, o) : attr;
     }
     const get = attr?.type.slot('descrGet');
     if (get && attr!.type.slot('descrSet')) return get(attr!, o, o.type);
@@ -120,12 +120,12 @@ export class Ops {
     if (own !== undefined) return own;
     if (attr === undefined) return undefined;
     if (get) return get(attr, o, o.type);
-    if (attr.type === this.rt.types.builtin_function_or_method) return this.bindMethod(attr, o);
+    if (attr instanceof PyBuiltinFunction) return this.bindMethod(attr, o);
     return attr;
   }
-  private bindMethod(fn: PyObject, self: PyObject): PyObject {
-    const rt = this.rt;
-    return rt.builtinFunction((fn as unknown as { name: string }).name, (args, kw) => this.call(fn, [self, ...args], kw), self);
+  /** The function found on the type, bound to `self`; it runs as the bound object (its `callee`). */
+  private bindMethod(fn: PyBuiltinFunction, self: PyObject): PyObject {
+    return this.rt.builtinFunction(fn.name, (args, kw, bound) => fn.fn([self, ...args], kw, bound), self);
   }
   setattr(o: PyObject, name: string, value: PyObject | null): void {
     const f = o.type.slot('setattr');
@@ -148,7 +148,7 @@ export class Ops {
 
   call(callable: PyObject, args: PyObject[], kwargs: Kwargs = null): PyObject {
     const f = callable.type.slot('call');
-    if (!f) throw this.rt.typeError(`'${callable.type.qualname}' object is not callable`);
+    if (!f) throw this.rt.typeError(`'${callable.type.tpName}' object is not callable`);
     return f(callable, args, kwargs);
   }
   callable(o: PyObject): boolean {
@@ -162,22 +162,22 @@ export class Ops {
 
   len(o: PyObject): number {
     const f = o.type.slot('len');
-    if (!f) throw this.rt.typeError(`object of type '${o.type.qualname}' has no len()`);
+    if (!f) throw this.rt.typeError(`object of type '${o.type.tpName}' has no len()`);
     return f(o);
   }
   getitem(o: PyObject, key: PyObject): PyObject {
     const f = o.type.slot('getitem');
     if (!f) {
       throw this.rt.typeError(o instanceof PyType ? `type '${o.name}' is not subscriptable`
-        : `'${o.type.qualname}' object is not subscriptable`);
+        : `'${o.type.tpName}' object is not subscriptable`);
     }
     return f(o, key);
   }
   setitem(o: PyObject, key: PyObject, value: PyObject | null): void {
     const f = o.type.slot('setitem');
     if (!f) {
-      throw this.rt.typeError(value ? `'${o.type.qualname}' object does not support item assignment`
-        : `'${o.type.qualname}' object doesn't support item deletion`);
+      throw this.rt.typeError(value ? `'${o.type.tpName}' object does not support item assignment`
+        : `'${o.type.tpName}' object doesn't support item deletion`);
     }
     f(o, key, value);
   }
@@ -186,7 +186,7 @@ export class Ops {
     if (f) return f(o, item);
     // CPython's PySequence_Contains names the operand when it cannot be iterated either.
     if (!o.type.slot('iter') && !o.type.slot('getitem')) {
-      throw this.rt.typeError(`argument of type '${o.type.qualname}' is not iterable`);
+      throw this.rt.typeError(`argument of type '${o.type.tpName}' is not iterable`);
     }
     const it = this.iter(o);
     for (let v = this.next(it); v !== undefined; v = this.next(it)) if (this.eq(v, item)) return true;
@@ -194,13 +194,13 @@ export class Ops {
   }
   iter(o: PyObject): PyObject {
     const f = o.type.slot('iter');
-    if (!f) throw this.rt.typeError(`'${o.type.qualname}' object is not iterable`);
+    if (!f) throw this.rt.typeError(`'${o.type.tpName}' object is not iterable`);
     return f(o);
   }
   /** Next item, or undefined when exhausted. */
   next(it: PyObject): PyObject | undefined {
     const f = it.type.slot('next');
-    if (!f) throw this.rt.typeError(`'${it.type.qualname}' object is not an iterator`);
+    if (!f) throw this.rt.typeError(`'${it.type.tpName}' object is not an iterator`);
     return f(it);
   }
   toArray(o: PyObject): PyObject[] {
@@ -249,18 +249,18 @@ export class Ops {
       if (ra && hasIndex(b)) return ra(a, this.index(b));
       const rb = b.type.slot('repeat');
       if (rb && hasIndex(a)) return rb(b, this.index(a));
-      if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.qualname}'`);
+      if (ra || rb) throw this.rt.typeError(`can't multiply sequence by non-int of type '${(ra ? b : a).type.tpName}'`);
       // The builtin sequences repeat through their number slots; when those declined, the
       // other operand has no __index__, and CPython's error names it.
       const builtinSeq = (x: PyObject) => x instanceof PyStr || x instanceof PyBytes || x instanceof PyTuple || x instanceof PyList;
       if (builtinSeq(a) || builtinSeq(b)) {
-        throw this.rt.typeError(`can't multiply sequence by non-int of type '${(builtinSeq(a) ? b : a).type.qualname}'`);
+        throw this.rt.typeError(`can't multiply sequence by non-int of type '${(builtinSeq(a) ? b : a).type.tpName}'`);
       }
     }
     return undefined;
   }
   private binaryError(op: BinaryOp, a: PyObject, b: PyObject): PyRaise {
-    return this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op]}: '${a.type.qualname}' and '${b.type.qualname}'`);
+    return this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op]}: '${a.type.tpName}' and '${b.type.tpName}'`);
   }
   /** `a op= b`: the left operand's in-place slot, else the binary operation. */
   inplace(op: BinaryOp, a: PyObject, b: PyObject): PyObject {
@@ -273,7 +273,7 @@ export class Ops {
     if (r !== undefined) return r;
     const seq = this.sequenceOp(op, a, b);
     if (seq !== undefined) return seq;
-    throw this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op].split(' ')[0]}=: '${a.type.qualname}' and '${b.type.qualname}'`);
+    throw this.rt.typeError(`unsupported operand type(s) for ${OP_SYMBOLS[op].split(' ')[0]}=: '${a.type.tpName}' and '${b.type.tpName}'`);
   }
   /** pow(a, b, m); with m None this is `a ** b`. */
   power(a: PyObject, b: PyObject, m: PyObject): PyObject {
@@ -286,15 +286,15 @@ export class Ops {
         if (r !== NI) return r;
       }
     }
-    throw this.rt.typeError(`unsupported operand type(s) for ** or pow(): '${a.type.qualname}', '${b.type.qualname}', '${m.type.qualname}'`);
+    throw this.rt.typeError(`unsupported operand type(s) for ** or pow(): '${a.type.tpName}', '${b.type.tpName}', '${m.type.tpName}'`);
   }
   unary(op: UnaryOp, a: PyObject): PyObject {
     const f = a.type.slot('unary')?.[op];
     if (!f) {
-      if (op === 'index') throw this.rt.typeError(`'${a.type.qualname}' object cannot be interpreted as an integer`);
-      if (op === 'int') throw this.rt.typeError(`int() argument must be a string, a bytes-like object or a real number, not '${a.type.qualname}'`);
-      if (op === 'float') throw this.rt.typeError(`must be real number, not ${a.type.qualname}`);
-      throw this.rt.typeError(`bad operand type for ${UNARY_SYMBOLS[op]}: '${a.type.qualname}'`);
+      if (op === 'index') throw this.rt.typeError(`'${a.type.tpName}' object cannot be interpreted as an integer`);
+      if (op === 'int') throw this.rt.typeError(`int() argument must be a string, a bytes-like object or a real number, not '${a.type.tpName}'`);
+      if (op === 'float') throw this.rt.typeError(`must be real number, not ${a.type.tpName}`);
+      throw this.rt.typeError(`bad operand type for ${UNARY_SYMBOLS[op]}: '${a.type.tpName}'`);
     }
     return f(a);
   }
@@ -302,7 +302,7 @@ export class Ops {
   index(o: PyObject): bigint {
     if (o instanceof PyInt) return o.value;
     const r = this.unary('index', o);
-    if (!(r instanceof PyInt)) throw this.rt.typeError(`__index__ returned non-int (type ${r.type.qualname})`);
+    if (!(r instanceof PyInt)) throw this.rt.typeError(`__index__ returned non-int (type ${r.type.tpName})`);
     return r.value;
   }
   /** A C double from a float, or from an object with __float__ or __index__. */
@@ -310,7 +310,7 @@ export class Ops {
     if (o instanceof PyFloat) return o.value;
     if (o instanceof PyInt) return intToDouble(this.rt, o.value);
     const r = this.unary('float', o);
-    if (!(r instanceof PyFloat)) throw this.rt.typeError(`__float__ returned non-float (type ${r.type.qualname})`);
+    if (!(r instanceof PyFloat)) throw this.rt.typeError(`__float__ returned non-float (type ${r.type.tpName})`);
     return r.value;
   }
 
@@ -327,7 +327,7 @@ export class Ops {
    * value; objects without value semantics stand for themselves.
    */
   dictKey(k: PyObject): unknown {
-    if (k instanceof PyStr) return 's' + k.value;
+    if (k instanceof PyStr) return strKey(k.value);
     if (k instanceof PyInt) return k.value;
     if (k instanceof PyFloat) return Number.isInteger(k.value) ? BigInt(k.value) : k.value;
     if (k instanceof PyBytes) return 'b' + Buffer.from(k.value).toString('latin1');
@@ -366,8 +366,8 @@ export function hasIndex(o: PyObject): boolean {
 /** CPython's AttributeError message for a missing attribute. */
 function attr(o: PyObject, name: string): string {
   if (o instanceof PyModule) return `module '${o.name}' has no attribute '${name}'`;
-  if (o instanceof PyType) return `type object '${o.qualname}' has no attribute '${name}'`;
-  return `'${o.type.qualname}' object has no attribute '${name}'`;
+  if (o instanceof PyType) return `type object '${o.tpName}' has no attribute '${name}'`;
+  return `'${o.type.tpName}' object has no attribute '${name}'`;
 }
 
 /** int → float as Python does it: correctly rounded, OverflowError past the double range. */
