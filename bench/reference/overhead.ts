@@ -205,7 +205,7 @@ const groups: Array<[string, Case[]]> = [
       { ctx_GetAttr_s: () => handleOne, ctx_Close: () => {} }, (p) => p.replace('const char * utf8_name', 'void * utf8_name')),
     on('bare callbacks, name decoded by koffi', 2, loops.getattr, { ctx_GetAttr_s: () => handleOne, ctx_Close: () => {} }),
     on('decoded name + ops.getattr + table', 2, loops.getattr, {
-      ctx_GetAttr_s: (_c: unknown, _h: number, name: string) => table.open(reference.ops.getattr(rt.modules.get('builtins')!, name)),
+      ctx_GetAttr_s: (_c: unknown, _h: number, name: string) => table.open(reference.ops.getattr(rt.importModule('builtins'), name)),
       ctx_Close: (_c: unknown, h: number) => close(h) }),
     real('reference context', 2, loops.getattr),
   ]],
