@@ -7,6 +7,7 @@ import { buildExtension } from '../harness/build.js';
 import { buildExtensionReport } from '../harness/ext-report/build-report.js';
 import type { BackendReport, ExtensionReport } from '../harness/ext-report/model.js';
 import { formatReport } from '../harness/commands/report.js';
+import { BACKEND_NAMES } from '../loader/backends/names.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
 import { staticReport } from '../loader/static/report.js';
 import { render } from './fixtures/reports/chromium.js';
@@ -203,7 +204,7 @@ describe('per-extension ABI reports', function () {
     });
 
     const refusals: Array<[string, string[], string]> = [
-      ['an unknown backend', ['--backend', 'pypy'], "hpy-matrix report: --backend: unknown backend 'pypy' (known: reference)"],
+      ['an unknown backend', ['--backend', 'pypy'], `hpy-matrix report: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
       ['an unknown format', ['--format', 'pdf'], "hpy-matrix report: --format: unknown format 'pdf' (known: console, json, markdown, html)"],
       ['--json with another format', ['--json', '--format', 'html'], 'hpy-matrix report: --json and --format html ask for two formats; keep one'],
     ];

@@ -9,6 +9,7 @@ import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
 import { buildExtension } from '../harness/build.js';
 import { BACKEND_NAMES } from '../loader/backends/names.js';
+import { REPORTERS } from '../harness/report/reporters.js';
 import { formatConsoleReport } from '../harness/report/console.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -151,7 +152,8 @@ describe('hpy-matrix run', function () {
       expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs) in');
       expect(text).to.contain('  cannot load broken.test.ts: Error: fixture: broken at import');
       expect(text).not.to.contain('all-pass × reference');
-      expect(lines.at(-2)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
+      expect(lines.at(-3)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
+      expect(lines.at(-2)).to.match(/^gate: exit 1 \(not as expected\): /);
     });
   });
 
@@ -335,7 +337,7 @@ describe('hpy-matrix run', function () {
       const cases: Array<[string[], string]> = [
         [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
         [['--backend', 'trace:reference'], `hpy-matrix run: --backend: backend 'trace:reference' is not available in this build (available: ${BACKEND_NAMES.join(', ')})`],
-        [['--reporter', 'yaml'], 'hpy-matrix run: --reporter: unknown reporter \'yaml\' (known: console, json)'],
+        [['--reporter', 'yaml'], `hpy-matrix run: --reporter: unknown reporter 'yaml' (known: ${Object.keys(REPORTERS).join(', ')})`],
         [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],
         [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],
         [['--jobs', '0'], 'hpy-matrix run: --jobs: must be a positive integer, got 0'],

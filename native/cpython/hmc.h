@@ -44,4 +44,12 @@ void *hmc_payload(PyObject *obj);
 /* An HPyField holds the address of the object it owns one reference to, like a handle. */
 static inline PyObject *hmc_field2py(HPyField f) { return (PyObject *)f._i; }
 
+/* The HPyFunc_visitproc handed to tp_traverse impls: reports a field's object to CPython's
+   visitproc, with `arg` a struct hmc_visit. */
+struct hmc_visit {
+    visitproc visit;
+    void *arg;
+};
+int hmc_visit_field(HPyField *field, void *arg);
+
 #endif /* HMC_H */

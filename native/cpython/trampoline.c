@@ -4,18 +4,6 @@
    handles equal to object addresses, most conversions are casts. */
 #include "hmc.h"
 
-struct visit_closure {
-    visitproc visit;
-    void *arg;
-};
-
-static int visit_field(HPyField *field, void *arg)
-{
-    struct visit_closure *c = arg;
-    PyObject *o = hmc_field2py(*field);
-    return o == NULL ? 0 : c->visit(o, c->arg);
-}
-
 static void buffer_to_py(Py_buffer *dst, const HPy_buffer *src)
 {
     dst->buf = src->buf;
@@ -206,8 +194,8 @@ void hmc_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
     }
     case HPyFunc_TRAVERSEPROC: {
         ARGS(_HPyFunc_args_TRAVERSEPROC);
-        struct visit_closure c = { a->visit, a->arg };
-        a->result = _HPy_FPTR(HPyFunc_traverseproc, func)(hmc_payload(a->self), visit_field, &c);
+        struct hmc_visit c = { a->visit, a->arg };
+        a->result = _HPy_FPTR(HPyFunc_traverseproc, func)(hmc_payload(a->self), hmc_visit_field, &c);
         return;
     }
     case HPyFunc_DESTRUCTOR: {

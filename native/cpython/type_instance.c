@@ -42,14 +42,9 @@ void *hmc_payload(PyObject *obj)
 
 /* ---- teardown ------------------------------------------------------------------------- */
 
-struct visit_closure {
-    visitproc visit;
-    void *arg;
-};
-
-static int visit_field(HPyField *field, void *arg)
+int hmc_visit_field(HPyField *field, void *arg)
 {
-    struct visit_closure *c = arg;
+    struct hmc_visit *c = arg;
     PyObject *o = hmc_field2py(*field);
     return o == NULL ? 0 : c->visit(o, c->arg);
 }
@@ -84,10 +79,10 @@ int hmc_type_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(Py_TYPE(self));
     const hmc_type_info *top = hmc_type_info_of(Py_TYPE(self));
     void *payload = payload_of(self, top);
-    struct visit_closure c = { visit, arg };
+    struct hmc_visit c = { visit, arg };
     FOR_EACH_HPY_TYPE(Py_TYPE(self), info) {
         if (info->traverse != NULL) {
-            int rc = info->traverse(payload, visit_field, &c);
+            int rc = info->traverse(payload, hmc_visit_field, &c);
             if (rc != 0)
                 return rc;
         }
