@@ -9,17 +9,32 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { buildExtension } from '../harness/build.js';
 import { ensureHost } from '../loader/backends/cpython/host-build.js';
-import { findPython } from '../loader/backends/cpython/python.js';
+import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
 
 const HANDMADE = 'test/fixtures/loader/handmade.c';
 const SCRIPTS = readdirSync('test/cpython').filter((f) => /^test_.*\.py$/.test(f)).sort();
 
-/** python3 on PATH, and Debian's own when it is another interpreter. */
+/**
+ * python3 on PATH, and Debian's own when it is another interpreter that can host the module
+ * (headers and a shared libpython; a machine may have the interpreter alone).
+ */
 function pythons(): string[] {
   const found = ['python3'];
   const onPath = findPython('python3').executable;
-  if (existsSync('/usr/bin/python3') && realpathSync('/usr/bin/python3') !== realpathSync(onPath)) found.push('/usr/bin/python3');
+  if (existsSync('/usr/bin/python3') && realpathSync('/usr/bin/python3') !== realpathSync(onPath) && canHost('/usr/bin/python3')) {
+    found.push('/usr/bin/python3');
+  }
   return found;
+}
+
+function canHost(python: string): boolean {
+  try {
+    findPython(python);
+    return true;
+  } catch (e) {
+    if (e instanceof PythonSetupError) return false;
+    throw e;
+  }
 }
 
 describe('drop-in loader (hpy_matrix.universal)', function () {
