@@ -98,12 +98,45 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   const dir = path.join(path.resolve(opts.cacheDir ?? defaultCacheDir()), key);
   const out = path.join(dir, `${name}${UNIVERSAL_SUFFIX}`);
   const warningsFile = path.join(dir, `${name}.warnings.txt`);
-  if (await exists(out)) {
+  const cachedResult = async (): Promise<BuildResult | undefined> => {
+    if (!(await exists(out))) return undefined;
     const warnings = await readFile(warningsFile, 'utf8').catch(() => '');
     return { path: out, name, cached: true, warnings };
+  };
+  const hit = await cachedResult();
+  if (hit) return hit;
+  // Cells of one suite on several backends start together and ask for the same build: one
+  // process compiles while the others wait for its result instead of compiling it again.
+  const release = await lockBuild(dir);
+  try {
+    const built = await cachedResult();
+    if (built) return built;
+    const warnings = await compile(compiler, flags, inputs, out, warningsFile);
+    return { path: out, name, cached: false, warnings };
+  } finally {
+    await release();
   }
-  const warnings = await compile(compiler, flags, inputs, out, warningsFile);
-  return { path: out, name, cached: false, warnings };
+}
+
+const LOCK_POLL_MS = 50;
+// Longer than any build takes: a lock older than this was left by a process that died.
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** An exclusive lock on one cache entry: a folder beside it, made atomically by mkdir. */
+async function lockBuild(dir: string): Promise<() => Promise<void>> {
+  const lock = `${dir}.lock`;
+  await mkdir(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
 }
 
 interface Compiler {

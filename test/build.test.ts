@@ -85,6 +85,19 @@ describe('buildExtension', function () {
       expect(entries.filter((e) => e.endsWith('.tmp'))).to.deep.equal([]);
     });
 
+    it('compiles once when several builds of the same entry run at the same time (the lock works across processes)', async function () {
+      const log = path.join(tmp, 'cc-concurrent.log');
+      const wrapper = path.join(tmp, 'slow-logging-cc');
+      // Slow enough that the second request arrives while the first is compiling.
+      await writeFile(wrapper, `#!/bin/sh\necho run >> '${log}'\nsleep 0.5\nexec cc "$@"\n`, { mode: 0o755 });
+      const concurrentCache = path.join(tmp, 'concurrent-cache');
+      const builds = await Promise.all([1, 2, 3].map(() => buildExtension({ sources: [FULL], cacheDir: concurrentCache, cc: wrapper })));
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(1);
+      expect(new Set(builds.map((b) => b.path)).size).to.equal(1);
+      expect(builds.map((b) => b.cached).sort()).to.deep.equal([false, true, true]);
+      expect((await readdir(concurrentCache)).filter((f) => f.endsWith('.lock'))).to.deep.equal([]);
+    });
+
     it('a changed flag is a different cache entry', async function () {
       const other = await buildExtension({ sources: [FULL], cacheDir, cflags: ['-Werror', '-DEXTRA_FLAG'] });
       expect(other.cached).to.equal(false);
