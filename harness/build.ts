@@ -7,7 +7,7 @@ import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile, realpath
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { packageRoot } from './matrix/package-paths.js';
+import { packageRoot } from '../loader/package-root.js';
 
 export interface BuildOptions {
   /** C sources of the extension; the first one names a cached build. */

@@ -2,16 +2,15 @@
 // A type object does not point back to its spec, so the spec is found by its name: the
 // NUL-terminated tp_name in the image and a pointer to it in a spec's `name` field. Nothing
 // here runs extension code.
-import { ENUMS, STRUCTS } from '../../loader/abi/abi.generated.js';
+import { ENUMS, STRUCTS, type StructField } from '../../loader/abi/abi.generated.js';
 import { signatureName, slotName } from '../../loader/module-def.js';
 import type { ElfImage } from '../../loader/static/elf.js';
+import { integer, pointer, pointerArray, requiredString, string } from '../../loader/static/module-def.js';
 import type { TypeSpecInfo } from './model.js';
 
 const PT_LOAD = 1;
 const PF_W = 2;
 const POINTER = 8;
-/** A spec's defines beyond this mean a missing NULL terminator. */
-const MAX_DEFINES = 4096;
 
 const SPEC = STRUCTS.HPyType_Spec.fields;
 const DEF = STRUCTS.HPyDef.fields;
@@ -66,66 +65,44 @@ function stringAddresses(elf: ElfImage, text: string): Set<number> {
 }
 
 function decodeSpec(elf: ElfImage, at: number): TypeSpecInfo {
-  const int32 = (addr: number) => readBytes(elf, addr, 4).readInt32LE(0);
+  const int32 = (base: number, field: StructField, what: string) => integer(elf, base, field, what);
+  const flags = elf.read(at + SPEC.flags.offset, 8);
+  if (!flags || flags.length < 8) throw new Error(`HPyType_Spec.flags at 0x${(at + SPEC.flags.offset).toString(16)} is not readable`);
+  const shape = int32(at, SPEC.builtin_shape, 'HPyType_Spec.builtin_shape');
   const spec: TypeSpecInfo = {
-    basicsize: int32(at + SPEC.basicsize.offset),
-    itemsize: int32(at + SPEC.itemsize.offset),
-    flags: `0x${readBytes(elf, at + SPEC.flags.offset, 8).readBigUInt64LE(0).toString(16)}`,
-    shape: SHAPES.get(int32(at + SPEC.builtin_shape.offset)) ?? `unknown (${int32(at + SPEC.builtin_shape.offset)})`,
-    doc: optionalString(elf, at + SPEC.doc.offset),
+    basicsize: int32(at, SPEC.basicsize, 'HPyType_Spec.basicsize'),
+    itemsize: int32(at, SPEC.itemsize, 'HPyType_Spec.itemsize'),
+    flags: `0x${flags.readBigUInt64LE(0).toString(16)}`,
+    shape: SHAPES.get(shape) ?? `unknown (${shape})`,
+    doc: string(elf, at + SPEC.doc.offset, 'HPyType_Spec.doc'),
     slots: [], methods: [], members: [], getsets: [],
   };
-  const defines = address(elf, at + SPEC.defines.offset);
+  const defines = pointer(elf, at + SPEC.defines.offset, 'HPyType_Spec.defines');
   if (defines === null) return spec;
-  for (let i = 0; ; i++) {
-    if (i === MAX_DEFINES) throw new Error(`defines of the spec at 0x${at.toString(16)} have no NULL terminator`);
-    const d = address(elf, defines + i * POINTER);
-    if (d === null) return spec;
-    const kind = int32(d + DEF.kind.offset);
+  pointerArray(elf, defines, 'HPyType_Spec.defines').forEach((d, i) => {
+    const what = `HPyType_Spec.defines[${i}]`;
+    const kind = int32(d, DEF.kind, `${what}.kind`);
     if (kind === KIND.HPyDef_Kind_Slot) {
-      const slot = int32(d + DEF.slot.offset + SLOT.slot.offset);
+      const slot = int32(d + DEF.slot.offset, SLOT.slot, `${what}.slot.slot`);
       spec.slots.push(slotName(slot) ?? `unknown (${slot})`);
     } else if (kind === KIND.HPyDef_Kind_Meth) {
       const b = d + DEF.meth.offset;
-      spec.methods.push({ name: requiredString(elf, b + METH.name.offset), signature: signatureName(int32(b + METH.signature.offset)), doc: optionalString(elf, b + METH.doc.offset) });
+      spec.methods.push({ name: requiredString(elf, b + METH.name.offset, `${what}.meth.name`),
+        signature: signatureName(int32(b, METH.signature, `${what}.meth.signature`)), doc: string(elf, b + METH.doc.offset, `${what}.meth.doc`) });
     } else if (kind === KIND.HPyDef_Kind_Member) {
       const b = d + DEF.member.offset;
-      const type = int32(b + MEMBER.type.offset);
-      spec.members.push({ name: requiredString(elf, b + MEMBER.name.offset), type: MEMBER_TYPES.get(type) ?? `unknown (${type})`,
-        readonly: int32(b + MEMBER.readonly.offset) !== 0, doc: optionalString(elf, b + MEMBER.doc.offset) });
+      const type = int32(b, MEMBER.type, `${what}.member.type`);
+      spec.members.push({ name: requiredString(elf, b + MEMBER.name.offset, `${what}.member.name`), type: MEMBER_TYPES.get(type) ?? `unknown (${type})`,
+        readonly: int32(b, MEMBER.readonly, `${what}.member.readonly`) !== 0, doc: string(elf, b + MEMBER.doc.offset, `${what}.member.doc`) });
     } else if (kind === KIND.HPyDef_Kind_GetSet) {
       const b = d + DEF.getset.offset;
-      spec.getsets.push({ name: requiredString(elf, b + GETSET.name.offset), get: address(elf, b + GETSET.getter_impl.offset) !== null,
-        set: address(elf, b + GETSET.setter_impl.offset) !== null, doc: optionalString(elf, b + GETSET.doc.offset) });
+      spec.getsets.push({ name: requiredString(elf, b + GETSET.name.offset, `${what}.getset.name`),
+        get: pointer(elf, b + GETSET.getter_impl.offset, `${what}.getset.getter_impl`) !== null,
+        set: pointer(elf, b + GETSET.setter_impl.offset, `${what}.getset.setter_impl`) !== null,
+        doc: string(elf, b + GETSET.doc.offset, `${what}.getset.doc`) });
     } else {
-      throw new Error(`define ${i} of the spec at 0x${at.toString(16)} has unknown kind ${kind}`);
+      throw new Error(`${what} of the spec at 0x${at.toString(16)} has unknown kind ${kind}`);
     }
-  }
-}
-
-function readBytes(elf: ElfImage, addr: number, n: number): Buffer {
-  const b = elf.read(addr, n);
-  if (!b || b.length < n) throw new Error(`0x${addr.toString(16)} is not readable`);
-  return b;
-}
-
-function address(elf: ElfImage, slot: number): number | null {
-  const p = elf.pointerAt(slot);
-  if (p?.kind === 'null') return null;
-  if (p?.kind === 'address') return p.value;
-  throw new Error(`the pointer at 0x${slot.toString(16)} cannot be followed statically`);
-}
-
-function optionalString(elf: ElfImage, slot: number): string | null {
-  const target = address(elf, slot);
-  if (target === null) return null;
-  const s = elf.cStringAt(target);
-  if (s === undefined) throw new Error(`no string at 0x${target.toString(16)}`);
-  return s;
-}
-
-function requiredString(elf: ElfImage, slot: number): string {
-  const s = optionalString(elf, slot);
-  if (s === null) throw new Error(`NULL name at 0x${slot.toString(16)}`);
-  return s;
+  });
+  return spec;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { packageRoot } from './package-paths.js';
+import { packageRoot } from '../../loader/package-root.js';
 
 /** Where a run happened, for reports: results on another machine may differ for these reasons. */
 export interface RunEnvironment {

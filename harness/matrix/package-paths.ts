@@ -1,28 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const PACKAGE_NAME = 'hpy-matrix';
-
-/**
- * The hpy-matrix package folder, found by walking up from this module, so the same code
- * works from dist/harness/matrix/ (after tsc) and from harness/matrix/ (under tsx).
- */
-export function packageRoot(): string {
-  const start = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (isOurPackageJson(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json named ${PACKAGE_NAME} above ${start}`);
-  }
-}
-
-function isOurPackageJson(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
-  } catch {
-    return false;
-  }
-}
+import { packageRoot } from '../../loader/package-root.js';
 
 /** Folder of the suites shipped with the package; a bare suite name refers to a folder here. */
 export function builtinSuitesDir(): string {

@@ -45,7 +45,7 @@ const KIND = ENUMS.HPyDef_Kind;
 const POINTER_SIZE = MODDEF.defines.size;
 
 /** Raised inside the walk; `external` separates "cannot see" from "is broken". */
-class WalkError extends Error {
+export class WalkError extends Error {
   constructor(
     message: string,
     readonly external: boolean,
@@ -141,7 +141,7 @@ function define(elf: ElfImage, address: number, index: number): ModuleDefine {
 }
 
 /** Signed integer field of `size` 4 or 8 bytes in the struct at `base`. */
-function integer(elf: ElfImage, base: number, field: StructField, what: string): number {
+export function integer(elf: ElfImage, base: number, field: StructField, what: string): number {
   const data = elf.read(base + field.offset, field.size);
   if (!data || data.length < field.size) throw new WalkError(`${what} at ${hex(base + field.offset)} is not readable`, false);
   if (field.size === 4) return data.readInt32LE(0);
@@ -153,7 +153,7 @@ function integer(elf: ElfImage, base: number, field: StructField, what: string):
 }
 
 /** Target address of the pointer slot at `slot`, or null for NULL. */
-function pointer(elf: ElfImage, slot: number, what: string): number | null {
+export function pointer(elf: ElfImage, slot: number, what: string): number | null {
   const value: PointerValue | undefined = elf.pointerAt(slot);
   if (!value) throw new WalkError(`${what} at ${hex(slot)} is outside the loaded segments`, false);
   switch (value.kind) {
@@ -170,7 +170,7 @@ function pointer(elf: ElfImage, slot: number, what: string): number | null {
   }
 }
 
-function string(elf: ElfImage, slot: number, what: string): string | null {
+export function string(elf: ElfImage, slot: number, what: string): string | null {
   const target = pointer(elf, slot, what);
   if (target === null) return null;
   const text = elf.cStringAt(target);
@@ -178,14 +178,14 @@ function string(elf: ElfImage, slot: number, what: string): string | null {
   return text;
 }
 
-function requiredString(elf: ElfImage, slot: number, what: string): string {
+export function requiredString(elf: ElfImage, slot: number, what: string): string {
   const text = string(elf, slot, what);
   if (text === null) throw new WalkError(`${what} is NULL`, false);
   return text;
 }
 
 /** The non-NULL entries of a NULL-terminated pointer array. */
-function pointerArray(elf: ElfImage, address: number, what: string): number[] {
+export function pointerArray(elf: ElfImage, address: number, what: string): number[] {
   const entries: number[] = [];
   for (let i = 0; i < MAX_ARRAY_ENTRIES; i++) {
     const entry = pointer(elf, address + i * POINTER_SIZE, `${what}[${i}]`);

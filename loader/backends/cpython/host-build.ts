@@ -8,19 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../package-root.js';
 import { findPython, PYTHON_INFO_ENV, PythonSetupError, type PythonInfo } from './python.js';
 
 const FLAGS = ['-std=c11', '-Wall', '-Wextra', '-O2', '-fPIC', '-shared', '-fvisibility=hidden'];
 const RECIPE = 'hpy-matrix cpython host 1';
-
-/** The package's native/ folder, from loader/… (tsx) or dist/loader/… (built). */
-function nativeRoot(): string {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'native', 'cpython', 'hmc.h'))) return path.join(dir, 'native');
-    if (path.dirname(dir) === dir) throw new PythonSetupError('the cpython backend sources (native/cpython) are missing from this installation');
-  }
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -43,7 +35,7 @@ export interface Host {
 
 /** The host library for `python`, built if this exact build is not cached yet. */
 export function ensureHost(python: PythonInfo, cc = process.env.CC || 'cc'): Host {
-  const native = nativeRoot();
+  const native = path.join(packageRoot(), 'native');
   const sources = filesUnder(path.join(native, 'cpython')).filter((f) => f.endsWith('.c'));
   const hash = createHash('sha256');
   hash.update(`${RECIPE}\0${JSON.stringify(FLAGS)}\0${python.include}\0${python.version}\0${python.extSuffix}\0${cc}\0`);

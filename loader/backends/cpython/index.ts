@@ -56,7 +56,6 @@ function declare(py: LibraryHandle, host: LibraryHandle) {
     dictNew: py.func('intptr_t PyDict_New()') as () => Obj,
     dictSetItem: py.func('int PyDict_SetItem(intptr_t d, intptr_t k, intptr_t v)') as (d: Obj, k: Obj, v: Obj) => number,
     dictItems: py.func('intptr_t PyDict_Items(intptr_t d)') as (d: Obj) => Obj,
-    tupleSize: py.func('intptr_t PyTuple_Size(intptr_t t)') as (t: Obj) => number,
     tupleGetItem: py.func('intptr_t PyTuple_GetItem(intptr_t t, intptr_t i)') as (t: Obj, i: number) => Obj,
     listSize: py.func('intptr_t PyList_Size(intptr_t l)') as (l: Obj) => number,
     listGetItem: py.func('intptr_t PyList_GetItem(intptr_t l, intptr_t i)') as (l: Obj, i: number) => Obj,
@@ -111,8 +110,8 @@ export class CPythonBackend implements Backend {
   private nextFunctionId = 1;
   private callbackPtr: unknown = null;
   private readonly excType: Obj;
-  /** None, True, False: one reference each, held for the life of the backend. */
-  private readonly constants: [Obj, Obj, Obj];
+  /** True, to recognise it by address; one reference held for the life of the backend. */
+  private readonly trueObj: Obj;
   /** An exception value lives as long as the PythonError that carries it. */
   private readonly errorValues = new FinalizationRegistry<Obj>((o) => this.api.decref(o));
 
@@ -123,7 +122,7 @@ export class CPythonBackend implements Backend {
     const builtins = this.check(this.api.importModule('builtins'));
     this.excType = this.check(this.api.getattr(builtins, 'RuntimeError'));
     this.api.decref(builtins);
-    this.constants = [this.api.constant(0), this.api.constant(1), this.api.constant(2)];
+    this.trueObj = this.api.constant(1);
   }
 
   /** Python's version, e.g. '3.11.7'. */
@@ -166,7 +165,12 @@ export class CPythonBackend implements Backend {
 
   /** str(o) as a JavaScript string; `o` stays owned by the caller. */
   private strOf(o: Obj): string {
-    const s = this.check(this.api.str(o));
+    return this.takeText(this.api.str(o));
+  }
+
+  /** The text of a str a CPython call just returned (a new reference, or NULL on error). */
+  private takeText(made: Obj): string {
+    const s = this.check(made);
     try {
       return this.text(s);
     } finally {
@@ -209,7 +213,7 @@ export class CPythonBackend implements Backend {
     const a = this.api;
     switch (this.kind(r)) {
       case 'none': return undefined;
-      case 'bool': return o === this.constants[1];
+      case 'bool': return o === this.trueObj;
       case 'int': {
         const out: [number | bigint] = [0];
         if (a.int64(o, out) === 0) return BigInt(out[0]);
@@ -362,12 +366,7 @@ export class CPythonBackend implements Backend {
   }
 
   repr(o: Ref): string {
-    const s = this.check(this.api.repr(asObj(o)));
-    try {
-      return this.text(s);
-    } finally {
-      this.api.decref(s);
-    }
+    return this.takeText(this.api.repr(asObj(o)));
   }
 
   str(o: Ref): string {
