@@ -39,7 +39,7 @@ static PyObject *load(PyObject *self, PyObject *args, PyObject *kwargs)
 /* HPY=debug, HPY=trace, HPY=universal, or per module HPY=a:debug,b:trace. */
 static int mode_from_env(PyObject *env, const char *module)
 {
-    PyObject *value = PyMapping_Check(env) ? PyObject_GetItem(env, PyUnicode_FromStringAndSize("HPY", 3)) : NULL;
+    PyObject *value = PyMapping_Check(env) ? PyMapping_GetItemString(env, "HPY") : NULL;
     if (value == NULL) {
         PyErr_Clear();
         return MODE_UNIVERSAL;

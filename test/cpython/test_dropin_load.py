@@ -84,6 +84,23 @@ def test_bad_arguments():
     assert msg == "invalid HPy mode: 7", msg
 
 
+def test_load_bootstrap_honours_the_HPY_variable():
+    path = os.path.join(BUILT, "handmade_ok.hpy0.so")
+
+    def boot(env):
+        spec = spec_for("pkg.handmade_ok", path)
+        return universal._load_bootstrap("handmade_ok", "pkg.handmade_ok", "pkg", path, "the loader", spec, env)
+
+    m = boot({})
+    assert (m.__name__, m.__package__, m.__file__, m.__loader__) == ("handmade_ok", "pkg", path, "the loader")
+    assert m.__spec__.origin == path
+    assert boot({"HPY": "other:debug"}).__name__ == "handmade_ok"
+    assert boot({"HPY": "Universal"}).__name__ == "handmade_ok"
+    assert raises(ValueError, boot, {"HPY": "bogus"}) == "invalid HPy mode: bogus"
+    assert "debug context is not available" in raises(NotImplementedError, boot, {"HPY": "handmade_ok:debug"})
+    assert "trace context is not available" in raises(NotImplementedError, boot, {"HPY": "trace"})
+
+
 if __name__ == "__main__":
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
     for name, fn in tests:
