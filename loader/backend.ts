@@ -1,6 +1,7 @@
 // The Backend contract: what the suite API needs from any backend, without knowing which.
 
-/** An object living in a backend; only that backend can interpret it. */
+/** An object living in a backend; only that backend can interpret it. */import type { DebugInspector, TraceInspector } from './layers/layers.js';
+
 export type Ref = { readonly __ref: unique symbol };
 
 /** A Python exception surfacing in JavaScript. */
@@ -95,5 +96,9 @@ export interface Backend {
    * count leaves it out.
    */
   usage?(): Record<string, number> | undefined;
+  /** The debug layer's findings, on a `debug:<backend>` backend. */
+  readonly debug?: DebugInspector;
+  /** Calls and time per context function, on a `trace:<backend>` backend. */
+  readonly trace?: TraceInspector;
   close(): void;
 }

@@ -1,22 +1,18 @@
 // Backends by the names used in matrix.json and on the command line.
 import type { Backend } from '../backend.js';
-import { BACKEND_NAMES, type BackendName } from './names.js';
 import { CPythonBackend } from './cpython/index.js';
 import { prepareCPython } from './cpython/host-build.js';
+import { BACKEND_NAMES, parseBackendName } from './names.js';
 import { ReferenceBackend } from './reference/index.js';
 
 export { BACKEND_NAMES } from './names.js';
 
-const FACTORIES: Record<BackendName, () => Backend> = {
-  reference: () => new ReferenceBackend(),
-  cpython: () => new CPythonBackend(),
-};
-
+/** A backend by name: `reference`, `cpython`, or either under a layer (`debug:cpython`). */
 export function createBackend(name: string): Backend {
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
-  }
-  return FACTORIES[name as BackendName]();
+  const parsed = parseBackendName(name);
+  if (!parsed) throw new Error(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+  const layer = parsed.layer ?? undefined;
+  return parsed.base === 'reference' ? new ReferenceBackend(layer) : new CPythonBackend(layer);
 }
 
 /**

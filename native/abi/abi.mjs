@@ -32,6 +32,24 @@ export const hpyfunc = raw.hpyfunc;
 export const constants = raw.constants;
 export const abiVersion = { major: raw.abi.major, minor: raw.abi.minor, tag: raw.abi.tag };
 
+/** What a context function returns to signal failure, as a C expression (null for void). */
+export function cErrorValue(ret) {
+  if (ret === 'void') return null;
+  if (ret === 'HPy') return 'HPy_NULL';
+  if (ret.endsWith('*')) return 'NULL';
+  if (ret === 'double') return '-1.0';
+  if (ret === 'HPyType_BuiltinShape') return 'HPyType_BuiltinShape_Legacy - 1';
+  if (['HPyListBuilder', 'HPyTupleBuilder', 'HPyTracker', 'HPyThreadState', 'HPyField', 'HPyGlobal'].includes(ret)) {
+    return `(${ret}){0}`;
+  }
+  return `(${ret})-1`;
+}
+
+/** A member's C parameter list. */
+export function cParams(m) {
+  return m.params.map((p) => (p.type.endsWith('*') ? `${p.type}${p.name}` : `${p.type} ${p.name}`)).join(', ');
+}
+
 function check() {
   const last = ctxMembers[ctxMembers.length - 1];
   if (ctxMembers.length !== raw.ctx_after_0_9.members_master) throw new Error('ABI data: member count mismatch');

@@ -11,6 +11,8 @@ try {
   outputs.push(...generateC());
   const { generateCpythonFill } = await import('./gen-cpython.mjs');
   outputs.push(...generateCpythonFill());
+  const { generateDebugLayers } = await import('./gen-debug.mjs');
+  outputs.push(...generateDebugLayers());
 } catch (e) {
   if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
 }

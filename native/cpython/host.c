@@ -32,8 +32,15 @@ HOST_API const char *hmc_host_init(const char *program)
     return NULL;
 }
 
-/* Loads a universal binary as module `name`, registered in sys.modules. */
-HOST_API PyObject *hmc_host_load(const char *name, const char *path)
+/* The cpython context, for a layer (debug, trace) to wrap. */
+HOST_API HPyContext *hmc_host_context(void)
+{
+    return hmc_context();
+}
+
+/* Loads a universal binary as module `name`, registered in sys.modules, with `ctx` (the cpython
+   context or a layer over it). */
+HOST_API PyObject *hmc_host_load(HPyContext *ctx, const char *name, const char *path)
 {
     PyObject *pyname = PyUnicode_FromString(name);
     PyObject *pypath = PyUnicode_DecodeFSDefault(path);
@@ -52,7 +59,7 @@ HOST_API PyObject *hmc_host_load(const char *name, const char *path)
         }
     }
     if (spec)
-        module = hmc_load(hmc_context(), pyname, pypath, spec);
+        module = hmc_load(ctx, pyname, pypath, spec);
     if (module && PyModule_Check(module) && PyDict_SetItem(PyImport_GetModuleDict(), pyname, module) < 0)
         Py_CLEAR(module);
     Py_XDECREF(spec);

@@ -1,6 +1,7 @@
 /* Loading a universal binary: finding and checking its entry points, then creating its module
    from the HPyModuleDef (functions, exec slots, the create slot, globals). */
 #include "hmc.h"
+#include "hdbg.h"
 #include <dlfcn.h>
 #include <string.h>
 
@@ -114,8 +115,11 @@ static PyObject *call_create(HPyContext *ctx, HPyModuleDef *def, HPyDef *create,
                         "their default value. " NON_DEFAULT_REASON);
         return NULL;
     }
-    HPy h = _HPy_FPTR(HPyFunc_mod_create, create->slot.impl)(ctx, hmc_py2h(spec));
-    PyObject *result = hmc_h2py(h);
+    /* Through the context, like every other entry into extension code, so that a debug or
+       trace context wrapping ours sees it too. */
+    _HPyFunc_args_UNARYFUNC a = { spec, NULL };
+    ctx->ctx_CallRealFunctionFromTrampoline(ctx, HPyFunc_MOD_CREATE, (HPyCFunction)create->slot.impl, &a);
+    PyObject *result = a.result;
     if (result != NULL && PyModule_Check(result)) {
         Py_DECREF(result);
         PyErr_SetString(PyExc_SystemError, "HPy_mod_create slot returned a builtin module object. This is currently not supported.");
@@ -199,7 +203,11 @@ static PyObject *create_module(HPyContext *ctx, HPyModuleDef *def, PyObject *nam
         }
     }
     for (HPyDef **d = def->defines; d != NULL && *d != NULL; d++) {
-        if ((*d)->kind == HPyDef_Kind_Slot && _HPy_FPTR(HPyFunc_inquiry, (*d)->slot.impl)(ctx, hmc_py2h(module)) != 0) {
+        if ((*d)->kind != HPyDef_Kind_Slot)
+            continue;
+        _HPyFunc_args_INQUIRY a = { module, 0 };
+        ctx->ctx_CallRealFunctionFromTrampoline(ctx, HPyFunc_INQUIRY, (HPyCFunction)(*d)->slot.impl, &a);
+        if (a.result != 0) {
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_SystemError, "HPy_mod_exec slot failed without setting an exception");
             goto error;
@@ -258,6 +266,9 @@ PyObject *hmc_load(HPyContext *ctx, PyObject *name, PyObject *path, PyObject *sp
         goto done;
     init_context(ctx);
     HPyModuleDef *def = init();
+    HDbg *debug = hdbg_from_ctx(ctx);
+    if (def != NULL && debug != NULL)
+        hdbg_name_defines(debug, def->defines, NULL);
     if (def == NULL) {
         PyErr_Format(PyExc_RuntimeError, "Error during loading of the HPy extension module at path '%s'. "
                      "Function 'HPyInit_%s' returned NULL.", soname, shortname);

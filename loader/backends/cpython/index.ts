@@ -5,6 +5,9 @@ import { CTX_MEMBERS } from '../../abi/abi.generated.js';
 import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
 import { openBinary } from '../../binary.js';
 import { collectJsGarbage, nextTask } from '../../js-gc.js';
+import { DebugLayer, TraceLayer, type LayerKind } from '../../layers/layers.js';
+import { layersApi } from '../../layers/native.js';
+import type { Pointer } from '../../native-memory.js';
 import { ensureHost } from './host-build.js';
 import { findPython, PythonSetupError, type PythonInfo } from './python.js';
 
@@ -62,7 +65,8 @@ function declare(py: LibraryHandle, host: LibraryHandle) {
     gcCollect: py.func('intptr_t PyGC_Collect()') as () => number,
     // ours
     init: host.func('const char *hmc_host_init(const char *program)') as (p: string) => string | null,
-    load: host.func('intptr_t hmc_host_load(const char *name, const char *path)') as (n: string, p: string) => Obj,
+    context: host.func('void *hmc_host_context(void)') as () => Pointer,
+    load: host.func('intptr_t hmc_host_load(void *ctx, const char *name, const char *path)') as (ctx: Pointer, n: string, p: string) => Obj,
     takeError: host.func('intptr_t hmc_host_take_error()') as () => Obj,
     raise: host.func('void hmc_host_raise(intptr_t value)') as (v: Obj) => void,
     exceptionNext: host.func('intptr_t hmc_host_exception_next(intptr_t exc)') as (e: Obj) => Obj,
@@ -103,7 +107,11 @@ function embed(): Embedded {
 }
 
 export class CPythonBackend implements Backend {
-  readonly name = 'cpython';
+  readonly name: string;
+  readonly debug?: DebugLayer;
+  readonly trace?: TraceLayer;
+  /** The context extensions are loaded with: ours, or a layer over it. */
+  private readonly loadCtx: Pointer;
   private readonly api: Embedded['api'];
   private readonly python: PythonInfo;
   private readonly functions = new Map<number, (args: Ref[], kwargs: Array<[string, Ref]>) => Ref>();
@@ -115,10 +123,17 @@ export class CPythonBackend implements Backend {
   /** An exception value lives as long as the PythonError that carries it. */
   private readonly errorValues = new FinalizationRegistry<Obj>((o) => this.api.decref(o));
 
-  constructor() {
+  /** With `layer`, extensions load with the debug or trace layer over the cpython context. */
+  constructor(layer?: LayerKind) {
     const e = embed();
     this.api = e.api;
     this.python = e.python;
+    this.name = layer ? `${layer}:cpython` : 'cpython';
+    const inner = this.api.context();
+    // Built into the host library: the same layers the drop-in loader's debug and trace modes use.
+    if (layer === 'debug') this.loadCtx = (this.debug = new DebugLayer(layersApi(e.host), inner)).ctx;
+    else if (layer === 'trace') this.loadCtx = (this.trace = new TraceLayer(layersApi(e.host), inner)).ctx;
+    else this.loadCtx = inner;
     const builtins = this.check(this.api.importModule('builtins'));
     this.excType = this.check(this.api.getattr(builtins, 'RuntimeError'));
     this.api.decref(builtins);
@@ -197,7 +212,7 @@ export class CPythonBackend implements Backend {
   loadModule(path: string, opts: LoadOptions = {}): Ref {
     // The same checks, and messages, as every backend before any code of the binary runs.
     const bin = openBinary(path, { moduleName: opts.name });
-    return asRef(this.check(this.api.load(opts.name ?? bin.name, bin.path)));
+    return asRef(this.check(this.api.load(this.loadCtx, opts.name ?? bin.name, bin.path)));
   }
 
   importModule(name: string): Ref {

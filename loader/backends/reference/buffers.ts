@@ -2,7 +2,7 @@
 // HPy_bf_getbuffer (released through HPy_bf_releasebuffer), or over bytes.
 import koffi from 'koffi';
 import { STRUCTS } from '../../abi/abi.generated.js';
-import { allocZeroed, readCString, readI32, readI64, readPointer, readScalar, writeScalar, type Pointer } from '../../native-memory.js';
+import { allocZeroed, readCString, readI32, readI64, writeI64, readPointer, readScalar, writeScalar, type Pointer } from '../../native-memory.js';
 import { NativeData } from './api-containers.js';
 import type { ReferenceContext } from './context.js';
 import { inherited } from './hpy-types.js';
@@ -145,12 +145,14 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
   const struct = allocZeroed(B.size);
   try {
     const f = c.impls.fn(getbuffer, 'getbuffer');
-    c.impls.callStatus('bf_getbuffer', [obj], ([h]) => f(c.ptr, h, struct, FULL_RO));
+    c.impls.callStatus('bf_getbuffer', [obj], ([h], ctx) => f(ctx, h, struct, FULL_RO));
   } catch (e) {
     koffi.free(struct);
     throw e;
   }
-  const ownedHandle = Number(readI64(struct, F.obj.offset));
+  const g = c.gate;
+  // The extension stored a handle it owns; through a layer it is the layer's, and ours once taken.
+  const ownedHandle = g.take(Number(readI64(struct, F.obj.offset)));
   const releasebuffer = inherited(obj.type, 'releasebuffer');
   let released = false;
   const giveBack = () => {
@@ -159,7 +161,14 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
     try {
       if (releasebuffer) {
         const f = c.impls.fn(releasebuffer, 'releasebuffer');
-        c.impls.callVoid([obj], ([h]) => f(c.ptr, h, struct));
+        // The extension sees the view's obj as one of its own handles again, for the call.
+        const seen = ownedHandle ? g.arg(ownedHandle) : 0;
+        writeI64(struct, F.obj.offset, seen);
+        try {
+          c.impls.callVoid('bf_releasebuffer', [obj], ([h], ctx) => f(ctx, h, struct));
+        } finally {
+          if (seen) g.argDone(seen);
+        }
       }
     } finally {
       if (ownedHandle) c.handles.close(ownedHandle);

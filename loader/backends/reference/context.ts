@@ -5,6 +5,7 @@
 import koffi, { type TypeObject } from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
 import { allocCopy, allocZeroed, writeI64, writePointer, type Pointer } from '../../native-memory.js';
+import { directGate, type CallGate } from '../../layers/gate.js';
 import { HandleTable } from './handles.js';
 import { ImplCaller } from './impls.js';
 import { Lifetime } from './lifetime.js';
@@ -76,6 +77,8 @@ export interface ContextOptions {
 export class ReferenceContext {
   readonly ptr: Pointer;
   readonly handles = new HandleTable();
+  /** What extension code is called through: this context, or a layer (debug, trace) over it. */
+  gate: CallGate;
   /** Calls into the extension's impls, with decoded function pointers cached. */
   readonly impls: ImplCaller = new ImplCaller(this);
   /** Death actions of objects that own native resources. */
@@ -94,6 +97,7 @@ export class ReferenceContext {
 
   constructor(readonly rt: Interp, readonly ops: Ops, opts: ContextOptions) {
     this.ptr = allocZeroed(CTX_SIZE);
+    this.gate = directGate(this.ptr);
     this.namePtr = allocCopy(Buffer.from(opts.name));
     writePointer(this.ptr, 0, this.namePtr);
 

@@ -17,7 +17,7 @@ export function createModule(c: ReferenceContext, bin: OpenedBinary, moduleName:
   const rt = c.rt;
   const caller = c.impls;
   c.error = null;
-  bin.initGlobalContext(c.ptr);
+  bin.initGlobalContext(c.gate.initCtx);
   const def = decodeModuleDef(bin.init());
   const fail = (reason: string): never => {
     throw new LoadError(bin.path, reason);
@@ -35,7 +35,7 @@ export function createModule(c: ReferenceContext, bin: OpenedBinary, moduleName:
     if (def.defines.length > 1) fail('HPy_mod_create must be the only definition of the module (no methods, no other slots)');
     if (def.doc || def.globals.length) fail('a module with HPy_mod_create cannot have a doc or globals');
     const f = caller.fn((creates[0] as { impl: Pointer }).impl, 'h_h');
-    module = caller.callWithHandles('HPy_mod_create', [spec], ([s]) => f(c.ptr, s) as number);
+    module = caller.callWithHandles('HPy_mod_create', [spec], ([s], ctx) => f(ctx, s) as number);
     if (module instanceof PyModule) fail('HPy_mod_create returned a module object; it must return some other object');
     return module;
   }

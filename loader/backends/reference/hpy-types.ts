@@ -322,16 +322,15 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
   const rt = c.rt;
   const ops = c.ops;
   const calls = c.impls;
-  const ctx = c.ptr;
   const name = slotName(slot);
   if (name === null) throw rt.error('ValueError', `type '${type.tpName}': invalid slot value ${slot}`);
   const h1 = () => calls.fn(impl, 'h_h');
   const h2 = () => calls.fn(impl, 'h_hh');
-  const unaryCall = (f = h1()) => (a: PyObject) => calls.callWithHandles(name, [a], ([x]) => f(ctx, x) as number);
-  const binaryCall = (f = h2()) => (a: PyObject, b: PyObject) => calls.callWithHandles(name, [a, b], ([x, y]) => f(ctx, x, y) as number);
+  const unaryCall = (f = h1()) => (a: PyObject) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x) as number);
+  const binaryCall = (f = h2()) => (a: PyObject, b: PyObject) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y) as number);
   const ternaryCall = () => {
     const f = calls.fn(impl, 'h_hhh');
-    return (a: PyObject, b: PyObject, m: PyObject) => calls.callWithHandles(name, [a, b, m], ([x, y, z]) => f(ctx, x, y, z) as number);
+    return (a: PyObject, b: PyObject, m: PyObject) => calls.callWithHandles(name, [a, b, m], ([x, y, z], ctx) => f(ctx, x, y, z) as number);
   };
   // sq_item and sq_ass_item get indices made non-negative with the length, as in CPython.
   const index = (o: PyObject, key: PyObject) => {
@@ -369,13 +368,13 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     }
     case SLOT.HPy_nb_bool: {
       const f = calls.fn(impl, 'i_h');
-      s.bool = (a) => calls.callStatus(name, [a], ([x]) => f(ctx, x)) !== 0;
+      s.bool = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x)) !== 0;
       return;
     }
     case SLOT.HPy_mp_length:
     case SLOT.HPy_sq_length: {
       const f = h1();
-      s.len = (a) => calls.callStatus(name, [a], ([x]) => f(ctx, x));
+      s.len = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
       return;
     }
     case SLOT.HPy_mp_subscript:
@@ -386,7 +385,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
       const f = h2();
       s.getitem = (o, key) => {
         const i = index(o, key);
-        return calls.callWithHandles(name, [o], ([x]) => f(ctx, x, i) as number);
+        return calls.callWithHandles(name, [o], ([x], ctx) => f(ctx, x, i) as number);
       };
       // Like CPython, a type with sq_item is iterable: items until IndexError.
       if (!s.iter) s.iter = (o) => sequenceIterator(c, o);
@@ -395,7 +394,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_mp_ass_subscript: {
       const f = calls.fn(impl, 'i_hhh');
       s.setitem = (o, k, v) => {
-        calls.callStatus(name, v ? [o, k, v] : [o, k], ([x, y, z]) => f(ctx, x, y, z ?? 0));
+        calls.callStatus(name, v ? [o, k, v] : [o, k], ([x, y, z], ctx) => f(ctx, x, y, z ?? 0));
       };
       return;
     }
@@ -404,13 +403,13 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
       const f = calls.fn(impl, 'i_hhh');
       s.setitem = (o, key, v) => {
         const i = index(o, key);
-        calls.callStatus(name, v ? [o, v] : [o], ([x, z]) => f(ctx, x, i, z ?? 0));
+        calls.callStatus(name, v ? [o, v] : [o], ([x, z], ctx) => f(ctx, x, i, z ?? 0));
       };
       return;
     }
     case SLOT.HPy_sq_contains: {
       const f = calls.fn(impl, 'i_hh');
-      s.contains = (o, item) => calls.callStatus(name, [o, item], ([x, y]) => f(ctx, x, y)) !== 0;
+      s.contains = (o, item) => calls.callStatus(name, [o, item], ([x, y], ctx) => f(ctx, x, y)) !== 0;
       return;
     }
     case SLOT.HPy_sq_concat:
@@ -422,7 +421,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_sq_repeat:
     case SLOT.HPy_sq_inplace_repeat: {
       const f = h2();
-      const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(name, [a], ([x]) => f(ctx, x, n) as number);
+      const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x, n) as number);
       if (slot === SLOT.HPy_sq_repeat) s.repeat = repeat;
       else if (!has(SLOT.HPy_nb_inplace_multiply)) {
         (s.inplace ??= {}).mul = (a, b) => (hasIndex(b) ? repeat(a, ops.index(b)) : rt.NotImplemented);
@@ -439,7 +438,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_tp_hash: {
       const f = h1();
       s.hash = (a) => {
-        const v = calls.callStatus(name, [a], ([x]) => f(ctx, x));
+        const v = calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
         return BigInt(v);
       };
       return;
@@ -452,13 +451,13 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
       return;
     case SLOT.HPy_tp_richcompare: {
       const f = calls.fn(impl, 'h_hhi');
-      s.richcompare = (a, b, op) => calls.callWithHandles(name, [a, b], ([x, y]) => f(ctx, x, y, op) as number);
+      s.richcompare = (a, b, op) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y, op) as number);
       return;
     }
     case SLOT.HPy_tp_new: {
       const f = calls.fn(impl, 'newfunc');
       s.new = (t, args, kw) => withKwDict(c, kw, (kwObj) =>
-        calls.callWithHandles(name, kwObj ? [t, kwObj, ...args] : [t, ...args], (hs) => {
+        calls.callWithHandles(name, kwObj ? [t, kwObj, ...args] : [t, ...args], (hs, ctx) => {
           const [th, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
           return f(ctx, th, rest, rest.length, kh) as number;
         }));
@@ -467,7 +466,7 @@ function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: numb
     case SLOT.HPy_tp_init: {
       const f = calls.fn(impl, 'initproc');
       s.init = (self, args, kw) => withKwDict(c, kw, (kwObj) => {
-        calls.callStatus(name, kwObj ? [self, kwObj, ...args] : [self, ...args], (hs) => {
+        calls.callStatus(name, kwObj ? [self, kwObj, ...args] : [self, ...args], (hs, ctx) => {
           const [sh, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
           return f(ctx, sh, rest, rest.length, kh);
         });
@@ -585,9 +584,9 @@ function getsetDescriptor(c: ReferenceContext, owner: PyType, d: GetSetDef): PyD
   const setter = d.setter ? calls.fn(d.setter, 'setter') : null;
   const closure = d.closure ?? null;
   return new PyDescriptor(descriptorTypes(c).getset, d.name, owner,
-    getter && ((obj) => calls.callWithHandles(d.name, [obj], ([h]) => getter(c.ptr, h, closure) as number)),
+    getter && ((obj) => calls.callWithHandles(d.name, [obj], ([h], ctx) => getter(ctx, h, closure) as number)),
     setter && ((obj, value) => {
-      calls.callStatus(d.name, value ? [obj, value] : [obj], ([h, v]) => setter(c.ptr, h, v ?? 0, closure));
+      calls.callStatus(d.name, value ? [obj, value] : [obj], ([h, v], ctx) => setter(ctx, h, v ?? 0, closure));
     }),
     d.doc);
 }

@@ -44,6 +44,8 @@ function proto(shape: Shape): TypeObject {
 }
 
 export type NativeFn = (...args: unknown[]) => unknown;
+/** Calls an impl with the handles of its arguments and the context to pass it. */
+type Run = (handles: number[], ctx: Pointer) => unknown;
 
 /** Calls impls of one context. Decoded function objects are cached: decoding is slow and leaks. */
 export class ImplCaller {
@@ -60,20 +62,40 @@ export class ImplCaller {
     return f;
   }
 
-  /** Opens handles for `objs`, runs `run`, and closes them again whatever happens. */
-  private withHandles<T>(objs: readonly PyObject[], run: (handles: number[]) => T): T {
+  /**
+   * Runs one call into extension code: opens handles for `objs`, lets the context's gate (the
+   * context itself, or a debug or trace layer over it) start the call, runs `run` with the
+   * handles and the context to pass, and hands the raw result back through the gate: an HPy
+   * result as an inner handle the caller owns, a status checked. Handles are closed whatever
+   * happens.
+   */
+  private call(name: string, objs: readonly PyObject[], result: 'hpy' | 'status' | 'void', run: Run): unknown {
     const c = this.c;
-    const handles = objs.map((o) => c.open(o));
+    const g = c.gate;
+    const inner = objs.map((o) => c.open(o));
+    const ctx = g.enter(name);
     try {
-      return run(handles);
+      const hs = g.wraps ? inner.map((h) => g.arg(h)) : inner;
+      let r: unknown;
+      try {
+        r = run(hs, ctx);
+      } finally {
+        if (g.wraps) for (const h of hs) g.argDone(h);
+      }
+      if (g.wraps) {
+        if (result === 'hpy') r = g.result(Number(r));
+        else if (result === 'status') g.status(Number(r));
+      }
+      return r;
     } finally {
-      for (const h of handles) c.handles.close(h);
+      g.leave(ctx);
+      for (const h of inner) c.handles.close(h);
     }
   }
 
   /** Runs an impl returning HPy and turns its result into an object (or raises). */
-  callWithHandles(name: string, objs: readonly PyObject[], run: (handles: number[]) => number): PyObject {
-    return this.takeResult(name, this.withHandles(objs, run));
+  callWithHandles(name: string, objs: readonly PyObject[], run: Run): PyObject {
+    return this.takeResult(name, Number(this.call(name, objs, 'hpy', run)));
   }
 
   private takeResult(name: string, result: number): PyObject {
@@ -93,8 +115,8 @@ export class ImplCaller {
    * Runs an impl returning a status or a size: -1 means failure with an exception set.
    * Returns the result as a number.
    */
-  callStatus(name: string, objs: readonly PyObject[], run: (handles: number[]) => unknown): number {
-    const result = Number(this.withHandles(objs, run));
+  callStatus(name: string, objs: readonly PyObject[], run: Run): number {
+    const result = Number(this.call(name, objs, 'status', run));
     this.checkStatus(name, result);
     return result;
   }
@@ -109,8 +131,8 @@ export class ImplCaller {
   }
 
   /** Runs an impl that returns nothing; an exception it leaves set is raised. */
-  callVoid(objs: readonly PyObject[], run: (handles: number[]) => unknown): void {
-    this.withHandles(objs, run);
+  callVoid(name: string, objs: readonly PyObject[], run: Run): void {
+    this.call(name, objs, 'void', run);
     const err = this.c.takeError();
     if (err) throw new PyRaise(err);
   }
@@ -122,9 +144,9 @@ export class ImplCaller {
     const f = this.fn(impl, 'keywords');
     const names = kwargs && kwargs.size ? rt.tuple([...kwargs.keys()].map((k) => rt.str(k))) : null;
     const objs = names ? [self, names, ...args, ...kwargs!.values()] : [self, ...args];
-    return this.callWithHandles(name, objs, (hs) => {
+    return this.callWithHandles(name, objs, (hs, ctx) => {
       const [s, kwn, ...rest] = names ? hs : [hs[0], 0, ...hs.slice(1)];
-      return f(c.ptr, s, rest, args.length, kwn) as number;
+      return f(ctx, s, rest, args.length, kwn);
     });
   }
 
@@ -165,7 +187,7 @@ export class ImplCaller {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
           if (args.length) throw rt.typeError(`${funcStr(callee)} takes no arguments (${args.length} given)`);
-          return this.callWithHandles(name, [s], ([hs]) => f(c.ptr, hs) as number);
+          return this.callWithHandles(name, [s], ([hs], ctx) => f(ctx, hs));
         };
         break;
       }
@@ -175,7 +197,7 @@ export class ImplCaller {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
           if (args.length !== 1) throw rt.typeError(`${funcStr(callee)} takes exactly one argument (${args.length} given)`);
-          return this.callWithHandles(name, [s, args[0]], ([hs, a]) => f(c.ptr, hs, a) as number);
+          return this.callWithHandles(name, [s, args[0]], ([hs, a], ctx) => f(ctx, hs, a));
         };
         break;
       }
@@ -184,7 +206,7 @@ export class ImplCaller {
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
-          return this.callWithHandles(name, [s, ...args], ([hs, ...a]) => f(c.ptr, hs, a, a.length) as number);
+          return this.callWithHandles(name, [s, ...args], ([hs, ...a], ctx) => f(ctx, hs, a, a.length));
         };
         break;
       }
@@ -203,6 +225,6 @@ export class ImplCaller {
   /** Runs an HPy_mod_exec slot; a failure raises the extension's exception. */
   exec(impl: Pointer, module: PyObject): void {
     const f = this.fn(impl, 'i_h');
-    this.callStatus('HPy_mod_exec', [module], ([h]) => f(this.c.ptr, h));
+    this.callStatus('HPy_mod_exec', [module], ([h], ctx) => f(ctx, h));
   }
 }

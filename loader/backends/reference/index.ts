@@ -10,6 +10,8 @@ import { runtimeApi } from './api-runtime.js';
 import { textApi } from './api-text.js';
 import { typesApi } from './api-types.js';
 import { installBuiltins } from './builtins.js';
+import { DebugLayer, TraceLayer, type LayerKind } from '../../layers/layers.js';
+import { layersApi, layersLibrary } from '../../layers/native.js';
 import { ReferenceContext } from './context.js';
 import { createModule } from './extension.js';
 import { Interp } from './interp.js';
@@ -22,12 +24,16 @@ const asObj = (r: Ref) => r as unknown as PyObject;
 const asRef = (o: PyObject) => o as unknown as Ref;
 
 export class ReferenceBackend implements Backend {
-  readonly name = 'reference';
+  readonly name: string;
   readonly rt = new Interp();
   readonly ops = new Ops(this.rt);
   readonly ctx: ReferenceContext;
+  readonly debug?: DebugLayer;
+  readonly trace?: TraceLayer;
 
-  constructor() {
+  /** With `layer`, extension code runs on the debug or trace layer over this context. */
+  constructor(layer?: LayerKind) {
+    this.name = layer ? `${layer}:reference` : 'reference';
     installBuiltins(this.rt, this.ops);
     this.ctx = new ReferenceContext(this.rt, this.ops, {
       name: 'hpy-matrix reference',
@@ -35,6 +41,8 @@ export class ReferenceBackend implements Backend {
         ...coreApi(c), ...containersApi(c), ...objectsApi(c), ...textApi(c), ...errorsApi(c), ...runtimeApi(c), ...typesApi(c),
       }),
     });
+    if (layer === 'debug') this.ctx.gate = (this.debug = new DebugLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
+    if (layer === 'trace') this.ctx.gate = (this.trace = new TraceLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
   }
 
   /** Runs `f`, turning a Python exception into a PythonError. */
@@ -199,6 +207,9 @@ export class ReferenceBackend implements Backend {
   }
 
   close(): void {
+    // The layer first: it closes nothing of the context's, but must not outlive it.
+    this.debug?.close();
+    this.trace?.close();
     this.ctx.close();
   }
 }

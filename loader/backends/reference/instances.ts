@@ -48,7 +48,7 @@ function runFinalizer(c: ReferenceContext, type: PyType, state: NativeState, fin
   ghost.native = state;
   const f = c.impls.fn(finalize, 'destructor');
   try {
-    c.impls.callVoid([ghost], ([h]) => f(c.ptr, h));
+    c.impls.callVoid('HPy_tp_finalize', [ghost], ([h], ctx) => f(ctx, h));
   } catch (e) {
     c.reportUnraisable(e, `the finalizer of a '${type.tpName}' object`);
   }

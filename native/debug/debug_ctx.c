@@ -1,0 +1,523 @@
+/* The debug instance: its contexts, the calls into extension code, findings and names. */
+
+#include "debug_internal.h"
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const KIND_NAMES[HDBG_KIND_COUNT] = {
+    [HDBG_LEAK] = "leak",
+    [HDBG_USE_AFTER_CLOSE] = "use-after-close",
+    [HDBG_DOUBLE_CLOSE] = "double-close",
+    [HDBG_INVALID_HANDLE] = "invalid-handle",
+    [HDBG_CLOSE_CONSTANT] = "close-constant",
+    [HDBG_RETURN_CONSTANT] = "return-constant",
+    [HDBG_BUILDER_REUSE] = "builder-reuse",
+    [HDBG_RAW_DATA_AFTER_CLOSE] = "raw-data-after-close",
+    [HDBG_RAW_DATA_WRITE] = "raw-data-write",
+    [HDBG_CTX_OUTSIDE_CALL] = "ctx-outside-call",
+    [HDBG_NULL_WITHOUT_ERROR] = "null-without-error",
+    [HDBG_RESULT_WITH_ERROR] = "result-with-error",
+};
+
+static void init_ctx(HDbg *d, HPyContext *ctx, struct hdbg_ctxinfo *info)
+{
+    *ctx = d->base;
+    info->magic = HDBG_CTX_MAGIC;
+    info->d = d;
+    info->active = 0;
+    info->outer_name = NULL;
+    ctx->_private = info;
+}
+
+HDbg *hdbg_new(HPyContext *inner)
+{
+    HDbg *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    d->inner = inner;
+    d->closed_max = 1024;                /* HPy's defaults */
+    d->raw_max = 10 * 1024 * 1024;
+    d->next_id = 1;
+    d->base.name = "hpy-matrix debug";
+    d->base.abi_version = inner->abi_version;
+    hdbg_fill_functions(&d->base);
+    hdbg_fill_constants(d, &d->base);
+    d->base_info = (struct hdbg_ctxinfo){ HDBG_CTX_MAGIC, d, 1, NULL };
+    d->base._private = &d->base_info;
+    for (int i = 0; i < HDBG_RING; i++)
+        init_ctx(d, &d->ring[i], &d->ring_info[i]);
+    return d;
+}
+
+void hdbg_free(HDbg *d)
+{
+    if (d == NULL)
+        return;
+    hdbg_clear_findings(d);
+    free(d->findings);
+    hdbg_raw_free_all(d);
+    hdbg_builders_free(d);
+    hdbg_handles_free(d);
+    free(d->names);
+    free(d);
+}
+
+HPyContext *hdbg_base_ctx(HDbg *d) { return &d->base; }
+HPyContext *hdbg_inner_ctx(HDbg *d) { return d->inner; }
+
+HDbg *hdbg_from_ctx(HPyContext *ctx)
+{
+    if (ctx == NULL || ctx->_private == NULL)
+        return NULL;
+    /* Only our contexts put an hdbg_ctxinfo there; others (cpython: NULL, reference: NULL)
+       leave it empty, so reading the magic is safe for every context we are handed. */
+    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)ctx->_private;
+    return ci->magic == HDBG_CTX_MAGIC ? ci->d : NULL;
+}
+
+void hdbg_set_fatal(HDbg *d, int fatal) { d->fatal = fatal != 0; }
+void hdbg_set_closed_queue_max(HDbg *d, int64_t n) { d->closed_max = n < 0 ? 0 : n; }
+int64_t hdbg_closed_queue_max(HDbg *d) { return d->closed_max; }
+void hdbg_set_raw_data_max(HDbg *d, int64_t bytes) { d->raw_max = bytes < 0 ? 0 : bytes; }
+int64_t hdbg_raw_data_max(HDbg *d) { return d->raw_max; }
+void hdbg_set_stack_limit(HDbg *d, int frames) { d->stack_limit = frames < 0 ? 0 : frames; }
+void hdbg_set_hooks(HDbg *d, HDbgHook on_handle, HDbgHook on_builder, void *arg)
+{
+    d->on_handle = on_handle;
+    d->on_builder = on_builder;
+    d->hook_arg = arg;
+}
+
+int64_t hdbg_new_generation(HDbg *d) { return ++d->generation; }
+
+/* ---- findings ---- */
+
+void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = NULL;
+    if (vasprintf(&message, fmt, ap) < 0)
+        message = NULL;
+    va_end(ap);
+    if (d->fatal) {
+        fprintf(stderr, "hpy-matrix debug: %s in %s: %s\n", KIND_NAMES[kind], fn, message ? message : "");
+        abort();
+    }
+    if (d->nfindings == d->findings_cap) {
+        size_t cap = d->findings_cap ? 2 * d->findings_cap : 16;
+        struct hdbg_finding_rec *f = realloc(d->findings, cap * sizeof *f);
+        if (f == NULL) {
+            free(message);
+            return;
+        }
+        d->findings = f;
+        d->findings_cap = cap;
+    }
+    struct hdbg_finding_rec *r = &d->findings[d->nfindings++];
+    memset(r, 0, sizeof *r);
+    r->message = message;
+    if (h != NULL && h->stack_depth > 0) {
+        r->stack = malloc(h->stack_depth * sizeof(void *));
+        if (r->stack != NULL)
+            memcpy(r->stack, h->stack, h->stack_depth * sizeof(void *));
+    }
+    r->pub = (HDbgFinding){
+        .kind = kind,
+        .kind_name = KIND_NAMES[kind],
+        .function = fn,
+        .handle_id = h != NULL ? h->id : 0,
+        .message = message ? message : "",
+        .stack_depth = r->stack ? h->stack_depth : 0,
+        .stack = r->stack,
+    };
+    HDbgHook hook = NULL;
+    if (kind == HDBG_USE_AFTER_CLOSE || kind == HDBG_DOUBLE_CLOSE || kind == HDBG_INVALID_HANDLE || kind == HDBG_CLOSE_CONSTANT)
+        hook = d->on_handle;
+    else if (kind == HDBG_BUILDER_REUSE)
+        hook = d->on_builder;
+    if (hook != NULL)
+        hook(d, &r->pub, d->hook_arg);
+}
+
+void hdbg_raise(HDbg *d, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    HPyContext *ic = d->inner;
+    ic->ctx_Err_SetString(ic, ic->h_SystemError, buf);
+}
+
+size_t hdbg_finding_count(HDbg *d)
+{
+    hdbg_raw_flush_faults(d);
+    return d->nfindings;
+}
+
+const HDbgFinding *hdbg_finding(HDbg *d, size_t i)
+{
+    return i < d->nfindings ? &d->findings[i].pub : NULL;
+}
+
+void hdbg_clear_findings(HDbg *d)
+{
+    for (size_t i = 0; i < d->nfindings; i++) {
+        free(d->findings[i].message);
+        free(d->findings[i].stack);
+    }
+    d->nfindings = 0;
+}
+
+void hdbg_ctx_misuse(HDbg *d, const char *fn)
+{
+    hdbg_report(d, HDBG_CTX_OUTSIDE_CALL, fn, NULL,
+                "%s was called with an HPyContext kept from a call that has returned (a context is valid only during the call it is given to)", fn);
+}
+
+/* ---- names of extension functions ---- */
+
+static size_t name_slot(const void *impl, size_t cap)
+{
+    uintptr_t x = (uintptr_t)impl;
+    x ^= x >> 17;
+    x *= 0x9e3779b97f4a7c15ULL;
+    return (size_t)(x >> 7) & (cap - 1);
+}
+
+static void name_put(HDbg *d, const void *impl, const char *name)
+{
+    if (impl == NULL || name == NULL)
+        return;
+    if (2 * (d->names_count + 1) > d->names_cap) {
+        size_t cap = d->names_cap ? 2 * d->names_cap : 64;
+        struct hdbg_name *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return;
+        for (size_t i = 0; i < d->names_cap; i++) {
+            if (d->names[i].impl == NULL)
+                continue;
+            size_t j = name_slot(d->names[i].impl, cap);
+            while (t[j].impl != NULL)
+                j = (j + 1) & (cap - 1);
+            t[j] = d->names[i];
+        }
+        free(d->names);
+        d->names = t;
+        d->names_cap = cap;
+    }
+    size_t j = name_slot(impl, d->names_cap);
+    while (d->names[j].impl != NULL && d->names[j].impl != impl)
+        j = (j + 1) & (d->names_cap - 1);
+    if (d->names[j].impl == NULL)
+        d->names_count++;
+    d->names[j] = (struct hdbg_name){ impl, name };
+}
+
+const char *hdbg_name_of(HDbg *d, const void *impl)
+{
+    if (d->names_cap == 0 || impl == NULL)
+        return NULL;
+    size_t j = name_slot(impl, d->names_cap);
+    while (d->names[j].impl != NULL) {
+        if (d->names[j].impl == impl)
+            return d->names[j].name;
+        j = (j + 1) & (d->names_cap - 1);
+    }
+    return NULL;
+}
+
+static const char *owned_name(const char *owner, const char *name)
+{
+    /* Names live as long as the instance would need them and the binary they come from is
+       never unloaded, so they are kept (a few bytes per definition). */
+    if (owner == NULL)
+        return name;
+    char *s = NULL;
+    if (asprintf(&s, "%s.%s", owner, name) < 0)
+        return name;
+    return s;
+}
+
+void hdbg_name_defines(HDbg *d, HPyDef *const *defines, const char *owner)
+{
+    if (defines == NULL)
+        return;
+    for (HPyDef *const *p = defines; *p != NULL; p++) {
+        const HPyDef *def = *p;
+        switch (def->kind) {
+        case HPyDef_Kind_Meth:
+            name_put(d, (const void *)def->meth.impl, owned_name(owner, def->meth.name));
+            break;
+        case HPyDef_Kind_Slot: {
+            char slot[32];
+            snprintf(slot, sizeof slot, "<slot %d>", (int)def->slot.slot);
+            name_put(d, (const void *)def->slot.impl, owned_name(owner ? owner : "module", strdup(slot)));
+            break;
+        }
+        case HPyDef_Kind_GetSet:
+            name_put(d, (const void *)def->getset.getter_impl, owned_name(owner, def->getset.name));
+            name_put(d, (const void *)def->getset.setter_impl, owned_name(owner, def->getset.name));
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* ---- calls into extension code ---- */
+
+HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name)
+{
+    if (name == NULL)
+        name = hdbg_name_of(d, impl);
+    /* The next context of the ring that is not in use by an outer call. */
+    unsigned i = d->ring_next;
+    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
+        i = (i + 1) % HDBG_RING;
+    d->ring_next = (i + 1) % HDBG_RING;
+    struct hdbg_ctxinfo *ci = &d->ring_info[i];
+    ci->active++;
+    ci->outer_name = d->current;
+    d->current = name != NULL ? name : "<extension code>";
+    return &d->ring[i];
+}
+
+HPyContext *hdbg_enter(HDbg *d, const char *name)
+{
+    return hdbg_enter_impl(d, NULL, name);
+}
+
+void hdbg_leave(HDbg *d, HPyContext *call_ctx)
+{
+    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
+    /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
+       and the inner one's end must not invalidate the outer one's. */
+    if (ci != &d->base_info && ci->active > 0)
+        ci->active--;
+    d->current = ci->outer_name;
+    hdbg_raw_flush_faults(d);
+}
+
+HPy hdbg_wrap_arg(HDbg *d, HPy inner)
+{
+    if (HPy_IsNull(inner))
+        return HPy_NULL;
+    HDbgHandle *h = hdbg_open_handle(d, inner, "argument");
+    if (h == NULL)
+        return HPy_NULL;
+    h->borrowed = 1;
+    return (HPy){ (intptr_t)h };
+}
+
+void hdbg_release_arg(HDbg *d, HPy dh)
+{
+    if (HPy_IsNull(dh))
+        return;
+    HDbgHandle *h = (HDbgHandle *)dh._i;
+    if (h->state == H_CLOSED) {
+        hdbg_report(d, HDBG_DOUBLE_CLOSE, d->current ? d->current : "?", h,
+                    "argument handle %llu was closed by '%s', which does not own it",
+                    (unsigned long long)h->id, d->current ? d->current : "?");
+        return;
+    }
+    hdbg_close_handle(d, h);
+}
+
+HPy hdbg_take_result(HDbg *d, HPy dh)
+{
+    const char *fn = d->current ? d->current : "<extension code>";
+    HPyContext *ic = d->inner;
+    bool err = ic->ctx_Err_Occurred(ic) != 0;
+    if (HPy_IsNull(dh)) {
+        if (!err)
+            hdbg_report(d, HDBG_NULL_WITHOUT_ERROR, fn, NULL, "'%s' returned NULL without setting an exception", fn);
+        return HPy_NULL;
+    }
+    if (err)
+        hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned a result with an exception set", fn);
+    HDbgHandle *h = (HDbgHandle *)dh._i;
+    if ((uintptr_t)dh._i >= 4096 && (dh._i & 7) == 0 && h->magic == HDBG_HANDLE_MAGIC && h->state == H_CONSTANT) {
+        char what[96];
+        hdbg_describe(d, h->inner, what, sizeof what);
+        hdbg_report(d, HDBG_RETURN_CONSTANT, fn, h,
+                    "'%s' returned a context constant (%s) instead of a new handle (use HPy_Dup)", fn, what);
+    }
+    return hdbg_take_owned(d, dh, fn);
+}
+
+void hdbg_check_status(HDbg *d, int64_t status)
+{
+    const char *fn = d->current ? d->current : "<extension code>";
+    HPyContext *ic = d->inner;
+    bool err = ic->ctx_Err_Occurred(ic) != 0;
+    if (status == -1 && !err)
+        hdbg_report(d, HDBG_NULL_WITHOUT_ERROR, fn, NULL, "'%s' returned -1 without setting an exception", fn);
+    else if (status != -1 && err)
+        hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned %lld with an exception set", fn, (long long)status);
+}
+
+size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
+{
+    /* PY_VECTORCALL_ARGUMENTS_OFFSET: the top bit of nargsf. */
+    size_t n = nargs & ~((size_t)1 << (8 * sizeof(size_t) - 1));
+    if (!HPy_IsNull(u_kwnames)) {
+        HPy_ssize_t k = d->inner->ctx_Length(d->inner, u_kwnames);
+        if (k > 0)
+            n += (size_t)k;
+    }
+    return n;
+}
+
+/* ---- describing objects ---- */
+
+void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size)
+{
+    HPyContext *ic = d->inner;
+    if (ic->ctx_Err_Occurred(ic)) {
+        /* Describing would need the pending exception cleared, which would lose it. */
+        snprintf(buf, size, "an object");
+        return;
+    }
+    const char *tname = "object";
+    HPy type = ic->ctx_Type(ic, inner);
+    if (!HPy_IsNull(type)) {
+        const char *n = ic->ctx_Type_GetName(ic, type);
+        if (n != NULL)
+            tname = n;
+    }
+    HPy repr = ic->ctx_Repr(ic, inner);
+    HPy_ssize_t len = 0;
+    const char *s = HPy_IsNull(repr) ? NULL : ic->ctx_Unicode_AsUTF8AndSize(ic, repr, &len);
+    if (s != NULL) {
+        int shown = len > 60 ? 57 : (int)len;
+        snprintf(buf, size, "%s %.*s%s", tname, shown, s, len > 60 ? "..." : "");
+    } else {
+        snprintf(buf, size, "%s", tname);
+    }
+    if (!HPy_IsNull(repr))
+        ic->ctx_Close(ic, repr);
+    if (!HPy_IsNull(type))
+        ic->ctx_Close(ic, type);
+    if (ic->ctx_Err_Occurred(ic))
+        ic->ctx_Err_Clear(ic);
+}
+
+size_t hdbg_check_leaks(HDbg *d, int64_t gen)
+{
+    size_t n = 0;
+    for (HDbgHandle *h = d->open.head; h != NULL; h = h->next) {
+        if (h->generation < gen)
+            continue;
+        char what[96];
+        hdbg_describe(d, h->inner, what, sizeof what);
+        const char *in = h->opened_in ? h->opened_in : "<no call>";
+        hdbg_report(d, HDBG_LEAK, in, h, "handle %llu opened in '%s' by %s was never closed (%s)",
+                    (unsigned long long)h->id, in, h->opened_by, what);
+        n++;
+    }
+    return n;
+}
+
+/* ---- JSON for the TypeScript side ---- */
+
+struct sbuf {
+    char *s;
+    size_t len, cap;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (b->len + n + 1 > cap)
+            cap *= 2;
+        char *t = realloc(b->s, cap);
+        if (t == NULL)
+            return;
+        b->s = t;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void sb_string(struct sbuf *b, const char *s)
+{
+    sb_put(b, "\"", 1);
+    for (; s != NULL && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            char e[2] = { '\\', (char)c };
+            sb_put(b, e, 2);
+        } else if (c < 0x20) {
+            sb_printf(b, "\\u%04x", c);
+        } else {
+            sb_put(b, (const char *)&c, 1);
+        }
+    }
+    sb_put(b, "\"", 1);
+}
+
+void hdbg_symbolize(void *frame, char *buf, size_t size)
+{
+    Dl_info info;
+    if (dladdr(frame, &info) && info.dli_sname != NULL)
+        snprintf(buf, size, "%s+0x%lx (%s)", info.dli_sname, (unsigned long)((char *)frame - (char *)info.dli_saddr),
+                 info.dli_fname ? info.dli_fname : "?");
+    else if (dladdr(frame, &info) && info.dli_fname != NULL)
+        snprintf(buf, size, "%s+0x%lx", info.dli_fname, (unsigned long)((char *)frame - (char *)info.dli_fbase));
+    else
+        snprintf(buf, size, "%p", frame);
+}
+
+char *hdbg_findings_json(HDbg *d, size_t from)
+{
+    hdbg_raw_flush_faults(d);
+    struct sbuf b = { 0 };
+    sb_put(&b, "[", 1);
+    for (size_t i = from; i < d->nfindings; i++) {
+        const HDbgFinding *f = &d->findings[i].pub;
+        if (i > from)
+            sb_put(&b, ",", 1);
+        sb_put(&b, "{\"kind\":", 8);
+        sb_string(&b, f->kind_name);
+        sb_put(&b, ",\"function\":", 12);
+        sb_string(&b, f->function);
+        sb_printf(&b, ",\"handle\":%llu,\"message\":", (unsigned long long)f->handle_id);
+        sb_string(&b, f->message);
+        if (f->stack_depth > 0) {
+            sb_put(&b, ",\"stack\":[", 10);
+            for (int k = 0; k < f->stack_depth; k++) {
+                char frame[512];
+                hdbg_symbolize(f->stack[k], frame, sizeof frame);
+                if (k)
+                    sb_put(&b, ",", 1);
+                sb_string(&b, frame);
+            }
+            sb_put(&b, "]", 1);
+        }
+        sb_put(&b, "}", 1);
+    }
+    sb_put(&b, "]", 1);
+    return b.s;
+}
+
+void hdbg_free_string(char *s) { free(s); }

@@ -1,0 +1,190 @@
+/* char * data handed out by Bytes_AsString, Bytes_AS_STRING and Unicode_AsUTF8AndSize: the
+   extension gets a read-only copy in pages of its own. When the handle closes the pages become
+   inaccessible. A write to an open copy, or any access to a closed one, faults; the SIGSEGV
+   handler recognizes our pages, notes the fault, makes the pages accessible again and lets the
+   instruction run, so the finding is recorded instead of the process dying. */
+
+#include "debug_internal.h"
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum { R_OPEN = 1, R_CLOSED, R_UNPROTECTED };
+enum { F_NONE = 0, F_WRITE, F_AFTER_CLOSE };
+
+struct hdbg_raw {
+    struct hdbg_raw *next_all; /* the process-wide registry the signal handler walks */
+    struct hdbg_raw *next_closed;
+    HDbg *d;
+    char *base;
+    size_t mapped, size;
+    uint64_t handle_id;
+    const char *by, *in;
+    volatile sig_atomic_t state, fault, reported;
+};
+
+/* Process-wide because signal handlers are; each entry names its instance. */
+static struct hdbg_raw *volatile g_all;
+static struct sigaction g_previous;
+static int g_installed;
+
+static struct hdbg_raw *find(const char *addr)
+{
+    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all)
+        if (addr >= r->base && addr < r->base + r->mapped)
+            return r;
+    return NULL;
+}
+
+static void on_segv(int sig, siginfo_t *info, void *uctx)
+{
+    struct hdbg_raw *r = find((const char *)info->si_addr);
+    if (r != NULL && r->state != R_UNPROTECTED) {
+        r->fault = r->state == R_CLOSED ? F_AFTER_CLOSE : F_WRITE;
+        r->state = R_UNPROTECTED;
+        mprotect(r->base, r->mapped, PROT_READ | PROT_WRITE);
+        return; /* the faulting access runs again and succeeds */
+    }
+    /* Not ours: whoever handled SIGSEGV before us does, or the process dies of it. */
+    if (g_previous.sa_flags & SA_SIGINFO) {
+        if (g_previous.sa_sigaction != NULL) {
+            g_previous.sa_sigaction(sig, info, uctx);
+            return;
+        }
+    } else if (g_previous.sa_handler != SIG_DFL && g_previous.sa_handler != SIG_IGN && g_previous.sa_handler != NULL) {
+        g_previous.sa_handler(sig);
+        return;
+    }
+    signal(SIGSEGV, SIG_DFL);
+}
+
+static void install(void)
+{
+    if (g_installed)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, &g_previous) == 0)
+        g_installed = 1;
+}
+
+const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size)
+{
+    if (h->raw != NULL && h->raw->size == size && memcmp(h->raw->base, data, size) == 0)
+        return h->raw->base; /* asked again for the same handle */
+    install();
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t mapped = (size + 1 + page - 1) / page * page;
+    char *base = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct hdbg_raw *r = malloc(sizeof *r);
+    if (base == MAP_FAILED || r == NULL) {
+        if (base != MAP_FAILED)
+            munmap(base, mapped);
+        free(r);
+        return data; /* unprotected, but the call still works */
+    }
+    memcpy(base, data, size);
+    base[size] = 0;
+    mprotect(base, mapped, PROT_READ);
+    *r = (struct hdbg_raw){ .d = d, .base = base, .mapped = mapped, .size = size, .handle_id = h->id,
+                            .by = h->opened_by, .in = d->current, .state = R_OPEN };
+    r->next_all = g_all;
+    g_all = r;
+    /* One copy per handle is remembered; an earlier one stays registered until freed. */
+    h->raw = r;
+    return base;
+}
+
+static void unregister(struct hdbg_raw *r)
+{
+    for (struct hdbg_raw *volatile *p = &g_all; *p != NULL; p = &(*p)->next_all) {
+        if (*p == r) {
+            *p = r->next_all;
+            break;
+        }
+    }
+}
+
+static void report(HDbg *d, struct hdbg_raw *r)
+{
+    if (r->fault == F_NONE || r->reported)
+        return;
+    r->reported = 1;
+    const char *in = r->in ? r->in : "<no call>";
+    if (r->fault == F_WRITE)
+        hdbg_report(d, HDBG_RAW_DATA_WRITE, in, NULL,
+                    "'%s' wrote to the read-only data of handle %llu returned by %s", in,
+                    (unsigned long long)r->handle_id, r->by);
+    else
+        hdbg_report(d, HDBG_RAW_DATA_AFTER_CLOSE, in, NULL,
+                    "data returned by %s for handle %llu was used after the handle was closed", r->by,
+                    (unsigned long long)r->handle_id);
+}
+
+static void destroy(struct hdbg_raw *r)
+{
+    unregister(r);
+    munmap(r->base, r->mapped);
+    free(r);
+}
+
+void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
+{
+    struct hdbg_raw *r = h->raw;
+    h->raw = NULL;
+    report(d, r);
+    if (r->state == R_OPEN) {
+        r->state = R_CLOSED;
+        mprotect(r->base, r->mapped, PROT_NONE);
+    }
+    r->next_closed = NULL;
+    if (d->raw_closed_tail)
+        d->raw_closed_tail->next_closed = r;
+    else
+        d->raw_closed_head = r;
+    d->raw_closed_tail = r;
+    d->raw_closed_bytes += (int64_t)r->mapped;
+    while (d->raw_closed_bytes > d->raw_max && d->raw_closed_head != NULL) {
+        struct hdbg_raw *old = d->raw_closed_head;
+        d->raw_closed_head = old->next_closed;
+        if (d->raw_closed_head == NULL)
+            d->raw_closed_tail = NULL;
+        d->raw_closed_bytes -= (int64_t)old->mapped;
+        report(d, old);
+        destroy(old);
+    }
+}
+
+void hdbg_raw_flush_faults(HDbg *d)
+{
+    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all)
+        if (r->d == d && r->fault != F_NONE && !r->reported)
+            report(d, r);
+}
+
+void hdbg_raw_free_all(HDbg *d)
+{
+    struct hdbg_raw *volatile *p = &g_all;
+    while (*p != NULL) {
+        struct hdbg_raw *r = *p;
+        if (r->d == d) {
+            *p = r->next_all;
+            munmap(r->base, r->mapped);
+            free(r);
+        } else {
+            p = &r->next_all;
+        }
+    }
+    d->raw_closed_head = d->raw_closed_tail = NULL;
+    d->raw_closed_bytes = 0;
+}
+
+int64_t hdbg_handle_raw_data_size(const HDbgHandle *h)
+{
+    return h->raw != NULL ? (int64_t)h->raw->size : -1;
+}

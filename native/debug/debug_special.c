@@ -1,0 +1,418 @@
+/* The debug context's functions that do more than translate handles: closing, builders and
+   trackers, raw data, out-parameters, type creation, and the re-entry into extension code. */
+#include "debug_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- re-entry: the shims (generated) run the impl with a per-call context ---- */
+
+typedef struct {
+    HDbg *d;
+    HPyCFunction func;
+    HPyContext *ctx;
+} hdbg_call_state;
+
+/* Set just before the inner context calls the shim, which reads it first thing. */
+static _Thread_local struct {
+    HDbg *d;
+    HPyCFunction func;
+} pending;
+
+static hdbg_call_state begin_call(void)
+{
+    hdbg_call_state s = { pending.d, pending.func, NULL };
+    pending.d = NULL;
+    pending.func = NULL;
+    s.ctx = hdbg_enter_impl(s.d, (const void *)s.func, NULL);
+    return s;
+}
+
+static HPy *wrap_args(HDbg *d, const HPy *a, size_t n, HPy *small)
+{
+    HPy *out = n <= HDBG_SMALL_ARRAY ? small : malloc(n * sizeof(HPy));
+    if (out == NULL)
+        return small; /* n > 0 and no memory: the impl sees the first few at most */
+    for (size_t i = 0; i < n; i++)
+        out[i] = hdbg_wrap_arg(d, a[i]);
+    return out;
+}
+
+static void release_args(HDbg *d, HPy *a, size_t n, HPy *small)
+{
+    for (size_t i = 0; i < n && (a != small || i < HDBG_SMALL_ARRAY); i++)
+        hdbg_release_arg(d, a[i]);
+    if (a != small)
+        free(a);
+}
+
+static HPy end_hpy(hdbg_call_state *s, HPy r)
+{
+    HPy u = hdbg_take_result(s->d, r);
+    hdbg_leave(s->d, s->ctx);
+    return u;
+}
+
+static HPy end_iternext(hdbg_call_state *s, HPy r)
+{
+    HPy u = HPy_IsNull(r) ? HPy_NULL : hdbg_take_result(s->d, r);
+    hdbg_leave(s->d, s->ctx);
+    return u;
+}
+
+static int64_t end_status(hdbg_call_state *s, int64_t r)
+{
+    hdbg_check_status(s->d, r);
+    hdbg_leave(s->d, s->ctx);
+    return r;
+}
+
+#define LAYER_NAME(x) hdbg_##x
+#define LAYER_STATE hdbg_call_state
+#define LAYER_SMALL_ARRAY HDBG_SMALL_ARRAY
+#define LAYER_BEGIN(ictx) ((void)(ictx), begin_call())
+#define LAYER_ARG(L, h) hdbg_wrap_arg((L).d, (h))
+#define LAYER_ARG_DONE(L, dh) hdbg_release_arg((L).d, (dh))
+#define LAYER_ARGS(L, a, n, small) wrap_args((L).d, (a), (n), (small))
+#define LAYER_ARGS_DONE(L, a, n, small) release_args((L).d, (a), (n), (small))
+#define LAYER_VECTOR_LENGTH(L, nargs, kwnames) hdbg_vector_length((L).d, (size_t)(nargs), (kwnames))
+#define LAYER_BUFFER_OUT(L, buf) ((buf)->obj = hdbg_take_owned((L).d, (buf)->obj, (L).d->current))
+#define LAYER_END_HPY(L, r) end_hpy(&(L), (r))
+#define LAYER_END_HPY_ITERNEXT(L, r) end_iternext(&(L), (r))
+#define LAYER_END_STATUS(L, r) end_status(&(L), (int64_t)(r))
+#define LAYER_END_VOID(L) hdbg_leave((L).d, (L).ctx)
+#include "autogen_shims.h"
+
+void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+{
+    HDbg *d = hdbg_get(ctx, "_HPy_CallRealFunctionFromTrampoline");
+    HPyContext *ic = d->inner;
+    HPyCFunction shim = hdbg_shim_for(sig);
+    if (shim == NULL) {
+        /* traverse, destroy, capsule destructors: no context, no handles to check */
+        ic->ctx_CallRealFunctionFromTrampoline(ic, sig, func, args);
+        return;
+    }
+    pending.d = d;
+    pending.func = func;
+    ic->ctx_CallRealFunctionFromTrampoline(ic, sig, shim, args);
+}
+
+/* ---- closing ---- */
+
+void hdbg_s_Close(HPyContext *ctx, HPy h)
+{
+    HDbg *d = hdbg_get(ctx, "HPy_Close");
+    if (HPy_IsNull(h))
+        return;
+    HDbgHandle *dh = (HDbgHandle *)h._i;
+    if ((uintptr_t)h._i >= 4096 && (h._i & 7) == 0 && dh->magic == HDBG_HANDLE_MAGIC) {
+        const char *in = d->current ? d->current : "<no call>";
+        if (dh->state == H_CLOSED) {
+            hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
+                        (unsigned long long)dh->id, in, dh->opened_by);
+            return;
+        }
+        if (dh->state == H_CONSTANT) {
+            char what[96];
+            hdbg_describe(d, dh->inner, what, sizeof what);
+            hdbg_report(d, HDBG_CLOSE_CONSTANT, "HPy_Close", dh, "'%s' closed a context constant (%s)", in, what);
+            return;
+        }
+        hdbg_close_handle(d, dh);
+        return;
+    }
+    hdbg_check(d, h, "HPy_Close"); /* reports the invalid handle */
+}
+
+/* ---- builders and trackers ---- */
+
+static struct hdbg_builder *new_builder(HDbg *d, int kind, intptr_t inner)
+{
+    struct hdbg_builder *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        d->inner->ctx_Err_NoMemory(d->inner);
+        return NULL;
+    }
+    b->magic = HDBG_BUILDER_MAGIC;
+    b->kind = kind;
+    b->state = B_OPEN;
+    b->inner = inner;
+    return b;
+}
+
+static const char *builder_kind(int kind)
+{
+    return kind == B_LIST ? "HPyListBuilder" : kind == B_TUPLE ? "HPyTupleBuilder" : "HPyTracker";
+}
+
+/* The builder behind `token` if it is still open; NULL with a finding otherwise. */
+static struct hdbg_builder *open_builder(HDbg *d, intptr_t token, int kind, const char *fn)
+{
+    struct hdbg_builder *b = (struct hdbg_builder *)token;
+    if (token == 0)
+        return NULL; /* the NULL builder of a failed New: the inner context rejects it */
+    if ((uintptr_t)token < 4096 || (token & 7) != 0 || b->magic != HDBG_BUILDER_MAGIC || b->kind != kind) {
+        hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s got %#lx, which is not a live %s of this context", fn,
+                    (unsigned long)token, builder_kind(kind));
+        hdbg_raise(d, "%s: invalid %s", fn, builder_kind(kind));
+        return NULL;
+    }
+    if (b->state != B_OPEN) {
+        const char *in = d->current ? d->current : "<no call>";
+        hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s in '%s': the %s was already ended by %s", fn, in,
+                    builder_kind(kind), b->ended_by);
+        hdbg_raise(d, "%s: the %s was already ended by %s", fn, builder_kind(kind), b->ended_by);
+        return NULL;
+    }
+    return b;
+}
+
+HPyListBuilder hdbg_s_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HDbg *d = hdbg_get(ctx, "HPyListBuilder_New");
+    HPyContext *ic = d->inner;
+    HPyListBuilder inner = ic->ctx_ListBuilder_New(ic, size);
+    if (inner._lst == 0)
+        return inner;
+    struct hdbg_builder *b = new_builder(d, B_LIST, inner._lst);
+    if (b == NULL) {
+        ic->ctx_ListBuilder_Cancel(ic, inner);
+        return (HPyListBuilder){ 0 };
+    }
+    return (HPyListBuilder){ (intptr_t)b };
+}
+
+void hdbg_s_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Set");
+    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Set");
+    HPy u;
+    if (b == NULL || !hdbg_unwrap(d, h_item, &u, "HPyListBuilder_Set"))
+        return;
+    d->inner->ctx_ListBuilder_Set(d->inner, (HPyListBuilder){ b->inner }, index, u);
+}
+
+HPy hdbg_s_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
+{
+    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Build");
+    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Build");
+    if (b == NULL)
+        return builder._lst == 0 ? d->inner->ctx_ListBuilder_Build(d->inner, builder) : HPy_NULL;
+    HPy r = d->inner->ctx_ListBuilder_Build(d->inner, (HPyListBuilder){ b->inner });
+    hdbg_builder_retire(d, b, "HPyListBuilder_Build");
+    return hdbg_wrap(d, r, "HPyListBuilder_Build");
+}
+
+void hdbg_s_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
+{
+    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Cancel");
+    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Cancel");
+    if (b == NULL)
+        return;
+    d->inner->ctx_ListBuilder_Cancel(d->inner, (HPyListBuilder){ b->inner });
+    hdbg_builder_retire(d, b, "HPyListBuilder_Cancel");
+}
+
+HPyTupleBuilder hdbg_s_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_New");
+    HPyContext *ic = d->inner;
+    HPyTupleBuilder inner = ic->ctx_TupleBuilder_New(ic, size);
+    if (inner._tup == 0)
+        return inner;
+    struct hdbg_builder *b = new_builder(d, B_TUPLE, inner._tup);
+    if (b == NULL) {
+        ic->ctx_TupleBuilder_Cancel(ic, inner);
+        return (HPyTupleBuilder){ 0 };
+    }
+    return (HPyTupleBuilder){ (intptr_t)b };
+}
+
+void hdbg_s_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Set");
+    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Set");
+    HPy u;
+    if (b == NULL || !hdbg_unwrap(d, h_item, &u, "HPyTupleBuilder_Set"))
+        return;
+    d->inner->ctx_TupleBuilder_Set(d->inner, (HPyTupleBuilder){ b->inner }, index, u);
+}
+
+HPy hdbg_s_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Build");
+    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Build");
+    if (b == NULL)
+        return builder._tup == 0 ? d->inner->ctx_TupleBuilder_Build(d->inner, builder) : HPy_NULL;
+    HPy r = d->inner->ctx_TupleBuilder_Build(d->inner, (HPyTupleBuilder){ b->inner });
+    hdbg_builder_retire(d, b, "HPyTupleBuilder_Build");
+    return hdbg_wrap(d, r, "HPyTupleBuilder_Build");
+}
+
+void hdbg_s_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Cancel");
+    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Cancel");
+    if (b == NULL)
+        return;
+    d->inner->ctx_TupleBuilder_Cancel(d->inner, (HPyTupleBuilder){ b->inner });
+    hdbg_builder_retire(d, b, "HPyTupleBuilder_Cancel");
+}
+
+/* Trackers are kept here, not in the inner context: closing one must close debug handles. */
+HPyTracker hdbg_s_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTracker_New");
+    struct hdbg_builder *b = new_builder(d, B_TRACKER, 0);
+    if (b == NULL)
+        return (HPyTracker){ 0 };
+    b->capacity = size > 0 ? (size_t)size : 8;
+    b->items = malloc(b->capacity * sizeof(HPy));
+    if (b->items == NULL) {
+        free(b);
+        d->inner->ctx_Err_NoMemory(d->inner);
+        return (HPyTracker){ 0 };
+    }
+    return (HPyTracker){ (intptr_t)b };
+}
+
+int hdbg_s_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTracker_Add");
+    struct hdbg_builder *b = open_builder(d, ht._i, B_TRACKER, "HPyTracker_Add");
+    if (b == NULL) {
+        if (ht._i == 0)
+            hdbg_raise(d, "HPyTracker_Add: NULL tracker");
+        return -1;
+    }
+    if (!HPy_IsNull(h) && hdbg_check(d, h, "HPyTracker_Add") == NULL)
+        return -1;
+    if (b->length == b->capacity) {
+        HPy *items = realloc(b->items, 2 * b->capacity * sizeof(HPy));
+        if (items == NULL) {
+            d->inner->ctx_Err_NoMemory(d->inner);
+            return -1;
+        }
+        b->items = items;
+        b->capacity *= 2;
+    }
+    b->items[b->length++] = h;
+    return 0;
+}
+
+void hdbg_s_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTracker_ForgetAll");
+    struct hdbg_builder *b = open_builder(d, ht._i, B_TRACKER, "HPyTracker_ForgetAll");
+    if (b != NULL)
+        b->length = 0;
+}
+
+void hdbg_s_Tracker_Close(HPyContext *ctx, HPyTracker ht)
+{
+    HDbg *d = hdbg_get(ctx, "HPyTracker_Close");
+    struct hdbg_builder *b = open_builder(d, ht._i, B_TRACKER, "HPyTracker_Close");
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < b->length; i++)
+        hdbg_s_Close(ctx, b->items[i]);
+    hdbg_builder_retire(d, b, "HPyTracker_Close");
+}
+
+/* ---- raw data ---- */
+
+static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char *fn,
+                       const char *(*get)(HPyContext *, HPy, HPy_ssize_t *))
+{
+    HDbg *d = hdbg_get(ctx, fn);
+    HDbgHandle *dh = HPy_IsNull(h) ? NULL : hdbg_check(d, h, fn);
+    if (dh == NULL && !HPy_IsNull(h))
+        return NULL;
+    HPy_ssize_t size = 0;
+    const char *data = get(d->inner, HPy_IsNull(h) ? HPy_NULL : dh->inner, &size);
+    if (size_out != NULL)
+        *size_out = size;
+    if (data == NULL || dh == NULL || dh->state != H_OPEN)
+        return data;
+    return hdbg_raw_copy(d, dh, data, (size_t)size);
+}
+
+static const char *get_utf8(HPyContext *ic, HPy h, HPy_ssize_t *size)
+{
+    return ic->ctx_Unicode_AsUTF8AndSize(ic, h, size);
+}
+
+static const char *get_bytes(HPyContext *ic, HPy h, HPy_ssize_t *size)
+{
+    const char *s = ic->ctx_Bytes_AsString(ic, h);
+    *size = s != NULL ? ic->ctx_Bytes_Size(ic, h) : 0;
+    return s;
+}
+
+static const char *get_bytes_unchecked(HPyContext *ic, HPy h, HPy_ssize_t *size)
+{
+    const char *s = ic->ctx_Bytes_AS_STRING(ic, h);
+    *size = s != NULL ? ic->ctx_Bytes_GET_SIZE(ic, h) : 0;
+    return s;
+}
+
+const char *hdbg_s_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
+{
+    return raw(ctx, h, size, "HPyUnicode_AsUTF8AndSize", get_utf8);
+}
+
+const char *hdbg_s_Bytes_AsString(HPyContext *ctx, HPy h)
+{
+    return raw(ctx, h, NULL, "HPyBytes_AsString", get_bytes);
+}
+
+const char *hdbg_s_Bytes_AS_STRING(HPyContext *ctx, HPy h)
+{
+    return raw(ctx, h, NULL, "HPyBytes_AS_STRING", get_bytes_unchecked);
+}
+
+/* ---- out-parameters and specs ---- */
+
+int32_t hdbg_s_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
+{
+    HDbg *d = hdbg_get(ctx, "HPyContextVar_Get");
+    HPy u_var, u_default, u_result = HPy_NULL;
+    if (!hdbg_unwrap(d, context_var, &u_var, "HPyContextVar_Get") ||
+        !hdbg_unwrap(d, default_value, &u_default, "HPyContextVar_Get"))
+        return -1;
+    int32_t r = d->inner->ctx_ContextVar_Get(d->inner, u_var, u_default, &u_result);
+    *result = hdbg_wrap(d, u_result, "HPyContextVar_Get");
+    return r;
+}
+
+HPy hdbg_s_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
+{
+    HDbg *d = hdbg_get(ctx, "HPyType_FromSpec");
+    size_t n = 0;
+    while (params != NULL && params[n].kind != 0)
+        n++;
+    HPyType_SpecParam small[8];
+    HPyType_SpecParam *u = n < 8 ? small : malloc((n + 1) * sizeof *u);
+    if (u == NULL) {
+        d->inner->ctx_Err_NoMemory(d->inner);
+        return HPy_NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        u[i] = params[i];
+        if (!hdbg_unwrap(d, params[i].object, &u[i].object, "HPyType_FromSpec")) {
+            if (u != small)
+                free(u);
+            return HPy_NULL;
+        }
+    }
+    u[n].kind = 0;
+    u[n].object = HPy_NULL;
+    if (spec != NULL && spec->name != NULL) {
+        const char *dot = strrchr(spec->name, '.');
+        hdbg_name_defines(d, spec->defines, dot ? dot + 1 : spec->name);
+    }
+    HPy r = d->inner->ctx_Type_FromSpec(d->inner, spec, params != NULL ? u : NULL);
+    if (u != small)
+        free(u);
+    return hdbg_wrap(d, r, "HPyType_FromSpec");
+}

@@ -1,0 +1,129 @@
+/* The trace context's instance, its re-entry into extension code and its figures. */
+
+#include "trace_internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+HTrace *htr_new(HPyContext *inner)
+{
+    HTrace *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->counts = calloc(htr_nfuncs, sizeof(uint64_t));
+    t->durations = calloc(htr_nfuncs, sizeof(uint64_t));
+    if (t->counts == NULL || t->durations == NULL) {
+        htr_free(t);
+        return NULL;
+    }
+    t->magic = HTR_MAGIC;
+    t->inner = inner;
+    t->ctx.name = "hpy-matrix trace";
+    t->ctx.abi_version = inner->abi_version;
+    t->ctx._private = t;
+    htr_fill(&t->ctx, inner);
+    return t;
+}
+
+void htr_free(HTrace *t)
+{
+    if (t == NULL)
+        return;
+    free(t->counts);
+    free(t->durations);
+    free(t);
+}
+
+HPyContext *htr_ctx(HTrace *t) { return &t->ctx; }
+
+HTrace *htr_from_ctx(HPyContext *ctx)
+{
+    if (ctx == NULL || ctx->_private == NULL)
+        return NULL;
+    HTrace *t = (HTrace *)ctx->_private;
+    return t->magic == HTR_MAGIC ? t : NULL;
+}
+
+size_t htr_function_count(void) { return htr_nfuncs; }
+const char *htr_function_name(size_t i) { return i < htr_nfuncs ? htr_names[i] : NULL; }
+uint64_t htr_call_count(HTrace *t, size_t i) { return i < htr_nfuncs ? t->counts[i] : 0; }
+uint64_t htr_duration_ns(HTrace *t, size_t i) { return i < htr_nfuncs ? t->durations[i] : 0; }
+
+void htr_reset(HTrace *t)
+{
+    memset(t->counts, 0, htr_nfuncs * sizeof(uint64_t));
+    memset(t->durations, 0, htr_nfuncs * sizeof(uint64_t));
+}
+
+HPyContext *htr_enter(HTrace *t) { return &t->ctx; }
+
+/* ---- re-entry: impls run with the trace context, on the inner context's handles ---- */
+
+typedef struct {
+    HTrace *t;
+    HPyCFunction func;
+    HPyContext *ctx;
+} htr_call_state;
+
+static _Thread_local struct {
+    HTrace *t;
+    HPyCFunction func;
+} pending;
+
+static htr_call_state begin_call(void)
+{
+    htr_call_state s = { pending.t, pending.func, NULL };
+    pending.t = NULL;
+    pending.func = NULL;
+    s.ctx = &s.t->ctx;
+    return s;
+}
+
+#define LAYER_NAME(x) htr_##x
+#define LAYER_STATE htr_call_state
+#define LAYER_SMALL_ARRAY 1
+#define LAYER_BEGIN(ictx) ((void)(ictx), begin_call())
+#define LAYER_ARG(L, h) (h)
+#define LAYER_ARG_DONE(L, h) ((void)(h))
+#define LAYER_ARGS(L, a, n, small) ((void)(small), (HPy *)(a))
+#define LAYER_ARGS_DONE(L, a, n, small) ((void)(a), (void)(n))
+#define LAYER_VECTOR_LENGTH(L, nargs, kwnames) ((void)(kwnames), (size_t)0)
+#define LAYER_BUFFER_OUT(L, buf) ((void)(buf))
+#define LAYER_END_HPY(L, r) (r)
+#define LAYER_END_HPY_ITERNEXT(L, r) (r)
+#define LAYER_END_STATUS(L, r) (r)
+#define LAYER_END_VOID(L) ((void)(L))
+#include "autogen_shims.h"
+
+void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+{
+    HTrace *t = htr_get(ctx);
+    uint64_t t0 = htr_now();
+    HPyCFunction shim = htr_shim_for(sig);
+    if (shim != NULL) {
+        pending.t = t;
+        pending.func = func;
+        func = shim;
+    }
+    t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
+    htr_done(t, htr_crfft_index, t0);
+}
+
+char *htr_counts_json(HTrace *t)
+{
+    size_t cap = 64 + htr_nfuncs * 80, len = 0;
+    char *s = malloc(cap);
+    if (s == NULL)
+        return NULL;
+    len += (size_t)snprintf(s + len, cap - len, "{");
+    int first = 1;
+    for (size_t i = 0; i < htr_nfuncs; i++) {
+        if (t->counts[i] == 0)
+            continue;
+        len += (size_t)snprintf(s + len, cap - len, "%s\"%s\":[%llu,%llu]", first ? "" : ",", htr_names[i],
+                                (unsigned long long)t->counts[i], (unsigned long long)t->durations[i]);
+        first = 0;
+    }
+    snprintf(s + len, cap - len, "}");
+    return s;
+}
