@@ -1,5 +1,6 @@
 /* The context itself: one per interpreter, shared by every binary loaded into it. */
 #include "hmc.h"
+#include "hdbg.h"
 
 static HPyContext g_context;
 static int g_filled;
@@ -13,6 +14,25 @@ HPyContext *hmc_context(void)
         g_filled = 1;
     }
     return &g_context;
+}
+
+/* The debug and trace layers over the context, made on first use and kept for the life of the
+   interpreter: modules loaded with them keep their context pointer for as long. */
+static HDbg *g_debug;
+static HTrace *g_trace;
+
+HDbg *hmc_debug(void)
+{
+    if (g_debug == NULL)
+        g_debug = hdbg_new(hmc_context());
+    return g_debug;
+}
+
+HTrace *hmc_trace(void)
+{
+    if (g_trace == NULL)
+        g_trace = htr_new(hmc_context());
+    return g_trace;
 }
 
 void hmc_missing(const char *api_name, const char *member)

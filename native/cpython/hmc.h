@@ -20,6 +20,11 @@ static inline PyObject *const *hmc_harr2py(const HPy *a) { return (PyObject *con
 /* The one context of this interpreter, filled on first use. */
 HPyContext *hmc_context(void);
 
+/* The debug and trace layers over it (native/debug), shared by every module loaded in those
+   modes; NULL when out of memory. */
+struct HDbg *hmc_debug(void);
+struct HTrace *hmc_trace(void);
+
 /* Generated (autogen_ctx_fill.c). */
 void hmc_fill_context(HPyContext *ctx);
 size_t hmc_missing_members(const char **names, size_t capacity);

@@ -1,6 +1,7 @@
 /* `hpy_matrix.universal`: a drop-in for HPy 0.9's `hpy.universal` that loads universal binaries
    through this context. */
 #include "hmc.h"
+#include "hdbg.h"
 #include <string.h>
 #include <strings.h>
 
@@ -12,9 +13,14 @@ static HPyContext *context_for_mode(int mode)
     if (mode == MODE_UNIVERSAL)
         return hmc_context();
     if (mode == MODE_DEBUG || mode == MODE_TRACE) {
-        PyErr_Format(PyExc_NotImplementedError, "hpy_matrix.universal: the %s context is not available in this build",
-                     mode == MODE_DEBUG ? "debug" : "trace");
-        return NULL;
+        HPyContext *ctx = NULL;
+        if (mode == MODE_DEBUG && hmc_debug() != NULL)
+            ctx = hdbg_base_ctx(hmc_debug());
+        if (mode == MODE_TRACE && hmc_trace() != NULL)
+            ctx = htr_ctx(hmc_trace());
+        if (ctx == NULL)
+            PyErr_NoMemory();
+        return ctx;
     }
     PyErr_Format(PyExc_ValueError, "invalid HPy mode: %d", mode);
     return NULL;
