@@ -1,4 +1,5 @@
 import Mocha from 'mocha';
+import { DebugFindingsError } from './debug-checks.js';
 import type { CellEvent } from './protocol.js';
 
 export type EventSink = (event: CellEvent) => void;
@@ -28,9 +29,10 @@ export class CellReporter extends Mocha.reporters.Base {
     runner.on(EVENT_TEST_FAIL, (runnable: Mocha.Runnable, err: unknown) => {
       const setupFailure = extensionFailure(err);
       if (setupFailure) sink(setupFailure);
+      const findings = err instanceof DebugFindingsError ? { findings: err.findings } : {};
       sink({
         event: 'test-end', title: runnable.fullTitle(), status: 'failed',
-        error: describeError(err), durationMs: runnable.duration ?? 0,
+        error: describeError(err), durationMs: runnable.duration ?? 0, ...findings,
       });
     });
     runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {

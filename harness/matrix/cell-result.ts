@@ -19,14 +19,9 @@ export interface Verdict {
   reason?: string;
 }
 
-/** A finding of a debug context (a later issue): kind, context function, handle, message. */
-export interface Finding {
-  kind: string;
-  function?: string;
-  handle?: number;
-  message: string;
-  stack?: string[];
-}
+/** A finding of the debug layer, on the test it was found in. */
+export type { DebugFinding as Finding } from '../../loader/layers/layers.js';
+import type { DebugFinding as Finding } from '../../loader/layers/layers.js';
 
 export interface TestResult {
   title: string;
@@ -84,7 +79,10 @@ export function cellResult(
   for (const e of events) {
     if (e.event === 'test-begin') running = e.title;
     if (e.event === 'test-end') {
-      tests.push({ title: e.title, status: e.status, ...(e.error === undefined ? {} : { error: e.error }), durationMs: e.durationMs });
+      tests.push({
+        title: e.title, status: e.status, ...(e.error === undefined ? {} : { error: e.error }), durationMs: e.durationMs,
+        ...(e.findings?.length ? { findings: e.findings } : {}),
+      });
       running = undefined;
     }
     // The first error is the cause; later ones (tests of an extension that did not build) follow from it.

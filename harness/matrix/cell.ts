@@ -5,6 +5,7 @@ import { register as registerTsxCjs } from 'tsx/cjs/api';
 import { register as registerTsxEsm } from 'tsx/esm/api';
 import { openSession, type Session } from '../suite/session.js';
 import { CellReporter, describeError, type EventSink } from './cell-reporter.js';
+import { checkEachTest } from './debug-checks.js';
 import { encodeEvent } from './protocol.js';
 
 export interface CellOptions {
@@ -67,13 +68,13 @@ async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
     return false;
   }
   try {
-    return await runMocha(opts, files, sink);
+    return await runMocha(opts, files, sink, session);
   } finally {
     session.close();
   }
 }
 
-async function runMocha(opts: CellOptions, files: string[], sink: EventSink): Promise<boolean> {
+async function runMocha(opts: CellOptions, files: string[], sink: EventSink, session: Session): Promise<boolean> {
   const mochaOptions: Mocha.MochaOptions & { failHookAffectedTests: boolean } = {
     reporter: CellReporter,
     reporterOptions: { sink },
@@ -97,6 +98,8 @@ async function runMocha(opts: CellOptions, files: string[], sink: EventSink): Pr
     return false;
   }
   markSkipped(mocha.suite, new Set(opts.skip ?? []));
+  const debug = session.getBackend().debug;
+  if (debug) checkEachTest(mocha.suite, session, debug);
   await new Promise<number>((resolve) => mocha.run(resolve));
   sink({ event: 'end' });
   return true;

@@ -2,12 +2,15 @@
 // written synchronously as it happens, so whatever the child managed to say before a crash
 // is on disk. The parent derives the cell status from these events plus the exit.
 
+import type { DebugFinding } from '../../loader/layers/layers.js';
+
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
 export type CellEvent =
   | { event: 'start' }
   | { event: 'test-begin'; title: string }
-  | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number }
+  /** `findings`: what the debug layer found in the test (debug backends only). */
+  | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number; findings?: DebugFinding[] }
   /**
    * The suite could not run (no test files, a file that throws at import, no backend), or an
    * extension did not build or load; `output` is the compiler's output of a failed build.

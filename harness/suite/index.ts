@@ -3,11 +3,14 @@
 import { resolve } from 'node:path';
 import type { Backend } from '../../loader/backend.js';
 import { buildExtension } from '../build.js';
+import type { DebugFinding } from '../../loader/layers/layers.js';
+import { takeTestFindings } from '../matrix/debug-checks.js';
 import { Converter, type PyProxy } from './proxy.js';
 import { currentSession } from './session.js';
 
 export { PythonError } from '../../loader/backend.js';
 export { raises } from './assertions.js';
+export type { DebugFinding } from '../../loader/layers/layers.js';
 export { isPyProxy, type PyProxy } from './proxy.js';
 
 const converters = new WeakMap<Backend, Converter>();
@@ -18,9 +21,31 @@ function converter(): Converter {
   return c;
 }
 
-/** The name of the backend this cell runs on, e.g. 'reference'. */
+/** The name of the backend this cell runs on, e.g. 'reference' or 'debug:cpython'. */
 export function backendName(): string {
   return currentSession().backend;
+}
+
+/** The backend under any layer: 'reference' for 'reference', 'debug:reference', 'trace:reference'. */
+export function baseBackend(): string {
+  const name = currentSession().backend;
+  return name.slice(name.indexOf(':') + 1);
+}
+
+/** True on a debug backend (`debug:<backend>`), where debugFindings() works. */
+export function hasDebugLayer(): boolean {
+  return currentSession().getBackend().debug !== undefined;
+}
+
+/**
+ * What the debug layer found since the test began (or since the last call), leaks included;
+ * taken findings no longer fail the test. Only on a debug backend.
+ */
+export function debugFindings(): DebugFinding[] {
+  const session = currentSession();
+  const debug = session.getBackend().debug;
+  if (!debug) throw new Error(`debugFindings: backend '${session.backend}' has no debug layer (run the suite on debug:<backend>)`);
+  return takeTestFindings(session, debug);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Session extends SessionOptions {
   getBackend(): Backend;
   /** Releases the backend (closes modules, frees native memory). */
   close(): void;
+  /** On a debug backend: the generation the running test's leak check starts from. */
+  debugGeneration: number;
 }
 
 import type { Backend } from '../../loader/backend.js';
@@ -32,6 +34,7 @@ export function openSession(opts: SessionOptions): Session {
   const session: Session = {
     ...opts,
     getBackend: () => (backend ??= createBackend(opts.backend)),
+    debugGeneration: 0,
     close: () => {
       backend?.close();
       backend = null;

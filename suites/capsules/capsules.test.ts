@@ -2,7 +2,7 @@
 // Leave/Reenter, _HPy_Dump, and Compile_s/EvalCode. Expected values are CPython 3.11's, except
 // where a test says the behaviour is specific to a backend (and why).
 import { expect } from 'chai';
-import { backendName, collectGarbage, loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
+import { baseBackend, collectGarbage, loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
 
 /** Runs `f` with stderr captured where the backend writes through Node (the reference backend). */
 function captureStderr(f: () => void): string {
@@ -291,12 +291,12 @@ describe('capsules', () => {
     // CPython aborts on a wrong thread state (PyEval_RestoreThread), so only the reference
     // backend, which documents the check, is asked.
     it('a wrong token is a SystemError (reference backend)', function () {
-      if (backendName() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') this.skip();
       raises(() => m.reenter_wrong_token(), 'SystemError', /HPy_ReenterPythonExecution/);
       expect(m.sum_without_python(3)).to.equal(6);
     });
     it('Leave twice is a SystemError (reference backend)', function () {
-      if (backendName() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') this.skip();
       raises(() => m.leave_twice(), 'SystemError', /HPy_LeavePythonExecution called twice/);
       expect(m.sum_without_python(3)).to.equal(6);
     });
@@ -311,7 +311,7 @@ describe('capsules', () => {
         expect(m.dump_keeps_error('x')).to.equal(true);
       });
       // The text is each backend's own (CPython's _PyObject_Dump writes to the C stderr).
-      if (backendName() === 'reference') {
+      if (baseBackend() === 'reference') {
         expect(out).to.contain('object type name: int\nobject repr     : 42\n');
         expect(out).to.match(/object repr {5}: <capsule object "dumped" at 0x[0-9a-f]+>/);
       }
@@ -322,7 +322,7 @@ describe('capsules', () => {
     // The reference backend has no Python compiler: both functions are documented as
     // unsupported there and raise SystemError; a CPython-hosted backend evaluates.
     it('evaluate an expression, or are refused by the reference backend', () => {
-      if (backendName() === 'reference') {
+      if (baseBackend() === 'reference') {
         raises(() => m.eval_expr('1 + 2'), 'SystemError',
           'HPy_Compile_s (ctx_Compile_s) is not supported by the reference backend: the reference backend has no Python compiler');
       } else {
@@ -331,7 +331,7 @@ describe('capsules', () => {
     });
     // Skipped elsewhere: other backends have a compiler, so there is nothing refused to check.
     it('EvalCode is refused by the reference backend', function () {
-      if (backendName() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') this.skip();
       raises(() => m.eval_null_code(), 'SystemError', /^HPy_EvalCode \(ctx_EvalCode\) is not supported by the reference backend/);
     });
   });
