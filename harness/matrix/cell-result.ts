@@ -50,6 +50,8 @@ export interface CellResult {
   crashedIn?: string;
   /** Compiler or loader output of an ERROR cell whose extension did not build. */
   output?: string;
+  /** On a trace backend: calls and nanoseconds per context member (`ctx_Dup`...) the suite made. */
+  trace?: Record<string, { calls: number; ns: number }>;
   /** Set by the gate. */
   verdict?: Verdict;
 }
@@ -76,7 +78,9 @@ export function cellResult(
   let running: string | undefined;
   let errorEvent: { message: string; output?: string } | undefined;
   let ended = false;
+  let trace: CellResult['trace'];
   for (const e of events) {
+    if (e.event === 'trace') trace = e.counts;
     if (e.event === 'test-begin') running = e.title;
     if (e.event === 'test-end') {
       tests.push({
@@ -93,7 +97,7 @@ export function cellResult(
   const result = (status: CellStatus, extra: Pick<CellResult, 'error' | 'signal' | 'crashedIn' | 'output'> = {}): CellResult => ({
     suite: cell.suite, backend: cell.backend, status,
     passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
-    durationMs: Math.round(cell.durationMs), tests, ...extra,
+    durationMs: Math.round(cell.durationMs), tests, ...extra, ...(trace ? { trace } : {}),
   });
   const inTest = running === undefined ? '' : ` in ${quote(running)}`;
 

@@ -101,6 +101,8 @@ async function runMocha(opts: CellOptions, files: string[], sink: EventSink, ses
   const debug = session.getBackend().debug;
   if (debug) checkEachTest(mocha.suite, session, debug);
   await new Promise<number>((resolve) => mocha.run(resolve));
+  const trace = session.getBackend().trace;
+  if (trace) sink({ event: 'trace', counts: trace.counts() });
   sink({ event: 'end' });
   return true;
 }

@@ -16,6 +16,8 @@ export type CellEvent =
    * extension did not build or load; `output` is the compiler's output of a failed build.
    */
   | { event: 'error'; message: string; output?: string }
+  /** Calls and nanoseconds per context member during the suite (trace backends only). */
+  | { event: 'trace'; counts: Record<string, { calls: number; ns: number }> }
   | { event: 'end' };
 
 export function encodeEvent(event: CellEvent): string {

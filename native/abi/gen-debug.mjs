@@ -44,7 +44,9 @@ function debugWrapper(m) {
   const call = [];
   for (const p of args) {
     if (p.type === 'HPy') {
-      body.push(`    HPy u_${p.name};`, `    if (!hdbg_unwrap(d, ${p.name}, &u_${p.name}, "${api}")) ${fail}`);
+      // A void function has no way to report failure: it records the finding and does nothing.
+      const unwrap = m.ret === 'void' ? 'hdbg_unwrap_void' : 'hdbg_unwrap';
+      body.push(`    HPy u_${p.name};`, `    if (!${unwrap}(d, ${p.name}, &u_${p.name}, "${api}")) ${fail}`);
       call.push(`u_${p.name}`);
     } else if (array && p.name === array.param) {
       call.push(`u_${p.name}`);

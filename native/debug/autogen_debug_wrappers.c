@@ -641,7 +641,7 @@ static void hdbg_w_Err_SetString(HPyContext *ctx, HPy h_type, const char *utf8_m
     HDbg *d = hdbg_get(ctx, "HPyErr_SetString");
     HPyContext *ic = d->inner;
     HPy u_h_type;
-    if (!hdbg_unwrap(d, h_type, &u_h_type, "HPyErr_SetString")) return;
+    if (!hdbg_unwrap_void(d, h_type, &u_h_type, "HPyErr_SetString")) return;
     ic->ctx_Err_SetString(ic, u_h_type, utf8_message);
 }
 
@@ -650,9 +650,9 @@ static void hdbg_w_Err_SetObject(HPyContext *ctx, HPy h_type, HPy h_value)
     HDbg *d = hdbg_get(ctx, "HPyErr_SetObject");
     HPyContext *ic = d->inner;
     HPy u_h_type;
-    if (!hdbg_unwrap(d, h_type, &u_h_type, "HPyErr_SetObject")) return;
+    if (!hdbg_unwrap_void(d, h_type, &u_h_type, "HPyErr_SetObject")) return;
     HPy u_h_value;
-    if (!hdbg_unwrap(d, h_value, &u_h_value, "HPyErr_SetObject")) return;
+    if (!hdbg_unwrap_void(d, h_value, &u_h_value, "HPyErr_SetObject")) return;
     ic->ctx_Err_SetObject(ic, u_h_type, u_h_value);
 }
 
@@ -671,11 +671,11 @@ static void hdbg_w_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_ty
     HDbg *d = hdbg_get(ctx, "HPyErr_SetFromErrnoWithFilenameObjects");
     HPyContext *ic = d->inner;
     HPy u_h_type;
-    if (!hdbg_unwrap(d, h_type, &u_h_type, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
+    if (!hdbg_unwrap_void(d, h_type, &u_h_type, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
     HPy u_filename1;
-    if (!hdbg_unwrap(d, filename1, &u_filename1, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
+    if (!hdbg_unwrap_void(d, filename1, &u_filename1, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
     HPy u_filename2;
-    if (!hdbg_unwrap(d, filename2, &u_filename2, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
+    if (!hdbg_unwrap_void(d, filename2, &u_filename2, "HPyErr_SetFromErrnoWithFilenameObjects")) return;
     ic->ctx_Err_SetFromErrnoWithFilenameObjects(ic, u_h_type, u_filename1, u_filename2);
 }
 
@@ -750,7 +750,7 @@ static void hdbg_w_Err_WriteUnraisable(HPyContext *ctx, HPy obj)
     HDbg *d = hdbg_get(ctx, "HPyErr_WriteUnraisable");
     HPyContext *ic = d->inner;
     HPy u_obj;
-    if (!hdbg_unwrap(d, obj, &u_obj, "HPyErr_WriteUnraisable")) return;
+    if (!hdbg_unwrap_void(d, obj, &u_obj, "HPyErr_WriteUnraisable")) return;
     ic->ctx_Err_WriteUnraisable(ic, u_obj);
 }
 
@@ -1327,9 +1327,9 @@ static void hdbg_w_Field_Store(HPyContext *ctx, HPy target_object, HPyField *tar
     HDbg *d = hdbg_get(ctx, "HPyField_Store");
     HPyContext *ic = d->inner;
     HPy u_target_object;
-    if (!hdbg_unwrap(d, target_object, &u_target_object, "HPyField_Store")) return;
+    if (!hdbg_unwrap_void(d, target_object, &u_target_object, "HPyField_Store")) return;
     HPy u_h;
-    if (!hdbg_unwrap(d, h, &u_h, "HPyField_Store")) return;
+    if (!hdbg_unwrap_void(d, h, &u_h, "HPyField_Store")) return;
     ic->ctx_Field_Store(ic, u_target_object, target_field, u_h);
 }
 
@@ -1363,7 +1363,7 @@ static void hdbg_w_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
     HDbg *d = hdbg_get(ctx, "HPyGlobal_Store");
     HPyContext *ic = d->inner;
     HPy u_h;
-    if (!hdbg_unwrap(d, h, &u_h, "HPyGlobal_Store")) return;
+    if (!hdbg_unwrap_void(d, h, &u_h, "HPyGlobal_Store")) return;
     ic->ctx_Global_Store(ic, global, u_h);
 }
 
@@ -1380,7 +1380,7 @@ static void hdbg_w_Dump(HPyContext *ctx, HPy h)
     HDbg *d = hdbg_get(ctx, "_HPy_Dump");
     HPyContext *ic = d->inner;
     HPy u_h;
-    if (!hdbg_unwrap(d, h, &u_h, "_HPy_Dump")) return;
+    if (!hdbg_unwrap_void(d, h, &u_h, "_HPy_Dump")) return;
     ic->ctx_Dump(ic, u_h);
 }
 

@@ -341,7 +341,7 @@ HPy hdbg_take_result(HDbg *d, HPy dh)
     if (err)
         hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned a result with an exception set", fn);
     HDbgHandle *h = (HDbgHandle *)dh._i;
-    if ((uintptr_t)dh._i >= 4096 && (dh._i & 7) == 0 && h->magic == HDBG_HANDLE_MAGIC && h->state == H_CONSTANT) {
+    if (hdbg_is_handle(dh) && h->state == H_CONSTANT) {
         char what[96];
         hdbg_describe(d, h->inner, what, sizeof what);
         hdbg_report(d, HDBG_RETURN_CONSTANT, fn, h,

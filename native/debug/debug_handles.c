@@ -112,23 +112,30 @@ HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
 {
     HDbgHandle *h = (HDbgHandle *)dh._i;
     /* Small integers and misaligned values cannot be ours; reading them would crash. */
-    if ((uintptr_t)dh._i < 4096 || (dh._i & 7) != 0 || h->magic != HDBG_HANDLE_MAGIC) {
+    if (!hdbg_is_handle(dh)) {
         hdbg_report(d, HDBG_INVALID_HANDLE, fn, NULL, "%s got %#lx, which is not a handle of this context",
                     fn, (unsigned long)dh._i);
-        hdbg_raise(d, "%s: invalid handle %#lx (debug context)", fn, (unsigned long)dh._i);
         return NULL;
     }
     if (h->state == H_CLOSED) {
         const char *in = d->current ? d->current : "<no call>";
         hdbg_report(d, HDBG_USE_AFTER_CLOSE, fn, h, "%s got handle %llu in '%s', which was closed (opened by %s)", fn,
                     (unsigned long long)h->id, in, h->opened_by);
-        hdbg_raise(d, "%s: handle %llu was already closed (debug context)", fn, (unsigned long long)h->id);
         return NULL;
     }
     return h;
 }
 
-bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
+void hdbg_raise_bad(HDbg *d, HPy dh, const char *fn)
+{
+    HDbgHandle *h = (HDbgHandle *)dh._i;
+    if (hdbg_is_handle(dh) && h->state == H_CLOSED)
+        hdbg_raise(d, "%s: handle %llu was already closed (debug layer)", fn, (unsigned long long)h->id);
+    else
+        hdbg_raise(d, "%s: invalid handle %#lx (debug layer)", fn, (unsigned long)dh._i);
+}
+
+bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
 {
     if (HPy_IsNull(dh)) {
         *out = HPy_NULL; /* the inner context reports NULL handles itself */
@@ -139,6 +146,14 @@ bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
         return false;
     *out = h->inner;
     return true;
+}
+
+bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
+{
+    if (hdbg_unwrap_void(d, dh, out, fn))
+        return true;
+    hdbg_raise_bad(d, dh, fn);
+    return false;
 }
 
 HPy *hdbg_unwrap_array(HDbg *d, const HPy *a, size_t n, HPy *small, const char *fn)
@@ -190,8 +205,10 @@ HPy hdbg_take_owned(HDbg *d, HPy dh, const char *fn)
     if (HPy_IsNull(dh))
         return HPy_NULL;
     HDbgHandle *h = hdbg_check(d, dh, fn);
-    if (h == NULL)
+    if (h == NULL) {
+        hdbg_raise_bad(d, dh, fn);
         return HPy_NULL;
+    }
     if (h->state == H_CONSTANT)
         return d->inner->ctx_Dup(d->inner, h->inner);
     HPy inner = h->inner;

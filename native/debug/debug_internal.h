@@ -131,10 +131,20 @@ size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames);
 HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by);
 HPy hdbg_wrap(HDbg *d, HPy inner, const char *by);
 HPy hdbg_constant(HDbg *d, HPy inner);
-/* The handle behind `dh` if it may be used; NULL otherwise, with a finding recorded and a
-   SystemError raised in the inner context. */
+/* Small integers and misaligned values cannot be ours, and reading them could crash. */
+static inline bool hdbg_is_handle(HPy dh)
+{
+    return (uintptr_t)dh._i >= 4096 && (dh._i & 7) == 0 && ((HDbgHandle *)dh._i)->magic == HDBG_HANDLE_MAGIC;
+}
+
+/* The handle behind `dh` if it may be used; NULL otherwise, with a finding recorded. */
 HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn);
+/* A SystemError saying why `dh` cannot be used, for functions that must report failure. */
+void hdbg_raise_bad(HDbg *d, HPy dh, const char *fn);
+/* The inner handle of `dh` (NULL stays NULL). On a bad handle: false, with a finding and, for
+   hdbg_unwrap, a SystemError; a void function cannot report one and just does nothing. */
 bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn);
+bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn);
 HPy *hdbg_unwrap_array(HDbg *d, const HPy *a, size_t n, HPy *small, const char *fn);
 void hdbg_array_done(HPy *a, HPy *small);
 /* Closes a debug handle; the inner one too unless it is borrowed. */
@@ -144,7 +154,8 @@ void hdbg_builder_retire(HDbg *d, struct hdbg_builder *b, const char *by);
 void hdbg_builders_free(HDbg *d);
 
 /* debug_rawdata.c */
-const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size);
+/* A protected copy of `data`, which `by` returned for handle h. */
+const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by);
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h);
 void hdbg_raw_flush_faults(HDbg *d);
 void hdbg_raw_free_all(HDbg *d);

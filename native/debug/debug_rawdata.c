@@ -73,7 +73,7 @@ static void install(void)
         g_installed = 1;
 }
 
-const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size)
+const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by)
 {
     if (h->raw != NULL && h->raw->size == size && memcmp(h->raw->base, data, size) == 0)
         return h->raw->base; /* asked again for the same handle */
@@ -92,7 +92,7 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size)
     base[size] = 0;
     mprotect(base, mapped, PROT_READ);
     *r = (struct hdbg_raw){ .d = d, .base = base, .mapped = mapped, .size = size, .handle_id = h->id,
-                            .by = h->opened_by, .in = d->current, .state = R_OPEN };
+                            .by = by, .in = d->current, .state = R_OPEN };
     r->next_all = g_all;
     g_all = r;
     /* One copy per handle is remembered; an earlier one stays registered until freed. */

@@ -105,7 +105,7 @@ void hdbg_s_Close(HPyContext *ctx, HPy h)
     if (HPy_IsNull(h))
         return;
     HDbgHandle *dh = (HDbgHandle *)h._i;
-    if ((uintptr_t)h._i >= 4096 && (h._i & 7) == 0 && dh->magic == HDBG_HANDLE_MAGIC) {
+    if (hdbg_is_handle(h)) {
         const char *in = d->current ? d->current : "<no call>";
         if (dh->state == H_CLOSED) {
             hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
@@ -145,7 +145,8 @@ static const char *builder_kind(int kind)
     return kind == B_LIST ? "HPyListBuilder" : kind == B_TUPLE ? "HPyTupleBuilder" : "HPyTracker";
 }
 
-/* The builder behind `token` if it is still open; NULL with a finding otherwise. */
+/* The builder behind `token` if it is still open; NULL with a finding otherwise (functions that
+   return a value then raise: see builder_failed). */
 static struct hdbg_builder *open_builder(HDbg *d, intptr_t token, int kind, const char *fn)
 {
     struct hdbg_builder *b = (struct hdbg_builder *)token;
@@ -154,17 +155,22 @@ static struct hdbg_builder *open_builder(HDbg *d, intptr_t token, int kind, cons
     if ((uintptr_t)token < 4096 || (token & 7) != 0 || b->magic != HDBG_BUILDER_MAGIC || b->kind != kind) {
         hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s got %#lx, which is not a live %s of this context", fn,
                     (unsigned long)token, builder_kind(kind));
-        hdbg_raise(d, "%s: invalid %s", fn, builder_kind(kind));
         return NULL;
     }
     if (b->state != B_OPEN) {
         const char *in = d->current ? d->current : "<no call>";
         hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s in '%s': the %s was already ended by %s", fn, in,
                     builder_kind(kind), b->ended_by);
-        hdbg_raise(d, "%s: the %s was already ended by %s", fn, builder_kind(kind), b->ended_by);
         return NULL;
     }
     return b;
+}
+
+static void builder_failed(HDbg *d, intptr_t token, int kind, const char *fn)
+{
+    if (token == 0)
+        return; /* the inner context has reported the NULL builder */
+    hdbg_raise(d, "%s: the %s is no longer usable (debug layer)", fn, builder_kind(kind));
 }
 
 HPyListBuilder hdbg_s_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
@@ -187,7 +193,7 @@ void hdbg_s_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t
     HDbg *d = hdbg_get(ctx, "HPyListBuilder_Set");
     struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Set");
     HPy u;
-    if (b == NULL || !hdbg_unwrap(d, h_item, &u, "HPyListBuilder_Set"))
+    if (b == NULL || !hdbg_unwrap_void(d, h_item, &u, "HPyListBuilder_Set"))
         return;
     d->inner->ctx_ListBuilder_Set(d->inner, (HPyListBuilder){ b->inner }, index, u);
 }
@@ -196,8 +202,12 @@ HPy hdbg_s_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     HDbg *d = hdbg_get(ctx, "HPyListBuilder_Build");
     struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Build");
-    if (b == NULL)
-        return builder._lst == 0 ? d->inner->ctx_ListBuilder_Build(d->inner, builder) : HPy_NULL;
+    if (b == NULL) {
+        if (builder._lst == 0)
+            return d->inner->ctx_ListBuilder_Build(d->inner, builder);
+        builder_failed(d, builder._lst, B_LIST, "HPyListBuilder_Build");
+        return HPy_NULL;
+    }
     HPy r = d->inner->ctx_ListBuilder_Build(d->inner, (HPyListBuilder){ b->inner });
     hdbg_builder_retire(d, b, "HPyListBuilder_Build");
     return hdbg_wrap(d, r, "HPyListBuilder_Build");
@@ -233,7 +243,7 @@ void hdbg_s_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize
     HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Set");
     struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Set");
     HPy u;
-    if (b == NULL || !hdbg_unwrap(d, h_item, &u, "HPyTupleBuilder_Set"))
+    if (b == NULL || !hdbg_unwrap_void(d, h_item, &u, "HPyTupleBuilder_Set"))
         return;
     d->inner->ctx_TupleBuilder_Set(d->inner, (HPyTupleBuilder){ b->inner }, index, u);
 }
@@ -242,8 +252,12 @@ HPy hdbg_s_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Build");
     struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Build");
-    if (b == NULL)
-        return builder._tup == 0 ? d->inner->ctx_TupleBuilder_Build(d->inner, builder) : HPy_NULL;
+    if (b == NULL) {
+        if (builder._tup == 0)
+            return d->inner->ctx_TupleBuilder_Build(d->inner, builder);
+        builder_failed(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Build");
+        return HPy_NULL;
+    }
     HPy r = d->inner->ctx_TupleBuilder_Build(d->inner, (HPyTupleBuilder){ b->inner });
     hdbg_builder_retire(d, b, "HPyTupleBuilder_Build");
     return hdbg_wrap(d, r, "HPyTupleBuilder_Build");
@@ -283,9 +297,11 @@ int hdbg_s_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
     if (b == NULL) {
         if (ht._i == 0)
             hdbg_raise(d, "HPyTracker_Add: NULL tracker");
+        builder_failed(d, ht._i, B_TRACKER, "HPyTracker_Add");
         return -1;
     }
-    if (!HPy_IsNull(h) && hdbg_check(d, h, "HPyTracker_Add") == NULL)
+    HPy unused;
+    if (!hdbg_unwrap(d, h, &unused, "HPyTracker_Add"))
         return -1;
     if (b->length == b->capacity) {
         HPy *items = realloc(b->items, 2 * b->capacity * sizeof(HPy));
@@ -326,15 +342,17 @@ static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char
 {
     HDbg *d = hdbg_get(ctx, fn);
     HDbgHandle *dh = HPy_IsNull(h) ? NULL : hdbg_check(d, h, fn);
-    if (dh == NULL && !HPy_IsNull(h))
+    if (dh == NULL && !HPy_IsNull(h)) {
+        hdbg_raise_bad(d, h, fn);
         return NULL;
+    }
     HPy_ssize_t size = 0;
     const char *data = get(d->inner, HPy_IsNull(h) ? HPy_NULL : dh->inner, &size);
     if (size_out != NULL)
         *size_out = size;
     if (data == NULL || dh == NULL || dh->state != H_OPEN)
         return data;
-    return hdbg_raw_copy(d, dh, data, (size_t)size);
+    return hdbg_raw_copy(d, dh, data, (size_t)size, fn);
 }
 
 static const char *get_utf8(HPyContext *ic, HPy h, HPy_ssize_t *size)

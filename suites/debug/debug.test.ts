@@ -1,0 +1,118 @@
+// The debug layer catches each mistake of debug.c, names it, and lets the run go on; clean code
+// has no findings. Mistakes are only safe to make under the debug layer (on a plain backend a
+// closed handle is a dangling pointer), so on other backends the suite is skipped.
+import { expect } from 'chai';
+import { backendName, debugFindings, hasDebugLayer, loadExtension, py, raises, type DebugFinding, type PyProxy } from 'hpy-matrix/suite';
+
+describe('debug layer', () => {
+  let m: PyProxy;
+  before(async function () {
+    // Skipped without a debug layer: every test here makes a real mistake.
+    if (!hasDebugLayer()) this.skip();
+    m = await loadExtension('debug.c');
+  });
+
+  /** The one finding the last call made, checked for kind and function. */
+  function only(kind: string, fn: string): DebugFinding {
+    const found = debugFindings();
+    expect(found.map((f) => `${f.kind} in ${f.function}`), `findings on ${backendName()}`).to.deep.equal([`${kind} in ${fn}`]);
+    return found[0];
+  }
+
+  it('clean code has no findings and leaks nothing', () => {
+    expect(m.clean('héllo').toJs()).to.deep.equal(m.clean('héllo').toJs());
+    expect(debugFindings()).to.deep.equal([]);
+  });
+
+  it('a handle never closed is a leak, with the object it holds', () => {
+    expect(m.leak()).to.equal(null);
+    const f = only('leak', 'leak');
+    expect(f.message).to.match(/^handle \d+ opened in 'leak' by HPyLong_FromInt64_t was never closed \(int 123456\)$/);
+    expect(f.handle).to.be.greaterThan(0);
+  });
+
+  it('a closed handle passed to a context function', () => {
+    raises(() => m.use_after_close(), 'SystemError', /^HPy_Repr: handle \d+ was already closed \(debug layer\)$/);
+    const f = only('use-after-close', 'HPy_Repr');
+    expect(f.message).to.match(/^HPy_Repr got handle \d+ in 'use_after_close', which was closed \(opened by \w+\)$/);
+  });
+
+  it('a handle closed twice', () => {
+    expect(m.double_close()).to.equal(null);
+    const f = only('double-close', 'HPy_Close');
+    expect(f.message).to.match(/^handle \d+ was closed twice \(second time in 'double_close'; opened by \w+\)$/);
+  });
+
+  it('an argument handle closed by the callee, which does not own it', () => {
+    expect(m.close_arg(5)).to.equal(null);
+    const f = only('double-close', 'close_arg');
+    expect(f.message).to.match(/^argument handle \d+ was closed by 'close_arg', which does not own it$/);
+  });
+
+  it('a context constant closed', () => {
+    expect(m.close_constant()).to.equal(null);
+    expect(only('close-constant', 'HPy_Close').message).to.equal("'close_constant' closed a context constant (NoneType None)");
+  });
+
+  it('a context constant returned without HPy_Dup', () => {
+    expect(m.return_constant()).to.equal(null);
+    expect(only('return-constant', 'return_constant').message).to.equal(
+      "'return_constant' returned a context constant (NoneType None) instead of a new handle (use HPy_Dup)");
+  });
+
+  it('a list builder used after Build', () => {
+    expect(m.list_builder_after_build()).to.equal(null);
+    expect(only('builder-reuse', 'HPyListBuilder_Set').message).to.equal(
+      "HPyListBuilder_Set in 'list_builder_after_build': the HPyListBuilder was already ended by HPyListBuilder_Build");
+  });
+
+  it('a tuple builder used after Cancel', () => {
+    expect(m.tuple_builder_after_cancel()).to.equal(null);
+    expect(only('builder-reuse', 'HPyTupleBuilder_Build').message).to.equal(
+      "HPyTupleBuilder_Build in 'tuple_builder_after_cancel': the HPyTupleBuilder was already ended by HPyTupleBuilder_Cancel");
+  });
+
+  it('a tracker used after Close', () => {
+    expect(m.tracker_after_close()).to.equal(null);
+    expect(only('builder-reuse', 'HPyTracker_Add').message).to.equal(
+      "HPyTracker_Add in 'tracker_after_close': the HPyTracker was already ended by HPyTracker_Close");
+  });
+
+  it('UTF-8 data read after its handle was closed: found, and the read still works', () => {
+    expect(m.utf8_after_close('hello')).to.equal('h'.charCodeAt(0));
+    const f = only('raw-data-after-close', 'utf8_after_close');
+    expect(f.message).to.match(/^data returned by HPyUnicode_AsUTF8AndSize for handle \d+ was used after the handle was closed$/);
+  });
+
+  it('bytes data written through the pointer of HPyBytes_AsString', () => {
+    const b = py.bytes([97, 98, 99]);
+    expect(m.bytes_write(b)).to.equal(null);
+    const f = only('raw-data-write', 'bytes_write');
+    expect(f.message).to.match(/^'bytes_write' wrote to the read-only data of handle \d+ returned by HPyBytes_AsString$/);
+    // The write went to the layer's copy: the object is unchanged.
+    expect(py.repr(b)).to.equal("b'abc'");
+  });
+
+  it('an HPyContext kept from an earlier call and used later', () => {
+    expect(m.keep_ctx()).to.equal(null);
+    expect(debugFindings()).to.deep.equal([]);
+    expect(m.use_kept_ctx()).to.equal(7);
+    const f = only('ctx-outside-call', 'HPyLong_FromInt64_t');
+    expect(f.message).to.match(/^HPyLong_FromInt64_t was called with an HPyContext kept from a call that has returned/);
+  });
+
+  it('NULL returned without an exception set', () => {
+    raises(() => m.null_without_error(), 'SystemError', /returned NULL without setting an exception/);
+    expect(only('null-without-error', 'null_without_error').message).to.equal("'null_without_error' returned NULL without setting an exception");
+  });
+
+  it('a result returned with an exception set', () => {
+    raises(() => m.result_with_error(), 'SystemError', /returned a result with an exception set/);
+    expect(only('result-with-error', 'result_with_error').message).to.equal("'result_with_error' returned a result with an exception set");
+  });
+
+  it('after all the mistakes, clean code still has no findings', () => {
+    m.clean('ok');
+    expect(debugFindings()).to.deep.equal([]);
+  });
+});
