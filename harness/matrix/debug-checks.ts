@@ -27,8 +27,7 @@ export function summarizeFindings(findings: DebugFinding[]): string {
       lines.push(`${f.kind}: ${f.message}`);
       continue;
     }
-    // The layer's message ends with the object's description in parentheses.
-    const what = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)$/.exec(f.message)?.[1] ?? 'an object';
+    const what = f.object ?? 'an object';
     leaks.set(f.function, [...(leaks.get(f.function) ?? []), what]);
   }
   for (const [fn, objects] of leaks) {

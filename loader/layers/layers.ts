@@ -13,6 +13,8 @@ export interface DebugFinding {
   /** The debug handle's id; 0 when no handle is involved. */
   handle: number;
   message: string;
+  /** Type and repr of the object involved (leaks, constants): "int 123456". */
+  object?: string;
   /** The handle's allocation stack, symbolized, when stack traces are on. */
   stack?: string[];
 }

@@ -94,14 +94,12 @@ int64_t hdbg_new_generation(HDbg *d) { return ++d->generation; }
 
 /* ---- findings ---- */
 
-void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *fmt, ...)
+static void vreport(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *object, const char *fmt,
+                    va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     char *message = NULL;
     if (vasprintf(&message, fmt, ap) < 0)
         message = NULL;
-    va_end(ap);
     if (d->fatal) {
         fprintf(stderr, "hpy-matrix debug: %s in %s: %s\n", KIND_NAMES[kind], fn, message ? message : "");
         abort();
@@ -119,6 +117,7 @@ void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, co
     struct hdbg_finding_rec *r = &d->findings[d->nfindings++];
     memset(r, 0, sizeof *r);
     r->message = message;
+    r->object = object != NULL ? strdup(object) : NULL;
     if (h != NULL && h->stack_depth > 0) {
         r->stack = malloc(h->stack_depth * sizeof(void *));
         if (r->stack != NULL)
@@ -130,6 +129,7 @@ void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, co
         .function = fn,
         .handle_id = h != NULL ? h->id : 0,
         .message = message ? message : "",
+        .object = r->object,
         .stack_depth = r->stack ? h->stack_depth : 0,
         .stack = r->stack,
     };
@@ -140,6 +140,23 @@ void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, co
         hook = d->on_builder;
     if (hook != NULL)
         hook(d, &r->pub, d->hook_arg);
+}
+
+void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(d, kind, fn, h, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void hdbg_report_object(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *object,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(d, kind, fn, h, object, fmt, ap);
+    va_end(ap);
 }
 
 void hdbg_raise(HDbg *d, const char *fmt, ...)
@@ -168,6 +185,7 @@ void hdbg_clear_findings(HDbg *d)
 {
     for (size_t i = 0; i < d->nfindings; i++) {
         free(d->findings[i].message);
+        free(d->findings[i].object);
         free(d->findings[i].stack);
     }
     d->nfindings = 0;
@@ -344,8 +362,8 @@ HPy hdbg_take_result(HDbg *d, HPy dh)
     if (hdbg_is_handle(dh) && h->state == H_CONSTANT) {
         char what[96];
         hdbg_describe(d, h->inner, what, sizeof what);
-        hdbg_report(d, HDBG_RETURN_CONSTANT, fn, h,
-                    "'%s' returned a context constant (%s) instead of a new handle (use HPy_Dup)", fn, what);
+        hdbg_report_object(d, HDBG_RETURN_CONSTANT, fn, h, what,
+                           "'%s' returned a context constant (%s) instead of a new handle (use HPy_Dup)", fn, what);
     }
     return hdbg_take_owned(d, dh, fn);
 }
@@ -416,8 +434,8 @@ size_t hdbg_check_leaks(HDbg *d, int64_t gen)
         char what[96];
         hdbg_describe(d, h->inner, what, sizeof what);
         const char *in = h->opened_in ? h->opened_in : "<no call>";
-        hdbg_report(d, HDBG_LEAK, in, h, "handle %llu opened in '%s' by %s was never closed (%s)",
-                    (unsigned long long)h->id, in, h->opened_by, what);
+        hdbg_report_object(d, HDBG_LEAK, in, h, what, "handle %llu opened in '%s' by %s was never closed (%s)",
+                           (unsigned long long)h->id, in, h->opened_by, what);
         n++;
     }
     return n;
@@ -503,6 +521,10 @@ char *hdbg_findings_json(HDbg *d, size_t from)
         sb_string(&b, f->function);
         sb_printf(&b, ",\"handle\":%llu,\"message\":", (unsigned long long)f->handle_id);
         sb_string(&b, f->message);
+        if (f->object != NULL) {
+            sb_put(&b, ",\"object\":", 10);
+            sb_string(&b, f->object);
+        }
         if (f->stack_depth > 0) {
             sb_put(&b, ",\"stack\":[", 10);
             for (int k = 0; k < f->stack_depth; k++) {

@@ -72,6 +72,7 @@ struct hdbg_name {
 struct hdbg_finding_rec {
     HDbgFinding pub;
     char *message;
+    char *object;
     void **stack;
 };
 
@@ -121,6 +122,9 @@ static inline HDbg *hdbg_get(HPyContext *ctx, const char *fn)
 /* debug_ctx.c */
 void hdbg_report(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* A finding about an object, whose description (type and repr) is kept apart from the message. */
+void hdbg_report_object(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *object,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void hdbg_raise(HDbg *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
 const char *hdbg_name_of(HDbg *d, const void *impl);

@@ -115,7 +115,7 @@ void hdbg_s_Close(HPyContext *ctx, HPy h)
         if (dh->state == H_CONSTANT) {
             char what[96];
             hdbg_describe(d, dh->inner, what, sizeof what);
-            hdbg_report(d, HDBG_CLOSE_CONSTANT, "HPy_Close", dh, "'%s' closed a context constant (%s)", in, what);
+            hdbg_report_object(d, HDBG_CLOSE_CONSTANT, "HPy_Close", dh, what, "'%s' closed a context constant (%s)", in, what);
             return;
         }
         hdbg_close_handle(d, dh);

@@ -49,6 +49,7 @@ typedef struct {
     const char *function;    /* the context function or extension function where it was found */
     uint64_t handle_id;      /* 0 when no handle is involved */
     const char *message;
+    const char *object;      /* type and repr of the object involved (leaks, constants), or NULL */
     int stack_depth;         /* allocation stack of the handle, when traces are enabled */
     void *const *stack;
 } HDbgFinding;

@@ -25,7 +25,7 @@ describe('debug layer', () => {
   });
 
   it('a handle never closed is a leak, with the object it holds', () => {
-    expect(m.leak()).to.equal(null);
+    expect(m.leak()).to.equal(undefined);
     const f = only('leak', 'leak');
     expect(f.message).to.match(/^handle \d+ opened in 'leak' by HPyLong_FromInt64_t was never closed \(int 123456\)$/);
     expect(f.handle).to.be.greaterThan(0);
@@ -38,42 +38,42 @@ describe('debug layer', () => {
   });
 
   it('a handle closed twice', () => {
-    expect(m.double_close()).to.equal(null);
+    expect(m.double_close()).to.equal(undefined);
     const f = only('double-close', 'HPy_Close');
     expect(f.message).to.match(/^handle \d+ was closed twice \(second time in 'double_close'; opened by \w+\)$/);
   });
 
   it('an argument handle closed by the callee, which does not own it', () => {
-    expect(m.close_arg(5)).to.equal(null);
+    expect(m.close_arg(5)).to.equal(undefined);
     const f = only('double-close', 'close_arg');
     expect(f.message).to.match(/^argument handle \d+ was closed by 'close_arg', which does not own it$/);
   });
 
   it('a context constant closed', () => {
-    expect(m.close_constant()).to.equal(null);
+    expect(m.close_constant()).to.equal(undefined);
     expect(only('close-constant', 'HPy_Close').message).to.equal("'close_constant' closed a context constant (NoneType None)");
   });
 
   it('a context constant returned without HPy_Dup', () => {
-    expect(m.return_constant()).to.equal(null);
+    expect(m.return_constant()).to.equal(undefined);
     expect(only('return-constant', 'return_constant').message).to.equal(
       "'return_constant' returned a context constant (NoneType None) instead of a new handle (use HPy_Dup)");
   });
 
   it('a list builder used after Build', () => {
-    expect(m.list_builder_after_build()).to.equal(null);
+    expect(m.list_builder_after_build()).to.equal(undefined);
     expect(only('builder-reuse', 'HPyListBuilder_Set').message).to.equal(
       "HPyListBuilder_Set in 'list_builder_after_build': the HPyListBuilder was already ended by HPyListBuilder_Build");
   });
 
   it('a tuple builder used after Cancel', () => {
-    expect(m.tuple_builder_after_cancel()).to.equal(null);
+    expect(m.tuple_builder_after_cancel()).to.equal(undefined);
     expect(only('builder-reuse', 'HPyTupleBuilder_Build').message).to.equal(
       "HPyTupleBuilder_Build in 'tuple_builder_after_cancel': the HPyTupleBuilder was already ended by HPyTupleBuilder_Cancel");
   });
 
   it('a tracker used after Close', () => {
-    expect(m.tracker_after_close()).to.equal(null);
+    expect(m.tracker_after_close()).to.equal(undefined);
     expect(only('builder-reuse', 'HPyTracker_Add').message).to.equal(
       "HPyTracker_Add in 'tracker_after_close': the HPyTracker was already ended by HPyTracker_Close");
   });
@@ -86,7 +86,7 @@ describe('debug layer', () => {
 
   it('bytes data written through the pointer of HPyBytes_AsString', () => {
     const b = py.bytes([97, 98, 99]);
-    expect(m.bytes_write(b)).to.equal(null);
+    expect(m.bytes_write(b)).to.equal(undefined);
     const f = only('raw-data-write', 'bytes_write');
     expect(f.message).to.match(/^'bytes_write' wrote to the read-only data of handle \d+ returned by HPyBytes_AsString$/);
     // The write went to the layer's copy: the object is unchanged.
@@ -94,7 +94,7 @@ describe('debug layer', () => {
   });
 
   it('an HPyContext kept from an earlier call and used later', () => {
-    expect(m.keep_ctx()).to.equal(null);
+    expect(m.keep_ctx()).to.equal(undefined);
     expect(debugFindings()).to.deep.equal([]);
     expect(m.use_kept_ctx()).to.equal(7);
     const f = only('ctx-outside-call', 'HPyLong_FromInt64_t');
