@@ -30,11 +30,6 @@ export type RefKind = 'none' | 'bool' | 'int' | 'float' | 'str' | 'bytes' | 'tup
 export interface LoadOptions {
   /** Module name; default: the file name up to `.hpy`. */
   name?: string;
-  /**
-   * Count the calls of every context function from this load on, for `usage()`. Off by
-   * default: a backend that counts may be slower.
-   */
-  countCalls?: boolean;
 }
 
 export interface Capabilities {
@@ -90,12 +85,6 @@ export interface Backend {
    */
   collectGarbage(): Promise<void>;
   capabilities(): Capabilities;
-  /**
-   * Calls per context function (`ctx_…` names, only those called) since a load with
-   * `countCalls`; undefined when nothing asked to count. Optional: a backend that cannot
-   * count leaves it out.
-   */
-  usage?(): Record<string, number> | undefined;
   /** The debug layer's findings, on a `debug:<backend>` backend. */
   readonly debug?: DebugInspector;
   /** Calls and time per context function, on a `trace:<backend>` backend. */

@@ -8,7 +8,6 @@ import { buildExtensionReport } from '../harness/ext-report/build-report.js';
 import type { BackendReport, ExtensionReport } from '../harness/ext-report/model.js';
 import { formatReport } from '../harness/commands/report.js';
 import { BACKEND_NAMES } from '../loader/backends/names.js';
-import { ReferenceBackend } from '../loader/backends/reference/index.js';
 import { staticReport } from '../loader/static/report.js';
 import { render } from './fixtures/reports/chromium.js';
 
@@ -44,32 +43,6 @@ describe('per-extension ABI reports', function () {
     }
   });
   after(async () => { await rm(tmp, { recursive: true, force: true }); });
-
-  describe('call counting on the reference backend', () => {
-    it('counts nothing unless a load asks', () => {
-      const b = new ReferenceBackend();
-      try {
-        b.loadModule(bins.clean!);
-        expect(b.usage()).to.equal(undefined);
-      } finally {
-        b.close();
-      }
-    });
-
-    it('counts the context calls of loading and of later calls into the extension', () => {
-      const b = new ReferenceBackend();
-      try {
-        const m = b.loadModule(bins.clean!, { countCalls: true });
-        // exec: HPyLong_FromLong, HPyGlobal_Store, HPy_Close.
-        expect(b.usage()).to.deep.equal({ ctx_Long_FromInt64_t: 1, ctx_Global_Store: 1, ctx_Close: 1 });
-        const sum = b.call(b.getattr(m, 'add'), [b.fromPrimitive(1), b.fromPrimitive(2)]);
-        expect(b.toPrimitive(sum)).to.equal(3n);
-        expect(b.usage()).to.deep.include({ ctx_Add: 1, ctx_Long_FromInt64_t: 1 });
-      } finally {
-        b.close();
-      }
-    });
-  });
 
   describe('report model', () => {
     const reports: Record<string, ExtensionReport> = {};

@@ -24,14 +24,16 @@ export function probe(file: string, backendName: string, emit: (e: ProbeEvent) =
   let backend: Backend;
   let mod: Ref;
   try {
-    backend = createBackend(backendName);
+    // Under the trace layer, to count the context functions loading calls (a backend that
+    // already has a layer is probed as it is).
+    backend = createBackend(backendName.includes(':') ? backendName : `trace:${backendName}`);
   } catch (err) {
     emit({ event: 'init-failed', error: `backend ${backendName} could not be created: ${message(err)}` });
     return;
   }
   try {
     try {
-      mod = backend.loadModule(file, { countCalls: true });
+      mod = backend.loadModule(file);
     } catch (err) {
       emit({ event: 'init-failed', error: message(err) });
       return;
@@ -39,8 +41,8 @@ export function probe(file: string, backendName: string, emit: (e: ProbeEvent) =
     emit({ event: 'initialized' });
     emit({ event: 'contents', ...contents(backend, mod, functionNames) });
   } finally {
-    const calls = backend.usage?.();
-    if (calls) emit({ event: 'calls', calls });
+    const counts = backend.trace?.counts();
+    if (counts) emit({ event: 'calls', calls: Object.fromEntries(Object.entries(counts).map(([name, c]) => [name, c.calls])) });
     backend.close();
   }
 }

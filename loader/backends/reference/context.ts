@@ -91,9 +91,6 @@ export class ReferenceContext {
   readonly unsupported: ReadonlyMap<string, string>;
   private readonly callbacks: bigint[] = [];
   private readonly namePtr: Pointer;
-  /** The function registered for each function member, for countCalls to wrap. */
-  private readonly memberFunctions = new Map<CtxMember, (...args: unknown[]) => unknown>();
-  private counts: Map<string, number> | null = null;
 
   constructor(readonly rt: Interp, readonly ops: Ops, opts: ContextOptions) {
     this.ptr = allocZeroed(CTX_SIZE);
@@ -124,7 +121,6 @@ export class ReferenceContext {
         if (impl.partial) partials.set(m.name, impl.partial);
         fn = this.guard(m, impl);
       }
-      this.memberFunctions.set(m, fn);
       writePointer(this.ptr, m.offset, this.registerCallback(fn, callbackType(m)));
     }
     this.implemented = implemented;
@@ -157,27 +153,6 @@ export class ReferenceContext {
       this.error = this.rt.newException(this.rt.excType('SystemError'), [this.rt.str(message)]);
       return onError;
     };
-  }
-
-  /**
-   * Counts calls per function member from now on. The counting wrappers are registered and
-   * written into the struct only here, so a context that never counts pays nothing for it.
-   */
-  countCalls(): void {
-    if (this.counts) return;
-    const counts = (this.counts = new Map<string, number>());
-    for (const [m, fn] of this.memberFunctions) {
-      const counted = (...args: unknown[]) => {
-        counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
-        return fn(...args);
-      };
-      writePointer(this.ptr, m.offset, this.registerCallback(counted, callbackType(m)));
-    }
-  }
-
-  /** Calls per member since countCalls, or undefined when not counting. */
-  callCounts(): Record<string, number> | undefined {
-    return this.counts ? Object.fromEntries(this.counts) : undefined;
   }
 
   /** Makes any thrown value the pending Python exception. */

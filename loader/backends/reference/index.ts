@@ -70,7 +70,6 @@ export class ReferenceBackend implements Backend {
   loadModule(path: string, opts: LoadOptions = {}): Ref {
     const bin = openBinary(path, { moduleName: opts.name });
     const name = opts.name ?? bin.name;
-    if (opts.countCalls) this.ctx.countCalls();
     const m = this.py(() => createModule(this.ctx, bin, name));
     if (m instanceof PyModule) this.rt.addModule(name, m);
     return asRef(m);
@@ -195,10 +194,6 @@ export class ReferenceBackend implements Backend {
       partial: funcs.filter((n) => this.ctx.partial.has(n)).map((name) => ({ name, missing: this.ctx.partial.get(name)! })),
       unsupported: funcs.filter((n) => this.ctx.unsupported.has(n)).map((name) => ({ name, reason: this.ctx.unsupported.get(name)! })),
     };
-  }
-
-  usage(): Record<string, number> | undefined {
-    return this.ctx.callCounts();
   }
 
   /** Open handles of the context, for leak checks. */
