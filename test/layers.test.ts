@@ -109,6 +109,28 @@ describe('debug and trace layers', function () {
     });
   });
 
+  describe('allocation stacks', () => {
+    it(`with ${'HPY_MATRIX_DEBUG_STACKS'} set, a leak finding carries the symbolized stack of its handle`, async () => {
+      process.env.HPY_MATRIX_DEBUG_STACKS = '8';
+      const b = createBackend('debug:cpython');
+      try {
+        const { path: so } = await buildExtension({ sources: [path.join(ROOT, LEAKY, 'leaky.c')] });
+        const m = b.loadModule(so);
+        const gen = b.debug!.newGeneration();
+        b.call(b.getattr(m, 'leak'), []);
+        b.debug!.checkLeaks(gen);
+        const [f] = b.debug!.takeFindings();
+        expect(f.stack).to.have.length.within(2, 8);
+        // The frame that opened the handle is the debug layer's wrapper, in the host library.
+        expect(f.stack![0]).to.match(/^\S+\+0x[0-9a-f]+( \(.*universal.*\.so\))?$/);
+        expect(f.stack!.some((frame) => frame.includes('leaky'))).to.equal(true);
+      } finally {
+        delete process.env.HPY_MATRIX_DEBUG_STACKS;
+        b.close();
+      }
+    });
+  });
+
   describe('hpy-matrix coverage --exercised', () => {
     it('runs the suites on the trace layer and reports what they call, as JSON', async () => {
       const r = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'coverage', '--exercised', '--json',

@@ -35,6 +35,9 @@ export interface TraceInspector {
   reset(): void;
 }
 
+/** Frames of allocation stack to capture per debug handle (default 0: none). */
+export const DEBUG_STACKS_ENV = 'HPY_MATRIX_DEBUG_STACKS';
+
 export class DebugLayer implements DebugInspector {
   readonly ptr: Pointer;
   readonly ctx: Pointer;
@@ -42,6 +45,9 @@ export class DebugLayer implements DebugInspector {
     this.ptr = api.debugNew(inner);
     if (!this.ptr) throw new Error('the debug layer could not be created (out of memory)');
     this.ctx = api.debugBaseCtx(this.ptr);
+    // Read here so that every cell of a run inherits it: capturing stacks costs per handle.
+    const frames = Number(process.env[DEBUG_STACKS_ENV] ?? 0);
+    if (Number.isInteger(frames) && frames > 0) this.setStackLimit(frames);
   }
   newGeneration(): number {
     return Number(this.api.newGeneration(this.ptr));
