@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
+import { compiledName } from '../harness/matrix/precompile.js';
 import { resolveSuites } from '../harness/matrix/config.js';
 import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
@@ -203,6 +204,26 @@ describe('hpy-matrix run', function () {
     expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
     expect(bench.stdout).to.contain('compiler runs: cold 1 + 1, warm 0 (goal: 0)');
     expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));
+  });
+
+  describe('TypeScript compiled once, in the parent', () => {
+    it('compiles the suite files into the cache and cells run them (import.meta included)', async () => {
+      const cache = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-ts-'));
+      try {
+        const result = await matrixOf(['all-pass'], {}, cache);
+        expect(cellOf(result, 'all-pass').status).to.equal('PASS');
+        const file = path.join(fixture('all-pass'), 'session.test.ts');
+        const compiled = await readFile(path.join(cache, 'suites-js', compiledName(file, await readFile(file, 'utf8'))), 'utf8');
+        expect(compiled).to.include('require("chai")');
+        // What the cell ran is what was compiled: a changed compiled file changes the result.
+        await writeFile(path.join(cache, 'suites-js', compiledName(file, await readFile(file, 'utf8'))),
+          compiled.replace('sees its own folder as the suite folder', 'ran the compiled copy'));
+        const again = await matrixOf(['all-pass'], {}, cache);
+        expect(cellOf(again, 'all-pass').tests.map((t) => t.title)).to.include('all-pass session ran the compiled copy');
+      } finally {
+        await rm(cache, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('status from the results file and the exit', () => {

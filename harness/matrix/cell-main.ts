@@ -1,5 +1,5 @@
 // Entry script of a cell child: `node cell-main.js --backend B --suite-dir D --results F
-// [--grep RE] [--skip TITLE]... [--build-cache-dir D]`. Exit 0 when the suite ran (test outcomes are in the
+// [--grep RE] [--skip TITLE]... [--build-cache-dir D] [--compiled-dir D]`. Exit 0 when the suite ran (test outcomes are in the
 // results file), 1 when it could not run.
 import { parseArgs } from 'node:util';
 import { runCell } from './cell.js';
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     grep: { type: 'string' },
     skip: { type: 'string', multiple: true },
     'build-cache-dir': { type: 'string' },
+    'compiled-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -24,6 +25,7 @@ if (!backend || !suiteDir || !results) {
 
 const ran = await runCell({
   backend, suiteDir, resultsFile: results, grep: values.grep, skip: values.skip ?? [], buildCacheDir: values['build-cache-dir'],
+  compiledDir: values['compiled-dir'],
 });
 // Exit now rather than wait for handles a suite left open (timers, sockets): the cell
 // is over once its results are written, and a leak must not turn into a TIMEOUT.

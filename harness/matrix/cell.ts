@@ -1,11 +1,11 @@
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { register as registerTsxCjs } from 'tsx/cjs/api';
-import { register as registerTsxEsm } from 'tsx/esm/api';
 import { openSession, type Session } from '../suite/session.js';
 import { CellReporter, describeError, type EventSink } from './cell-reporter.js';
 import { checkEachTest } from './debug-checks.js';
+import { compiledName, compileSync } from './precompile.js';
 import { encodeEvent } from './protocol.js';
 
 export interface CellOptions {
@@ -19,6 +19,8 @@ export interface CellOptions {
   /** Full titles of tests not to run: they are reported skipped (the expectations file says SKIP). */
   skip?: string[];
   buildCacheDir?: string;
+  /** Where the parent put the suite's TypeScript compiled to JavaScript (precompile.ts). */
+  compiledDir?: string;
 }
 
 const TEST_FILE = /\.test\.(ts|js|mjs)$/;
@@ -45,11 +47,7 @@ async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
     sink({ event: 'error', message: `no test files (*.test.ts, *.test.js, *.test.mjs) in ${opts.suiteDir}` });
     return false;
   }
-  // Both hooks, as `node --import tsx` does: mocha require()s each file first (Node has
-  // require(esm)) and imports only when that fails, so with the ESM hooks alone a .ts file's
-  // relative imports fail to resolve and mocha reports that instead of the real error.
-  registerTsxEsm();
-  registerTsxCjs();
+  await registerTypeScript(files, opts.compiledDir);
 
   let session: Session;
   try {
@@ -113,6 +111,33 @@ function markSkipped(suite: Mocha.Suite, titles: ReadonlySet<string>): void {
   for (const test of suite.tests) if (titles.has(test.fullTitle())) test.pending = true;
   for (const child of suite.suites) markSkipped(child, titles);
 }
+
+/**
+ * Makes require() run .ts files. When the parent compiled every test file of the suite, the
+ * compiled JavaScript is all a cell needs (a file it meets that the parent did not compile is
+ * compiled here, synchronously). Otherwise tsx's loaders go in, both, as `node --import tsx`
+ * does: mocha require()s each file first (Node has require(esm)) and imports only when that
+ * fails, so with the ESM hooks alone a .ts file's relative imports fail to resolve and mocha
+ * reports that instead of the real error.
+ */
+async function registerTypeScript(testFiles: string[], compiledDir: string | undefined): Promise<void> {
+  const compiled = (file: string, source: string) => compiledDir && path.join(compiledDir, compiledName(file, source));
+  const allCompiled = compiledDir !== undefined && testFiles.every((f) => !f.endsWith('.ts') || existsSync(compiled(f, readFileSync(f, 'utf8'))!));
+  if (!allCompiled) {
+    // Imported only here: loading tsx alone costs a cell about a tenth of a second.
+    (await import('tsx/esm/api')).register();
+    (await import('tsx/cjs/api')).register();
+    return;
+  }
+  process.setSourceMapsEnabled(true);
+  const extensions = (createRequire(import.meta.url)('node:module') as { _extensions: Record<string, Loader> })._extensions;
+  extensions['.ts'] = (module, file) => {
+    const source = readFileSync(file, 'utf8');
+    const done = compiled(file, source)!;
+    module._compile(existsSync(done) ? readFileSync(done, 'utf8') : compileSync(file, source), file);
+  };
+}
+type Loader = (module: { _compile(code: string, file: string): void }, file: string) => void;
 
 function findTestFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

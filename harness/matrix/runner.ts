@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { defaultCacheDir } from '../build.js';
+import { precompileSuites } from './precompile.js';
 import pLimit from 'p-limit';
 import { prepareBackends } from '../../loader/backends/index.js';
 import { staticReport, type StaticReport } from '../../loader/static/report.js';
@@ -57,11 +59,13 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
     const env = cellEnvironment(config.backends);
+    const compiledDir = path.join(opts.buildCacheDir ?? defaultCacheDir(), 'suites-js');
+    await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
     const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
       const outcome = await runCellWithRetries({
-        suite, backend, opts, env,
+        suite, backend, opts, env, compiledDir,
         timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
         resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
       });
@@ -99,6 +103,7 @@ interface CellJob {
   backend: string;
   opts: RunOptions;
   env: Record<string, string>;
+  compiledDir: string;
   timeoutMs: number;
   resultsFile: string;
 }
@@ -171,6 +176,7 @@ async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] 
     ...(select.grep === undefined ? [] : ['--grep', select.grep]),
     ...select.skip.flatMap((title) => ['--skip', title]),
     ...(job.opts.buildCacheDir === undefined ? [] : ['--build-cache-dir', job.opts.buildCacheDir]),
+    '--compiled-dir', job.compiledDir,
   ];
   const started = performance.now();
   // process.execPath and no inherited execArgv: the child must not start with the parent's
