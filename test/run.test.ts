@@ -120,12 +120,18 @@ describe('hpy-matrix run', function () {
       expect(cellOf(result, 'one-fail').tests.map((t) => t.verdict?.outcome)).to.deep.equal(['expected', 'regression']);
     });
 
-    it('environment: node, platform, cpus, our version and python3\'s', async () => {
+    it('environment: node, platform, cpus, our version; no Python in a run without cpython', () => {
       const env = result.environment;
       expect(env).to.include({ node: process.version, platform: process.platform, arch: process.arch, hpyMatrixVersion: '0.1.0' });
       expect(env.cpus).to.be.at.least(1);
+      expect(env).to.not.have.property('python');
+    });
+
+    it('environment: the Python of the cpython backend in a run with one', async () => {
+      const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+      const run = await runMatrix({ backends: ['debug:cpython'], suites });
       const python = await execa('python3', ['--version'], { reject: false, all: true });
-      expect(env.python).to.equal(python.exitCode === 0 ? /Python (\S+)/.exec(python.all ?? '')?.[1] : undefined);
+      expect(run.environment.python).to.equal(/Python (\S+)/.exec(python.all ?? '')?.[1]);
     });
 
     it('ERROR: a suite folder without test files', () => {

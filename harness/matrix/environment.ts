@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { PYTHON_INFO_ENV, type PythonInfo } from '../../loader/backends/cpython/python.js';
 import { packageRoot } from '../../loader/package-root.js';
 
 /** Where a run happened, for reports: results on another machine may differ for these reasons. */
@@ -11,13 +11,18 @@ export interface RunEnvironment {
   arch: string;
   cpus: number;
   hpyMatrixVersion: string;
-  /** Version of the Python the cpython backend uses, `$HPY_MATRIX_PYTHON` or `python3` on PATH (e.g. '3.11.7'); absent when there is none. */
+  /**
+   * Version of the Python the cpython backend uses (e.g. '3.11.7'), in runs with a cpython
+   * backend; absent when it has none or there is no Python.
+   */
   python?: string;
 }
 
-export async function runEnvironment(): Promise<RunEnvironment> {
+/** `cellEnv` is what the backends were prepared with (it holds the Python that was found). */
+export function runEnvironment(cellEnv: Record<string, string>): RunEnvironment {
   const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  const python = await pythonVersion();
+  const info = cellEnv[PYTHON_INFO_ENV];
+  const python = info === undefined ? undefined : (JSON.parse(info) as PythonInfo).version;
   return {
     node: process.version,
     platform: process.platform,
@@ -26,10 +31,4 @@ export async function runEnvironment(): Promise<RunEnvironment> {
     hpyMatrixVersion: pkg.version,
     ...(python === undefined ? {} : { python }),
   };
-}
-
-async function pythonVersion(): Promise<string | undefined> {
-  const run = await execa(process.env.HPY_MATRIX_PYTHON || 'python3', ['--version'], { reject: false, all: true, stdin: 'ignore' });
-  if (run.exitCode !== 0) return undefined;
-  return /Python (\S+)/.exec(run.all ?? '')?.[1];
 }

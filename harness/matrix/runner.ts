@@ -53,12 +53,12 @@ export const DEFAULT_CELL_TIMEOUT_MS = 10 * 60_000;
 /** Runs every suite × backend cell, each in its own child process, and judges the results. */
 export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Promise<MatrixResult> {
   const started = performance.now();
-  const environment = runEnvironment();
   const limit = pLimit(config.jobs ?? os.availableParallelism());
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
     const env = cellEnvironment(config.backends);
+    const environment = runEnvironment(env);
     const compiledDir = path.join(opts.buildCacheDir ?? defaultCacheDir(), 'suites-js');
     await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
     opts.progress?.runStarted(cells.length);
@@ -76,7 +76,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     return {
       cells: results,
       durationMs: Math.round(performance.now() - started),
-      environment: await environment,
+      environment,
       gate,
       ...(config.extensions === undefined ? {} : { extensions: config.extensions.map(extensionReport) }),
     };
