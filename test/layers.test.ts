@@ -9,6 +9,7 @@ import { resolveSuites } from '../harness/matrix/config.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
 import { createBackend } from '../loader/backends/index.js';
 import { buildExtension } from '../harness/build.js';
+import { REPORTERS } from '../harness/report/reporters.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LEAKY = 'test/fixtures/suites/leaky';
@@ -69,6 +70,18 @@ describe('debug and trace layers', function () {
         expect(c.trace!.ctx_Add.ns).to.be.greaterThan(0);
       });
     }
+  });
+
+  describe('the run\'s html report', () => {
+    it('has a section for each extension of the config, probed on the run\'s backends', async () => {
+      const { path: so } = await buildExtension({ sources: [path.join(ROOT, LEAKY, 'leaky.c')] });
+      const suites = await resolveSuites('test', [LEAKY], ROOT);
+      const run = await runMatrix({ backends: ['reference'], suites, extensions: [so] });
+      const html = await REPORTERS.html!(run, false);
+      expect(html).to.include('id="ext-0"');
+      expect(html).to.include("<h2>Extension <code>leaky</code></h2>");
+      expect(html).to.include('ctx_Add');
+    });
   });
 
   describe('backends', () => {

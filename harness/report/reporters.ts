@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collectCoverage, FUNCTION_MEMBERS, type CoverageReport } from '../coverage/table.js';
+import { buildExtensionReport } from '../ext-report/build-report.js';
+import type { ExtensionReport } from '../ext-report/model.js';
 import type { MatrixResult } from '../matrix/runner.js';
 import { formatConsoleReport, wantsColour } from './console.js';
 import { formatHtmlReport } from './html.js';
@@ -24,7 +26,7 @@ export const REPORTERS: Record<string, Reporter> = {
   json: async (result) => formatJsonReport(result),
   junit: async (result) => formatJunitReport(result),
   markdown: async (result) => formatMarkdownReport(result),
-  html: async (result) => formatHtmlReport(result, { coverage: await runCoverage(result) }),
+  html: async (result) => formatHtmlReport(result, { coverage: await runCoverage(result), extensions: await runExtensionReports(result) }),
 };
 
 /**
@@ -85,6 +87,20 @@ export async function writeReports(result: MatrixResult, specs: ReporterSpec[]):
  * The coverage table of every backend of the run, made here in the parent: each backend is
  * created, asked and closed. One that cannot be is named with its reason instead.
  */
+/**
+ * The per-extension report (as `hpy-matrix report --backend`) of each extension the config
+ * names, on the run's backends. An extension without a static report (a bad file) has none:
+ * the json report carries why.
+ */
+export async function runExtensionReports(result: MatrixResult): Promise<ExtensionReport[]> {
+  const backends = [...new Set(result.cells.map((c) => c.backend))];
+  const reports: ExtensionReport[] = [];
+  for (const ext of result.extensions ?? []) {
+    if (ext.report) reports.push(await buildExtensionReport(ext.file, { backends }));
+  }
+  return reports;
+}
+
 export async function runCoverage(result: MatrixResult): Promise<{ report: CoverageReport; errors: Record<string, string> }> {
   // Loaded on demand: backends pull in koffi, which the other reporters do not need.
   const make = (await import('../../loader/backends/index.js')).createBackend;
