@@ -20,7 +20,8 @@ describe('debug layer', () => {
   }
 
   it('clean code has no findings and leaks nothing', () => {
-    expect(m.clean('héllo').toJs()).to.deep.equal(m.clean('héllo').toJs());
+    expect(m.clean('héllo').toJs()).to.deep.equal(['héllo', 6]);
+    expect(m.clean(5).toJs()).to.deep.equal([5, -1]);
     expect(debugFindings()).to.deep.equal([]);
   });
 

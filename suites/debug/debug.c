@@ -1,0 +1,226 @@
+/* Deliberately buggy: each function but `clean` makes one mistake that the debug layer must
+   catch (suites/debug/debug.test.ts). On a plain backend several of them are undefined
+   behaviour, so the suite only runs on debug backends. */
+#include "hpy.h"
+
+/* Correct code over the paths the layer checks: dups, closes, both builders, a tracker and
+   UTF-8 data read while its handle is open. Returns (x, len(utf8(x)) or -1 for a non-str). */
+HPyDef_METH(clean, "clean", HPyFunc_O)
+static HPy clean_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    HPyTracker ht = HPyTracker_New(ctx, 2);
+    if (ht._i == 0)
+        return HPy_NULL;
+    HPy copy = HPy_Dup(ctx, x);
+    if (HPyTracker_Add(ctx, ht, copy) < 0) {
+        HPy_Close(ctx, copy);
+        HPyTracker_Close(ctx, ht);
+        return HPy_NULL;
+    }
+    HPy_ssize_t n = -1;
+    if (HPyUnicode_Check(ctx, copy)) {
+        if (HPyUnicode_AsUTF8AndSize(ctx, copy, &n) == NULL) {
+            HPyTracker_Close(ctx, ht);
+            return HPy_NULL;
+        }
+    }
+    HPy length = HPyLong_FromSsize_t(ctx, n);
+    if (HPy_IsNull(length) || HPyTracker_Add(ctx, ht, length) < 0) {
+        HPyTracker_Close(ctx, ht);
+        return HPy_NULL;
+    }
+    HPyListBuilder lb = HPyListBuilder_New(ctx, 2);
+    HPyListBuilder_Set(ctx, lb, 0, copy);
+    HPyListBuilder_Set(ctx, lb, 1, length);
+    HPy list = HPyListBuilder_Build(ctx, lb);
+    HPyTupleBuilder tb = HPyTupleBuilder_New(ctx, 2);
+    HPyTupleBuilder_Set(ctx, tb, 0, copy);
+    HPyTupleBuilder_Set(ctx, tb, 1, length);
+    HPy tuple = HPyTupleBuilder_Build(ctx, tb);
+    HPyTracker_Close(ctx, ht);
+    if (HPy_IsNull(list)) {
+        HPy_Close(ctx, tuple);
+        return HPy_NULL;
+    }
+    HPy_Close(ctx, list);
+    return tuple;
+}
+
+/* Mistake: the int is never closed. */
+HPyDef_METH(leak, "leak", HPyFunc_NOARGS)
+static HPy leak_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyLong_FromInt64_t(ctx, 123456);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: a handle used after HPy_Close. */
+HPyDef_METH(use_after_close, "use_after_close", HPyFunc_NOARGS)
+static HPy use_after_close_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPy h = HPyLong_FromInt64_t(ctx, 1);
+    HPy_Close(ctx, h);
+    return HPy_Repr(ctx, h);
+}
+
+/* Mistake: the same handle closed twice. */
+HPyDef_METH(double_close, "double_close", HPyFunc_NOARGS)
+static HPy double_close_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPy h = HPyLong_FromInt64_t(ctx, 2);
+    HPy_Close(ctx, h);
+    HPy_Close(ctx, h);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: an argument is borrowed, so closing it is the caller's business. */
+HPyDef_METH(close_arg, "close_arg", HPyFunc_O)
+static HPy close_arg_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    HPy_Close(ctx, x);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: context constants are not ours to close. */
+HPyDef_METH(close_constant, "close_constant", HPyFunc_NOARGS)
+static HPy close_constant_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPy_Close(ctx, ctx->h_None);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: a constant returned as if it were a new handle (HPy_Dup is needed). */
+HPyDef_METH(return_constant, "return_constant", HPyFunc_NOARGS)
+static HPy return_constant_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return ctx->h_None;
+}
+
+/* Mistake: a list builder set after it was built. */
+HPyDef_METH(list_builder_after_build, "list_builder_after_build", HPyFunc_NOARGS)
+static HPy list_builder_after_build_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyListBuilder b = HPyListBuilder_New(ctx, 1);
+    HPyListBuilder_Set(ctx, b, 0, ctx->h_None);
+    HPy list = HPyListBuilder_Build(ctx, b);
+    if (HPy_IsNull(list))
+        return HPy_NULL;
+    HPyListBuilder_Set(ctx, b, 0, ctx->h_True);
+    HPy_Close(ctx, list);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: a tuple builder built after it was cancelled. Build fails (SystemError), which is
+   cleared so that the call itself succeeds and the finding is all that is left. */
+HPyDef_METH(tuple_builder_after_cancel, "tuple_builder_after_cancel", HPyFunc_NOARGS)
+static HPy tuple_builder_after_cancel_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, 1);
+    HPyTupleBuilder_Cancel(ctx, b);
+    HPy t = HPyTupleBuilder_Build(ctx, b);
+    if (!HPy_IsNull(t))
+        HPy_Close(ctx, t);
+    HPyErr_Clear(ctx);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: a tracker added to after it was closed. */
+HPyDef_METH(tracker_after_close, "tracker_after_close", HPyFunc_NOARGS)
+static HPy tracker_after_close_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyTracker ht = HPyTracker_New(ctx, 1);
+    HPyTracker_Close(ctx, ht);
+    HPy h = HPyLong_FromInt64_t(ctx, 3);
+    if (HPyTracker_Add(ctx, ht, h) < 0)
+        HPyErr_Clear(ctx);
+    HPy_Close(ctx, h);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: UTF-8 data read after the handle it came from was closed. */
+HPyDef_METH(utf8_after_close, "utf8_after_close", HPyFunc_O)
+static HPy utf8_after_close_impl(HPyContext *ctx, HPy self, HPy s)
+{
+    (void)self;
+    HPy copy = HPy_Dup(ctx, s);
+    HPy_ssize_t n;
+    volatile const char *data = HPyUnicode_AsUTF8AndSize(ctx, copy, &n);
+    if (data == NULL) {
+        HPy_Close(ctx, copy);
+        return HPy_NULL;
+    }
+    HPy_Close(ctx, copy);
+    return HPyLong_FromInt64_t(ctx, (unsigned char)data[0]);
+}
+
+/* Mistake: the data of HPyBytes_AsString is read-only. */
+HPyDef_METH(bytes_write, "bytes_write", HPyFunc_O)
+static HPy bytes_write_impl(HPyContext *ctx, HPy self, HPy b)
+{
+    (void)self;
+    volatile char *data = (volatile char *)HPyBytes_AsString(ctx, b);
+    if (data == NULL)
+        return HPy_NULL;
+    data[0] = 'X';
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake (in two calls): a context kept past the call it was given to, then used. */
+static HPyContext *kept_ctx;
+
+HPyDef_METH(keep_ctx, "keep_ctx", HPyFunc_NOARGS)
+static HPy keep_ctx_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    kept_ctx = ctx;
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_kept_ctx, "use_kept_ctx", HPyFunc_NOARGS)
+static HPy use_kept_ctx_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    (void)ctx;
+    return HPyLong_FromInt64_t(kept_ctx, 7);
+}
+
+/* Mistake: failure signalled without an exception. */
+HPyDef_METH(null_without_error, "null_without_error", HPyFunc_NOARGS)
+static HPy null_without_error_impl(HPyContext *ctx, HPy self)
+{
+    (void)ctx;
+    (void)self;
+    return HPy_NULL;
+}
+
+/* Mistake: success returned with an exception still set. */
+HPyDef_METH(result_with_error, "result_with_error", HPyFunc_NOARGS)
+static HPy result_with_error_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyErr_SetString(ctx, ctx->h_ValueError, "oops");
+    return HPyLong_FromInt64_t(ctx, 1);
+}
+
+static HPyDef *module_defines[] = {
+    &clean, &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_constant,
+    &list_builder_after_build, &tuple_builder_after_cancel, &tracker_after_close, &utf8_after_close,
+    &bytes_write, &keep_ctx, &use_kept_ctx, &null_without_error, &result_with_error, NULL,
+};
+
+static HPyModuleDef moduledef = {
+    .doc = "One mistake per function, for the debug layer to catch",
+    .defines = module_defines,
+};
+
+HPy_MODINIT(debug, moduledef)
