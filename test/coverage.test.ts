@@ -28,7 +28,7 @@ async function inProcess(args: { backend?: string[]; json?: boolean; all?: boole
   console.log = (...a: unknown[]) => void out.push(a.join(' '));
   console.error = (...a: unknown[]) => void err.push(a.join(' '));
   try {
-    const code = await runCoverage({ json: false, all: false, ...args }, create);
+    const code = await runCoverage({ json: false, all: false, exercised: false, config: 'matrix.json', ...args }, create);
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     Object.assign(console, { log, error });
