@@ -1,6 +1,8 @@
 // bench/cpython: HPy-style microbenchmarks written twice, on the plain C API (capi_bench.c) and on
 // HPy (hpy_bench.c, loaded through hpy_matrix.universal), timed from Python in one process.
-// Prints each case's ratio to the C API and their geometric mean; never fails on time.
+// hpy_bench is loaded three times: plain (universal mode, the "HPy" column), with the debug layer
+// (debug=True) and with the trace layer (mode=MODE_TRACE). Prints each case's ratio to the C API
+// measured in the same run, per column, and their geometric means; never fails on time.
 //
 //   npm run bench:cpython [-- --iterations N --rounds R]
 import { execFileSync } from 'node:child_process';
@@ -12,8 +14,18 @@ import { buildExtension } from '../../dist/harness/build.js';
 import { ensureHost } from '../../dist/loader/backends/cpython/host-build.js';
 import { findPython } from '../../dist/loader/backends/cpython/python.js';
 
-/** Goal of issue 4: geometric mean of the ratios to the C API. */
+/** Goal of issue 4: geometric mean of the universal column's ratios to the C API. */
 export const GOAL = 1.25;
+/** Goal for the debug layer: geometric mean of the debug column's ratios to the C API. */
+export const DEBUG_GOAL = 3.0;
+
+/** The HPy columns, in the order run.py reports them. */
+const COLUMNS = [
+  { key: 'hpy', title: 'HPy', goal: GOAL },
+  { key: 'debug', title: 'debug', goal: DEBUG_GOAL },
+  { key: 'trace', title: 'trace', goal: undefined },
+] as const;
+type Side = 'capi' | (typeof COLUMNS)[number]['key'];
 
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '9' } } });
 const python = findPython();
@@ -27,17 +39,28 @@ try {
   const out = execFileSync(python.executable, [path.join(here, 'run.py'), dir, values.iterations!, values.rounds!], {
     encoding: 'utf8', env: { ...process.env, PYTHONPATH: host.pythonPath },
   });
-  const results = JSON.parse(out) as Record<string, { capi: number; hpy: number }>;
-  console.log(`Python ${python.version}; ns per call, medians of ${values.rounds} interleaved rounds of ${values.iterations}`);
-  console.log(`${'case'.padEnd(34)}${'C API'.padStart(9)}${'HPy'.padStart(9)}${'ratio'.padStart(9)}`);
-  const ratios: number[] = [];
+  const results = JSON.parse(out) as Record<string, Record<Side, number>>;
+  const W = 34, C = 9;
+  const cell = (s: string) => s.padStart(C);
+  const times = (r: Record<Side, number>) => (['capi', ...COLUMNS.map((c) => c.key)] as Side[]).map((k) => cell(r[k].toFixed(1))).join('');
+  const ratio = (x: number) => cell(`${x.toFixed(2)}×`);
+  console.log(`Python ${python.version}; ns per call, medians of ${values.rounds} interleaved rounds of ${values.iterations};`);
+  console.log('ratios: median ns of the column / median ns of the C API, same run');
+  console.log(`${''.padEnd(W)}${'ns per call'.padStart((COLUMNS.length + 1) * C)}${'ratio to the C API'.padStart(COLUMNS.length * C + 2)}`);
+  console.log(`${'case'.padEnd(W)}${cell('C API')}${COLUMNS.map((c) => cell(c.title)).join('')}  ${COLUMNS.map((c) => cell(c.title)).join('')}`);
+  const ratios = COLUMNS.map(() => [] as number[]);
   for (const [name, r] of Object.entries(results)) {
-    const ratio = r.hpy / r.capi;
-    ratios.push(ratio);
-    console.log(`${name.padEnd(34)}${r.capi.toFixed(1).padStart(9)}${r.hpy.toFixed(1).padStart(9)}${`${ratio.toFixed(2)}×`.padStart(9)}`);
+    const row = COLUMNS.map((c, i) => {
+      const x = r[c.key] / r.capi;
+      ratios[i].push(x);
+      return ratio(x);
+    });
+    console.log(`${name.padEnd(W)}${times(r)}  ${row.join('')}`);
   }
-  const geomean = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
-  console.log(`${'geometric mean'.padEnd(52)}${`${geomean.toFixed(2)}×`.padStart(9)}  (goal ≤ ${GOAL}×)`);
+  const geomeans = ratios.map((xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length));
+  console.log(`${'geometric mean'.padEnd(W + (COLUMNS.length + 1) * C)}  ${geomeans.map(ratio).join('')}`);
+  const goals = COLUMNS.flatMap((c, i) => (c.goal === undefined ? [] : [`${c.title} ${geomeans[i].toFixed(2)}× (goal ≤ ${c.goal}×)`]));
+  console.log(`goals, on the geometric mean: ${goals.join(', ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,14 @@
 """Times capi_bench and hpy_bench case by case, interleaved, in one process; prints JSON.
-Usage: python3 run.py <folder with both modules> <iterations> <rounds>"""
+hpy_bench is loaded three times through hpy_matrix.universal: plain (universal mode), with the
+debug layer and with the trace layer. Each load gets its own copy of the binary, so each has its
+own globals and its own global context (a library loaded twice from one path is one library).
+Usage: python3 run.py <folder with both modules> <iterations> <rounds>
+With HPY_BENCH_ONLY=<capi|hpy|debug|trace> in the environment only that column is timed, to run
+one side under a profiler (perf, valgrind --tool=callgrind); index.ts never sets it."""
 import importlib.util
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -13,8 +19,23 @@ folder, iterations, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 sys.path.insert(0, folder)
 import capi_bench  # noqa: E402
 
-path = os.path.join(folder, "hpy_bench.hpy0.so")
-hpy_bench = universal.load("hpy_bench", path, importlib.util.spec_from_file_location("hpy_bench", path))
+
+def load_hpy(mode, label):
+    """hpy_bench in `mode`, from a copy of the binary in <folder>/<label>/. The module is named
+    <label>.hpy_bench: the loader looks the init function up by the part after the last dot."""
+    src = os.path.join(folder, "hpy_bench.hpy0.so")
+    if label is None:
+        path, name = src, "hpy_bench"
+    else:
+        os.makedirs(os.path.join(folder, label), exist_ok=True)
+        path, name = os.path.join(folder, label, "hpy_bench.hpy0.so"), f"{label}.hpy_bench"
+        shutil.copyfile(src, path)
+    return universal.load(name, path, importlib.util.spec_from_file_location(name, path), mode=mode)
+
+
+hpy_bench = load_hpy(universal.MODE_UNIVERSAL, None)
+hpy_bench_debug = load_hpy(universal.MODE_DEBUG, "debug")
+hpy_bench_trace = load_hpy(universal.MODE_TRACE, "trace")
 
 
 def cases(m):
@@ -37,11 +58,21 @@ def cases(m):
     }
 
 
-capi, hpy = cases(capi_bench), cases(hpy_bench)
-times = {name: {"capi": [], "hpy": []} for name in capi}
+# The C API and universal columns are timed first in every case, as before the layers were
+# added; the layers follow them.
+sides = {
+    "capi": cases(capi_bench),
+    "hpy": cases(hpy_bench),
+    "debug": cases(hpy_bench_debug),
+    "trace": cases(hpy_bench_trace),
+}
+only = os.environ.get("HPY_BENCH_ONLY")  # e.g. "debug": time one side only (for profiling)
+if only:
+    sides = {only: sides[only]}
+times = {name: {side: [] for side in sides} for name in sides[next(iter(sides))]}
 for _ in range(rounds):
-    for name in capi:
-        for side, fns in (("capi", capi), ("hpy", hpy)):
+    for name in times:
+        for side, fns in sides.items():
             start = time.perf_counter_ns()
             fns[name](iterations)
             times[name][side].append((time.perf_counter_ns() - start) / iterations)

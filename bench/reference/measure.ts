@@ -8,6 +8,8 @@ export interface Case {
   callsPerIteration: number;
   /** Runs `n` iterations; throws when something went wrong (a wrong result is no timing). */
   run(n: number): void;
+  /** Runs `n` iterations and returns ns per iteration as timed where they ran (another thread). */
+  time?(n: number): number;
 }
 
 export interface CaseResult {
@@ -17,6 +19,8 @@ export interface CaseResult {
   nsPerCall: number;
   /** Median over rounds of (ns per call / baseline ns per call in the same round). */
   ratio: number;
+  /** ns per iteration in each round, in round order (for ratios between two cases). */
+  byRound: number[];
 }
 
 export interface MeasureOptions {
@@ -31,6 +35,7 @@ export function median(xs: number[]): number {
 }
 
 function timeOnce(c: Case, n: number): number {
+  if (c.time) return c.time(n);
   const t0 = process.hrtime.bigint();
   c.run(n);
   return Number(process.hrtime.bigint() - t0) / n;
@@ -65,6 +70,12 @@ export function measure(cases: Case[], opts: MeasureOptions): CaseResult[] {
       nsPerIteration,
       nsPerCall: nsPerIteration / c.callsPerIteration,
       ratio: median(ratios[i]),
+      byRound: perIteration[i],
     };
   });
+}
+
+/** Median over rounds of a's time per call / b's time per call in the same round. */
+export function medianRatio(a: CaseResult, b: CaseResult): number {
+  return median(a.byRound.map((ns, r) => ns / a.callsPerIteration / (b.byRound[r] / b.callsPerIteration)));
 }
