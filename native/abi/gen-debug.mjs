@@ -94,7 +94,7 @@ function generateDebug() {
 function traceWrapper(m, i) {
   const args = m.params.slice(1).map((p) => p.name);
   const invoke = `t->inner->${m.name}(t->inner${args.map((a) => `, ${a}`).join('')})`;
-  const body = ['    HTrace *t = htr_get(ctx);', '    uint64_t t0 = htr_now();'];
+  const body = ['    HTrace *t = htr_get(ctx);', `    uint64_t t0 = htr_begin(t, ${i});`];
   if (m.ret === 'void') body.push(`    ${invoke};`, `    htr_done(t, ${i}, t0);`);
   else body.push(`    ${m.ret} r = ${invoke};`, `    htr_done(t, ${i}, t0);`, '    return r;');
   return `static ${m.ret} htr_w_${strip(m.name)}(${cParams(m)})\n{\n${body.join('\n')}\n}\n`;

@@ -25,6 +25,9 @@ HPyContext *hmc_context(void);
 struct HDbg *hmc_debug(void);
 struct HTrace *hmc_trace(void);
 
+/* universal._debug and universal._trace (layersmod.c). */
+int hmc_add_layer_modules(PyObject *universal);
+
 /* Generated (autogen_ctx_fill.c). */
 void hmc_fill_context(HPyContext *ctx);
 size_t hmc_missing_members(const char **names, size_t capacity);

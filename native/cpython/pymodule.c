@@ -158,7 +158,7 @@ PyMODINIT_FUNC PyInit_universal(void)
         return NULL;
     if (PyModule_AddIntConstant(m, "MODE_UNIVERSAL", MODE_UNIVERSAL) < 0 ||
         PyModule_AddIntConstant(m, "MODE_DEBUG", MODE_DEBUG) < 0 ||
-        PyModule_AddIntConstant(m, "MODE_TRACE", MODE_TRACE) < 0) {
+        PyModule_AddIntConstant(m, "MODE_TRACE", MODE_TRACE) < 0 || hmc_add_layer_modules(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -304,6 +304,11 @@ int hdbg_handle_stack(const HDbgHandle *h, void *const **frames)
     return h->stack_depth;
 }
 
+int hdbg_handle_alive(const HDbgHandle *h, uint64_t id)
+{
+    return h->magic == HDBG_HANDLE_MAGIC && h->id == id;
+}
+
 void hdbg_force_close(HDbg *d, HDbgHandle *h)
 {
     if (h->magic == HDBG_HANDLE_MAGIC && h->state == H_OPEN)

@@ -121,6 +121,9 @@ HDBG_API int hdbg_handle_stack(const HDbgHandle *h, void *const **frames);
 HDBG_API const char *hdbg_handle_opened_by(const HDbgHandle *h);
 /* Closes an open handle on the extension's behalf (HPy's DebugHandle._force_close). */
 HDBG_API void hdbg_force_close(HDbg *d, HDbgHandle *h);
+/* True while `h` is still the handle with this id (open or in the closed queue): handle
+   structs are reused once they leave the queue. */
+HDBG_API int hdbg_handle_alive(const HDbgHandle *h, uint64_t id);
 /* "symbol+0xoff (library)" for a captured frame, into buf. */
 HDBG_API void hdbg_symbolize(void *frame, char *buf, size_t size);
 
@@ -140,6 +143,12 @@ HDBG_API uint64_t htr_call_count(HTrace *t, size_t i);
 HDBG_API uint64_t htr_duration_ns(HTrace *t, size_t i);
 HDBG_API void htr_reset(HTrace *t);
 HDBG_API HPyContext *htr_enter(HTrace *t);
+/* Called with the member's index when a context function is entered and when it returns
+   (hpy.trace's set_trace_functions); NULL for none. */
+typedef void (*HTraceHook)(HTrace *t, size_t member, void *arg);
+HDBG_API void htr_set_hooks(HTrace *t, HTraceHook on_enter, HTraceHook on_exit, void *arg);
+/* Ticks per second of the clock the durations are measured with. */
+HDBG_API uint64_t htr_clock_frequency(void);
 /* {"ctx_Dup": [count, ns], ...} for members called at least once (malloc'd). */
 HDBG_API char *htr_counts_json(HTrace *t);
 

@@ -57,6 +57,21 @@ void htr_reset(HTrace *t)
 
 HPyContext *htr_enter(HTrace *t) { return &t->ctx; }
 
+void htr_set_hooks(HTrace *t, HTraceHook on_enter, HTraceHook on_exit, void *arg)
+{
+    t->on_enter = on_enter;
+    t->on_exit = on_exit;
+    t->hook_arg = arg;
+}
+
+uint64_t htr_clock_frequency(void)
+{
+    struct timespec res;
+    if (clock_getres(CLOCK_MONOTONIC, &res) != 0 || (res.tv_sec == 0 && res.tv_nsec == 0))
+        return 1000000000u;
+    return 1000000000u / ((uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec);
+}
+
 /* ---- re-entry: impls run with the trace context, on the inner context's handles ---- */
 
 typedef struct {
@@ -98,7 +113,7 @@ static htr_call_state begin_call(void)
 void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_now();
+    uint64_t t0 = htr_begin(t, htr_crfft_index);
     HPyCFunction shim = htr_shim_for(sig);
     if (shim != NULL) {
         pending.t = t;

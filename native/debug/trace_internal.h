@@ -16,6 +16,8 @@ struct HTrace {
     HPyContext *inner;
     uint64_t *counts;
     uint64_t *durations;
+    HTraceHook on_enter, on_exit;
+    void *hook_arg;
 };
 
 extern const size_t htr_nfuncs;
@@ -31,10 +33,19 @@ static inline uint64_t htr_now(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static inline uint64_t htr_begin(HTrace *t, size_t i)
+{
+    if (t->on_enter != NULL)
+        t->on_enter(t, i, t->hook_arg);
+    return htr_now();
+}
+
 static inline void htr_done(HTrace *t, size_t i, uint64_t t0)
 {
     t->counts[i]++;
     t->durations[i] += htr_now() - t0;
+    if (t->on_exit != NULL)
+        t->on_exit(t, i, t->hook_arg);
 }
 
 void htr_fill(HPyContext *ctx, HPyContext *inner);

@@ -1,0 +1,199 @@
+"""The debug and trace modes of hpy_matrix.universal, with the tooling of hpy.debug and hpy.trace
+(hpy_matrix.debug, hpy_matrix.trace, universal._debug, universal._trace), on the deliberate
+mistakes of suites/debug/debug.c. Usage: python3 test_dropin_debug.py <folder of built binaries>"""
+import functools
+import importlib.util
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+from hpy_matrix import universal
+from hpy_matrix.debug import HPyLeakError, LeakDetector, disable_handle_stack_traces, set_handle_stack_trace_limit
+import hpy_matrix.trace as trace
+
+BUILT = sys.argv[1]
+_debug = universal._debug
+
+
+def load(name, file, **kw):
+    path = os.path.join(BUILT, file)
+    return universal.load(name, path, importlib.util.spec_from_file_location(name, path), **kw)
+
+
+m = load("debug", "debug.hpy0.so", debug=True)
+
+
+def taken():
+    """The findings since the last call, as (kind, function) pairs and messages."""
+    found = _debug.get_findings()
+    _debug.clear_findings()
+    return found
+
+
+def only(kind, function):
+    found = taken()
+    assert [(f["kind"], f["function"]) for f in found] == [(kind, function)], found
+    return found[0]
+
+
+def raises(exc_type, fn, *args):
+    try:
+        fn(*args)
+    except exc_type as e:
+        return str(e)
+    raise AssertionError(f"{fn.__name__} did not raise {exc_type.__name__}")
+
+
+def test_clean_code_has_no_findings_and_no_leaks():
+    taken()
+    with LeakDetector():
+        assert m.clean("héllo") == ("héllo", 6)
+    assert taken() == []
+
+
+def test_leak_detector_names_the_leaked_object():
+    with LeakDetector() as ld:
+        pass
+    detector = LeakDetector()
+    detector.start()
+    m.leak()
+    try:
+        detector.stop()
+    except HPyLeakError as e:
+        assert len(e.leaks) == 1 and e.leaks[0].obj == 123456 and not e.leaks[0].is_closed, e.leaks
+        assert str(e).startswith("1 unclosed handle:\n    <DebugHandle "), str(e)
+        assert str(e).endswith("for 123456>"), str(e)
+    else:
+        raise AssertionError("LeakDetector did not raise")
+    assert raises(ValueError, ld.start) == "LeakDetector already started"
+    assert raises(ValueError, LeakDetector().stop) == "LeakDetector not started yet"
+    taken()
+
+
+def test_each_mistake_is_one_finding_naming_it():
+    assert re.fullmatch(r"HPy_Repr: handle \d+ was already closed \(debug layer\)", raises(SystemError, m.use_after_close))
+    f = only("use-after-close", "HPy_Repr")
+    assert "in 'use_after_close'" in f["message"], f
+    m.double_close()
+    assert "closed twice (second time in 'double_close'" in only("double-close", "HPy_Close")["message"]
+    m.close_arg(5)
+    assert only("double-close", "close_arg")["message"].endswith("was closed by 'close_arg', which does not own it")
+    m.close_constant()
+    f = only("close-constant", "HPy_Close")
+    assert (f["message"], f["object"]) == ("'close_constant' closed a context constant (NoneType None)", "NoneType None"), f
+    assert m.return_constant() is None
+    only("return-constant", "return_constant")
+    m.list_builder_after_build()
+    assert only("builder-reuse", "HPyListBuilder_Set")["message"].endswith("already ended by HPyListBuilder_Build")
+    m.tuple_builder_after_cancel()
+    only("builder-reuse", "HPyTupleBuilder_Build")
+    m.tracker_after_close()
+    only("builder-reuse", "HPyTracker_Add")
+    assert m.utf8_after_close("hello") == ord("h")
+    only("raw-data-after-close", "utf8_after_close")
+    b = b"abc"
+    m.bytes_write(b)
+    assert b == b"abc"
+    only("raw-data-write", "bytes_write")
+    m.keep_ctx()
+    assert m.use_kept_ctx() == 7
+    only("ctx-outside-call", "HPyLong_FromInt64_t")
+    # CPython's own words depend on the call path; the layer's finding does not.
+    msg = raises(SystemError, m.null_without_error)
+    assert re.search("returned NULL without setting an exception|error return without exception set", msg), msg
+    only("null-without-error", "null_without_error")
+    # Through functools.partial: CPython 3.11's specialized bytecode calls of builtins skip the
+    # check for a result with an exception set, which would leave the exception pending.
+    assert "returned a result with an exception set" in raises(SystemError, functools.partial(m.result_with_error))
+    only("result-with-error", "result_with_error")
+
+
+def test_on_invalid_handle_and_builder_callbacks():
+    calls = []
+    _debug.set_on_invalid_handle(lambda: calls.append("handle"))
+    _debug.set_on_invalid_builder_handle(lambda: calls.append("builder"))
+    try:
+        m.double_close()
+        m.list_builder_after_build()
+        m.leak()  # a leak is not an invalid handle
+    finally:
+        _debug.set_on_invalid_handle(None)
+        _debug.set_on_invalid_builder_handle(None)
+    assert calls == ["handle", "builder"], calls
+    assert raises(TypeError, _debug.set_on_invalid_handle, 42) == "Expected a callable object"
+    taken()
+
+
+def test_handles_queues_and_stack_traces():
+    gen = _debug.new_generation()
+    m.leak()
+    [h] = _debug.get_open_handles(gen)
+    assert (h.obj, h.is_closed, h.raw_data_size) == (123456, False, -1)
+    assert h == _debug.get_open_handles(gen)[0] and h.allocation_stacktrace is None
+    h._force_close()
+    assert h.is_closed and h.obj is None and _debug.get_open_handles(gen) == []
+    assert h in _debug.get_closed_handles(gen)
+    old = _debug.get_closed_handles_queue_max_size()
+    assert old == 1024
+    _debug.set_closed_handles_queue_max_size(7)
+    assert _debug.get_closed_handles_queue_max_size() == 7
+    m.clean("x")
+    assert len(_debug.get_closed_handles()) <= 7
+    _debug.set_closed_handles_queue_max_size(old)
+    assert _debug.get_protected_raw_data_max_size() == 10 * 1024 * 1024
+    _debug.set_protected_raw_data_max_size(4096)
+    assert _debug.get_protected_raw_data_max_size() == 4096
+    _debug.set_protected_raw_data_max_size(10 * 1024 * 1024)
+    set_handle_stack_trace_limit(8)
+    gen = _debug.new_generation()
+    m.leak()
+    [h] = _debug.get_open_handles(gen)
+    disable_handle_stack_traces()
+    assert h.allocation_stacktrace and "universal" in h.allocation_stacktrace, h.allocation_stacktrace
+    h._force_close()
+    taken()
+
+
+def test_trace_mode_counts_the_calls_a_function_makes():
+    # A copy under another name: one file loaded twice is one library, with one global context.
+    folder = tempfile.mkdtemp()
+    try:
+        shutil.copy(os.path.join(BUILT, "debug.hpy0.so"), os.path.join(folder, "debug.hpy0.so"))
+        traced = universal.load("debug", os.path.join(folder, "debug.hpy0.so"), None, mode=universal.MODE_TRACE)
+    finally:
+        shutil.rmtree(folder)
+    before = trace.get_call_counts()
+    assert set(before) >= {"ctx_Dup", "ctx_Close", "ctx_Tracker_New"} and len(before) == 189, len(before)
+    assert traced.clean("ab") == ("ab", 2)
+    after = trace.get_call_counts()
+    assert after["ctx_Tracker_New"] == before["ctx_Tracker_New"] + 1
+    changed = {k: after[k] - before[k] for k in after if after[k] != before[k]}
+    # Exactly what clean() calls, plus the trampoline's way in.
+    assert changed == {
+        "ctx_CallRealFunctionFromTrampoline": 1, "ctx_Tracker_New": 1, "ctx_Dup": 1, "ctx_Tracker_Add": 2,
+        "ctx_Unicode_Check": 1, "ctx_Unicode_AsUTF8AndSize": 1, "ctx_Long_FromSsize_t": 1,
+        "ctx_ListBuilder_New": 1, "ctx_ListBuilder_Set": 2, "ctx_ListBuilder_Build": 1,
+        "ctx_TupleBuilder_New": 1, "ctx_TupleBuilder_Set": 2, "ctx_TupleBuilder_Build": 1,
+        "ctx_Tracker_Close": 1, "ctx_Close": 1,
+    }, changed
+    assert trace.get_durations()["ctx_Tracker_New"] > 0
+    assert trace.get_frequency() > 0
+    seen = []
+    trace.set_trace_functions(on_enter=lambda name: seen.append(("enter", name)))
+    traced.leak()
+    trace.set_trace_functions(on_enter=None)
+    assert ("enter", "ctx_Long_FromInt64_t") in seen, seen
+    # The universal module is unaffected: no findings, nothing counted.
+    plain = load("debug", "debug.hpy0.so")
+    counts = trace.get_call_counts()
+    plain.clean("ab")
+    assert trace.get_call_counts() == counts
+
+
+if __name__ == "__main__":
+    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+    for name, fn in tests:
+        fn()
+        print("ok", name)
