@@ -122,15 +122,15 @@ describe('hpy-matrix coverage', function () {
   });
 
   it('--all adds a row per function with its status on each backend', async () => {
-    const r = await inProcess({ all: true });
+    const r = await inProcess({ all: true, backend: ['reference', 'cpython'] });
     expect(r.code).to.equal(0);
     const lines = r.stdout.split('\n');
     const header = lines.findIndex((l) => l.startsWith('function '));
-    expect(squash(lines[header])).to.equal(`function ${Object.keys(report.backends).join(' ')}`);
+    expect(squash(lines[header])).to.equal('function reference cpython');
     const rows = lines.slice(header + 1);
     expect(rows.map((l) => l.split(/\s+/)[0])).to.deep.equal(FUNCTION_MEMBERS);
     const word = { implemented: 'yes', partial: 'partial', unsupported: 'no' } as const;
-    const b = Object.values(report.backends)[0];
+    const b = report.backends.reference!;
     const expected = (fn: string) =>
       b.implemented.includes(fn) ? word.implemented : b.partial.some((p) => p.name === fn) ? word.partial : word.unsupported;
     for (const row of rows) expect(row.split(/\s+/)[1], row).to.equal(expected(row.split(/\s+/)[0]));

@@ -55,8 +55,15 @@ describe('html report in headless Chromium', function () {
     expect(reference![0]).to.equal('reference');
     const counts = reference!.slice(1).map(Number);
     expect(counts.reduce((a, b) => a + b)).to.equal(189);
-    expect(seen.text).to.include("debug:reference: no coverage table (backend 'debug:reference': could not be created: unknown backend");
+    expect(seen.tables['coverage-summary']!.map((row) => row[0])).to.deep.equal(['backend', 'reference', 'debug:reference']);
     expect(seen.text).to.include('ctx_Compile_s\tunsupported\tthe reference backend has no Python compiler');
+  });
+
+  it('says why a backend of the run has no coverage table', async () => {
+    const run = sampleRun();
+    const coverage = await runCoverage(run);
+    const page = formatHtmlReport(run, { coverage: { ...coverage, errors: { pypy: "unknown backend 'pypy'" } } });
+    expect(page).to.include('<p class="FAIL">pypy: no coverage table (unknown backend &#39;pypy&#39;)</p>');
   });
 
   it('keeps the collapsed table of every function out of sight until opened', () => {

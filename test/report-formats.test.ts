@@ -95,7 +95,7 @@ describe('reporters', () => {
       expect(doc.environment).to.deep.equal(run.environment);
       expect(doc.gate).to.deep.equal(run.gate);
       expect(doc.cells[0].tests[1]).to.deep.include({ title: NASTY_TITLE, status: 'failed', error: NASTY_ERROR });
-      expect(doc.cells[0].tests[1].findings).to.deep.equal([{ kind: 'leak', function: 'ctx_Dup', message: 'handle 7 never closed' }]);
+      expect(doc.cells[0].tests[1].findings).to.deep.equal([{ kind: 'leak', function: 'ctx_Dup', handle: 7, message: 'handle 7 never closed' }]);
       expect(doc.cells[5].verdict).to.deep.equal({ outcome: 'expected', expected: 'SKIP', reason: 'debug context not built yet' });
     });
 
