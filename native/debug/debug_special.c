@@ -173,105 +173,60 @@ static void builder_failed(HDbg *d, intptr_t token, int kind, const char *fn)
     hdbg_raise(d, "%s: the %s is no longer usable (debug layer)", fn, builder_kind(kind));
 }
 
-HPyListBuilder hdbg_s_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HDbg *d = hdbg_get(ctx, "HPyListBuilder_New");
-    HPyContext *ic = d->inner;
-    HPyListBuilder inner = ic->ctx_ListBuilder_New(ic, size);
-    if (inner._lst == 0)
-        return inner;
-    struct hdbg_builder *b = new_builder(d, B_LIST, inner._lst);
-    if (b == NULL) {
-        ic->ctx_ListBuilder_Cancel(ic, inner);
-        return (HPyListBuilder){ 0 };
+/* List and tuple builders are checked alike; only the token's type and field differ. */
+#define DEFINE_BUILDER(Kind, field, KIND)                                                              \
+    HPy##Kind##Builder hdbg_s_##Kind##Builder_New(HPyContext *ctx, HPy_ssize_t size)                   \
+    {                                                                                                  \
+        HDbg *d = hdbg_get(ctx, "HPy" #Kind "Builder_New");                                            \
+        HPyContext *ic = d->inner;                                                                     \
+        HPy##Kind##Builder inner = ic->ctx_##Kind##Builder_New(ic, size);                              \
+        if (inner.field == 0)                                                                          \
+            return inner;                                                                              \
+        struct hdbg_builder *b = new_builder(d, KIND, inner.field);                                    \
+        if (b == NULL) {                                                                               \
+            ic->ctx_##Kind##Builder_Cancel(ic, inner);                                                 \
+            return (HPy##Kind##Builder){ 0 };                                                          \
+        }                                                                                              \
+        return (HPy##Kind##Builder){ (intptr_t)b };                                                    \
+    }                                                                                                  \
+                                                                                                       \
+    void hdbg_s_##Kind##Builder_Set(HPyContext *ctx, HPy##Kind##Builder builder, HPy_ssize_t index, HPy h_item) \
+    {                                                                                                  \
+        HDbg *d = hdbg_get(ctx, "HPy" #Kind "Builder_Set");                                            \
+        struct hdbg_builder *b = open_builder(d, builder.field, KIND, "HPy" #Kind "Builder_Set");      \
+        HPy u;                                                                                         \
+        if (b == NULL || !hdbg_unwrap_void(d, h_item, &u, "HPy" #Kind "Builder_Set"))                  \
+            return;                                                                                    \
+        d->inner->ctx_##Kind##Builder_Set(d->inner, (HPy##Kind##Builder){ b->inner }, index, u);       \
+    }                                                                                                  \
+                                                                                                       \
+    HPy hdbg_s_##Kind##Builder_Build(HPyContext *ctx, HPy##Kind##Builder builder)                      \
+    {                                                                                                  \
+        HDbg *d = hdbg_get(ctx, "HPy" #Kind "Builder_Build");                                          \
+        struct hdbg_builder *b = open_builder(d, builder.field, KIND, "HPy" #Kind "Builder_Build");    \
+        if (b == NULL) {                                                                               \
+            if (builder.field == 0)                                                                    \
+                return d->inner->ctx_##Kind##Builder_Build(d->inner, builder);                         \
+            builder_failed(d, builder.field, KIND, "HPy" #Kind "Builder_Build");                       \
+            return HPy_NULL;                                                                           \
+        }                                                                                              \
+        HPy r = d->inner->ctx_##Kind##Builder_Build(d->inner, (HPy##Kind##Builder){ b->inner });       \
+        hdbg_builder_retire(d, b, "HPy" #Kind "Builder_Build");                                        \
+        return hdbg_wrap(d, r, "HPy" #Kind "Builder_Build");                                           \
+    }                                                                                                  \
+                                                                                                       \
+    void hdbg_s_##Kind##Builder_Cancel(HPyContext *ctx, HPy##Kind##Builder builder)                    \
+    {                                                                                                  \
+        HDbg *d = hdbg_get(ctx, "HPy" #Kind "Builder_Cancel");                                         \
+        struct hdbg_builder *b = open_builder(d, builder.field, KIND, "HPy" #Kind "Builder_Cancel");   \
+        if (b == NULL)                                                                                 \
+            return;                                                                                    \
+        d->inner->ctx_##Kind##Builder_Cancel(d->inner, (HPy##Kind##Builder){ b->inner });              \
+        hdbg_builder_retire(d, b, "HPy" #Kind "Builder_Cancel");                                       \
     }
-    return (HPyListBuilder){ (intptr_t)b };
-}
 
-void hdbg_s_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Set");
-    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Set");
-    HPy u;
-    if (b == NULL || !hdbg_unwrap_void(d, h_item, &u, "HPyListBuilder_Set"))
-        return;
-    d->inner->ctx_ListBuilder_Set(d->inner, (HPyListBuilder){ b->inner }, index, u);
-}
-
-HPy hdbg_s_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
-{
-    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Build");
-    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Build");
-    if (b == NULL) {
-        if (builder._lst == 0)
-            return d->inner->ctx_ListBuilder_Build(d->inner, builder);
-        builder_failed(d, builder._lst, B_LIST, "HPyListBuilder_Build");
-        return HPy_NULL;
-    }
-    HPy r = d->inner->ctx_ListBuilder_Build(d->inner, (HPyListBuilder){ b->inner });
-    hdbg_builder_retire(d, b, "HPyListBuilder_Build");
-    return hdbg_wrap(d, r, "HPyListBuilder_Build");
-}
-
-void hdbg_s_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
-{
-    HDbg *d = hdbg_get(ctx, "HPyListBuilder_Cancel");
-    struct hdbg_builder *b = open_builder(d, builder._lst, B_LIST, "HPyListBuilder_Cancel");
-    if (b == NULL)
-        return;
-    d->inner->ctx_ListBuilder_Cancel(d->inner, (HPyListBuilder){ b->inner });
-    hdbg_builder_retire(d, b, "HPyListBuilder_Cancel");
-}
-
-HPyTupleBuilder hdbg_s_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_New");
-    HPyContext *ic = d->inner;
-    HPyTupleBuilder inner = ic->ctx_TupleBuilder_New(ic, size);
-    if (inner._tup == 0)
-        return inner;
-    struct hdbg_builder *b = new_builder(d, B_TUPLE, inner._tup);
-    if (b == NULL) {
-        ic->ctx_TupleBuilder_Cancel(ic, inner);
-        return (HPyTupleBuilder){ 0 };
-    }
-    return (HPyTupleBuilder){ (intptr_t)b };
-}
-
-void hdbg_s_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Set");
-    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Set");
-    HPy u;
-    if (b == NULL || !hdbg_unwrap_void(d, h_item, &u, "HPyTupleBuilder_Set"))
-        return;
-    d->inner->ctx_TupleBuilder_Set(d->inner, (HPyTupleBuilder){ b->inner }, index, u);
-}
-
-HPy hdbg_s_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Build");
-    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Build");
-    if (b == NULL) {
-        if (builder._tup == 0)
-            return d->inner->ctx_TupleBuilder_Build(d->inner, builder);
-        builder_failed(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Build");
-        return HPy_NULL;
-    }
-    HPy r = d->inner->ctx_TupleBuilder_Build(d->inner, (HPyTupleBuilder){ b->inner });
-    hdbg_builder_retire(d, b, "HPyTupleBuilder_Build");
-    return hdbg_wrap(d, r, "HPyTupleBuilder_Build");
-}
-
-void hdbg_s_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HDbg *d = hdbg_get(ctx, "HPyTupleBuilder_Cancel");
-    struct hdbg_builder *b = open_builder(d, builder._tup, B_TUPLE, "HPyTupleBuilder_Cancel");
-    if (b == NULL)
-        return;
-    d->inner->ctx_TupleBuilder_Cancel(d->inner, (HPyTupleBuilder){ b->inner });
-    hdbg_builder_retire(d, b, "HPyTupleBuilder_Cancel");
-}
+DEFINE_BUILDER(List, _lst, B_LIST)
+DEFINE_BUILDER(Tuple, _tup, B_TUPLE)
 
 /* Trackers are kept here, not in the inner context: closing one must close debug handles. */
 HPyTracker hdbg_s_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
