@@ -61,6 +61,9 @@ void hdbg_free(HDbg *d)
     hdbg_builders_free(d);
     hdbg_handles_free(d);
     free(d->names);
+    for (size_t i = 0; i < d->interned_cap; i++)
+        free(d->interned[i]);
+    free(d->interned);
     free(d);
 }
 
@@ -287,6 +290,14 @@ void hdbg_name_defines(HDbg *d, HPyDef *const *defines, const char *owner)
     }
 }
 
+size_t hdbg_string_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
 /* ---- calls into extension code ---- */
 
 HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name)
@@ -305,9 +316,45 @@ HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name)
     return &d->ring[i];
 }
 
+/* A copy of `name` that lives as long as the instance, one per distinct name: callers through
+   koffi pass strings that die when the call returns, and findings point at the name later. */
+static const char *intern(HDbg *d, const char *name)
+{
+    if (2 * (d->interned_count + 1) > d->interned_cap) {
+        size_t cap = d->interned_cap ? 2 * d->interned_cap : 64;
+        char **t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return "<extension code>";
+        for (size_t i = 0; i < d->interned_cap; i++) {
+            char *s = d->interned[i];
+            if (s == NULL)
+                continue;
+            size_t j = hdbg_string_hash(s) & (cap - 1);
+            while (t[j] != NULL)
+                j = (j + 1) & (cap - 1);
+            t[j] = s;
+        }
+        free(d->interned);
+        d->interned = t;
+        d->interned_cap = cap;
+    }
+    size_t j = hdbg_string_hash(name) & (d->interned_cap - 1);
+    while (d->interned[j] != NULL) {
+        if (strcmp(d->interned[j], name) == 0)
+            return d->interned[j];
+        j = (j + 1) & (d->interned_cap - 1);
+    }
+    char *copy = strdup(name);
+    if (copy == NULL)
+        return "<extension code>";
+    d->interned[j] = copy;
+    d->interned_count++;
+    return copy;
+}
+
 HPyContext *hdbg_enter(HDbg *d, const char *name)
 {
-    return hdbg_enter_impl(d, NULL, name);
+    return hdbg_enter_impl(d, NULL, name != NULL ? intern(d, name) : NULL);
 }
 
 void hdbg_leave(HDbg *d, HPyContext *call_ctx)

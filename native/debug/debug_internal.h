@@ -108,6 +108,8 @@ struct HDbg {
 
     struct hdbg_name *names; /* open addressing, power-of-two size */
     size_t names_cap, names_count;
+    char **interned; /* names given to hdbg_enter, copied once (open addressing) */
+    size_t interned_cap, interned_count;
 };
 
 static inline HDbg *hdbg_get(HPyContext *ctx, const char *fn)
@@ -128,6 +130,7 @@ void hdbg_report_object(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle
 void hdbg_raise(HDbg *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
 const char *hdbg_name_of(HDbg *d, const void *impl);
+size_t hdbg_string_hash(const char *s);
 HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name);
 size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames);
 

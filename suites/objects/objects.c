@@ -1,4 +1,5 @@
-/* The objects suite's extension: iteration, slices, HPyList_Insert, HPy_ASCII and HPy_Bytes.
+/* The objects suite's extension: iteration, slices, HPyList_Insert, HPy_ASCII and HPy_Bytes,
+   HPy_Str, HPy_Hash, HPy_RichCompare, HPy_HasAttr, HPy_SetAttr and HPyErr_NoMemory.
    Each function is a thin wrapper so that the tests drive the context function directly. */
 #include <string.h>
 #include "hpy.h"
@@ -272,10 +273,77 @@ static HPy with_null_impl(HPyContext *ctx, HPy self, HPy which)
     return HPy_NULL;
 }
 
+/* HPy_Str, HPy_Hash, HPy_RichCompare, HPy_HasAttr, HPy_SetAttr: the protocol functions with
+   a handle for the name, as the object protocol tests call them. */
+HPyDef_METH(str, "str", HPyFunc_O)
+static HPy str_impl(HPyContext *ctx, HPy self, HPy obj)
+{
+    (void)self;
+    return HPy_Str(ctx, obj);
+}
+
+HPyDef_METH(hash, "hash", HPyFunc_O)
+static HPy hash_impl(HPyContext *ctx, HPy self, HPy obj)
+{
+    (void)self;
+    HPy_hash_t h = HPy_Hash(ctx, obj);
+    if (h == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPyLong_FromSsize_t(ctx, h);
+}
+
+/* rich_compare(a, b, op) with op one of HPy_LT..HPy_GE (0..5). */
+HPyDef_METH(rich_compare, "rich_compare", HPyFunc_VARARGS)
+static HPy rich_compare_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    HPy a, b;
+    int op;
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "OOi", &a, &b, &op))
+        return HPy_NULL;
+    return HPy_RichCompare(ctx, a, b, op);
+}
+
+HPyDef_METH(has_attr, "has_attr", HPyFunc_VARARGS)
+static HPy has_attr_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "has_attr() takes 2 arguments");
+        return HPy_NULL;
+    }
+    return HPyBool_FromLong(ctx, HPy_HasAttr(ctx, args[0], args[1]));
+}
+
+/* set_attr(obj, name, value) -> obj; value None deletes (HPy_NULL). */
+HPyDef_METH(set_attr, "set_attr", HPyFunc_VARARGS)
+static HPy set_attr_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    if (nargs != 3) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "set_attr() takes 3 arguments");
+        return HPy_NULL;
+    }
+    HPy value = HPy_Is(ctx, args[2], ctx->h_None) ? HPy_NULL : args[2];
+    if (HPy_SetAttr(ctx, args[0], args[1], value) < 0)
+        return HPy_NULL;
+    return HPy_Dup(ctx, args[0]);
+}
+
+/* HPyErr_NoMemory: a MemoryError with no message. */
+HPyDef_METH(no_memory, "no_memory", HPyFunc_NOARGS)
+static HPy no_memory_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyErr_NoMemory(ctx);
+    return HPy_NULL;
+}
+
 static HPyDef *module_defines[] = {
     &get_iter, &iter_next, &iter_collect, &iter_check, &get_slice, &set_slice, &del_slice,
     &slice_new, &slice_new_nulls, &slice_unpack, &slice_indices, &getitem, &setitem, &delitem,
-    &list_insert, &list_insert_null, &ascii, &bytes, &bytes_is_same, &with_null, NULL
+    &list_insert, &list_insert_null, &ascii, &bytes, &bytes_is_same, &with_null,
+    &str, &hash, &rich_compare, &has_attr, &set_attr, &no_memory, NULL
 };
 
 static HPyModuleDef moduledef = {

@@ -255,4 +255,52 @@ describe('objects', () => {
       });
     }
   });
+
+  describe('Str, Hash, RichCompare, HasAttr, SetAttr, Err_NoMemory', () => {
+    it('Str is str(): __str__ where there is one', () => {
+      expect(m.str(5)).to.equal('5');
+      expect(m.str('é')).to.equal('é');
+      expect(m.str(py.tuple(['a', 1]))).to.equal("('a', 1)");
+      expect(m.str(new Uint8Array([97]))).to.equal("b'a'");
+      expect(m.str(undefined)).to.equal('None');
+    });
+    it('Hash is hash(): equal numbers hash alike, -1 becomes -2, unhashables raise', () => {
+      expect(m.hash(7)).to.equal(7);
+      expect(m.hash(-1)).to.equal(-2);
+      expect(m.hash(1.0)).to.equal(1);
+      expect(m.hash(true)).to.equal(1);
+      expect(m.hash('abc')).to.equal(py.hash('abc'));
+      raises(() => m.hash([1]), 'TypeError', "unhashable type: 'list'");
+    });
+    it('RichCompare for each operator, with NotImplemented falling back or raising', () => {
+      const [LT, LE, EQ, NE, GT, GE] = [0, 1, 2, 3, 4, 5];
+      expect([LT, LE, EQ, NE, GT, GE].map((op) => m.rich_compare(1, 2, op))).to.deep.equal([true, true, false, true, false, false]);
+      expect(m.rich_compare('a', 'a', EQ)).to.equal(true);
+      expect(m.rich_compare(py.tuple([1, 2]), py.tuple([1, 3]), LT)).to.equal(true);
+      expect(m.rich_compare(1, 'a', EQ)).to.equal(false);
+      expect(m.rich_compare(1, 'a', NE)).to.equal(true);
+      raises(() => m.rich_compare(1, 'a', LT), 'TypeError', "'<' not supported between instances of 'int' and 'str'");
+      raises(() => m.rich_compare([1], 2, GE), 'TypeError', "'>=' not supported between instances of 'list' and 'int'");
+    });
+    it('HasAttr with a str name; a name of another type is false, not an error', () => {
+      expect(m.has_attr(m, 'has_attr')).to.equal(true);
+      expect(m.has_attr(m, 'nope')).to.equal(false);
+      expect(m.has_attr(m, 5)).to.equal(false);
+    });
+    it('SetAttr sets and deletes; attributes of builtins are read-only', () => {
+      // The extension's own module: a module takes new attributes on every backend.
+      const o = m;
+      m.set_attr(o, 'x', 5);
+      expect(o.x).to.equal(5);
+      expect(m.has_attr(o, 'x')).to.equal(true);
+      m.set_attr(o, 'x', undefined);
+      expect(m.has_attr(o, 'x')).to.equal(false);
+      raises(() => m.set_attr(o, 'x', undefined), 'AttributeError', /x/);
+      raises(() => m.set_attr(5, 'x', 1), 'AttributeError', "'int' object has no attribute 'x'");
+      raises(() => m.set_attr(o, 3, 1), 'TypeError', "attribute name must be string, not 'int'");
+    });
+    it('Err_NoMemory raises MemoryError without a message', () => {
+      raises(() => m.no_memory(), 'MemoryError', '');
+    });
+  });
 });

@@ -1,7 +1,7 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
 import { ENUMS } from '../../abi/abi.generated.js';
 import type { ApiTable, ReferenceContext } from './context.js';
-import { PyDict, PyFloat, PyInt, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
+import { PyDict, PyFloat, PyInt, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
 import { readSmallIntptrs, type Pointer } from '../../native-memory.js';
 
 /** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
@@ -170,7 +170,15 @@ export function coreApi(c: ReferenceContext): ApiTable {
     },
     GetAttr: (h: number, name: number) => ret(ops.getattr(o(h), attrName(o(name)))),
     GetAttr_s: (h: number, name: string) => ret(ops.getattr(o(h), name)),
-    HasAttr: (h: number, name: number) => (ops.hasattr(o(h), attrName(o(name))) ? 1 : 0),
+    // As PyObject_HasAttr: any error (a name that is not a str included) means false.
+    HasAttr: (h: number, name: number) => {
+      try {
+        return ops.hasattr(o(h), attrName(o(name))) ? 1 : 0;
+      } catch (e) {
+        if (e instanceof PyRaise) return 0;
+        throw e;
+      }
+    },
     HasAttr_s: (h: number, name: string) => (ops.hasattr(o(h), name) ? 1 : 0),
     SetAttr: (h: number, name: number, v: number) => {
       ops.setattr(o(h), attrName(o(name)), v ? o(v) : null);
