@@ -117,6 +117,18 @@ describe('loader: bad input', function () {
     expect(loadError(renamed)).to.match(/missing entry point get_required_hpy_major_version_renamed/);
   });
 
+  it('the reference backend refuses to make a class with type(name, bases, dict), saying so', () => {
+    const b = new ReferenceBackend();
+    try {
+      const type = b.getattr(b.importModule('builtins'), 'type');
+      expect(b.typeName(b.call(type, [b.fromPrimitive(1)]))).to.equal('type');
+      expect(() => b.call(type, [b.fromPrimitive('N'), b.newTuple([]), b.newDict([])])).to.throw(
+        PythonError, 'SystemError: type() with 3 arguments (a new class) is not supported by the reference backend');
+    } finally {
+      b.close();
+    }
+  });
+
   it('HPyInit returning NULL', async () => {
     const p = await handmade('initnull.hpy0.so', 'initnull', ['INIT_NULL']);
     const backend = new ReferenceBackend();

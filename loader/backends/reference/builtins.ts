@@ -56,7 +56,11 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
     repr: (o) => rt.str(`<class '${(o as PyType).tpName}'>`),
     call: (self, args, kw) => {
       const type = self as PyType;
-      if (type === rt.type && args.length === 1 && !(kw && kw.size)) return args[0].type;
+      if (type === rt.type) {
+        if (args.length === 1 && !(kw && kw.size)) return args[0].type;
+        // The object model has no classes made at run time: refused, rather than a broken type.
+        throw rt.error('SystemError', 'type() with 3 arguments (a new class) is not supported by the reference backend');
+      }
       const make = type.slot('new');
       if (!make) throw rt.typeError(`cannot create '${type.tpName}' instances`);
       const obj = make(type, args, kw);
