@@ -37,7 +37,6 @@ describe('debug and trace layers', function () {
   describe('cells', () => {
     let result: MatrixResult;
     before(async () => {
-      await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
       const suites = await resolveSuites('test', [LEAKY], ROOT);
       result = await runMatrix({ backends: ['reference', 'debug:reference', 'debug:cpython', 'trace:reference', 'trace:cpython'], suites, jobs: 2 });
     });

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
-import { compiledName } from '../harness/matrix/precompile.js';
+import { compiledName, precompileSuites } from '../harness/matrix/precompile.js';
 import { resolveSuites } from '../harness/matrix/config.js';
 import { decodeEvents } from '../harness/matrix/protocol.js';
 import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
@@ -16,24 +16,6 @@ import { formatConsoleReport } from '../harness/report/console.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = 'test/fixtures/suites';
 const fixture = (name: string) => path.join(ROOT, FIXTURES, name);
-
-// Files other engineers are editing may not type-check at this moment; tsc still emits
-// JavaScript for them. Errors in the code this test runs (the runner and the cell) fail at once.
-const OWN_CODE = /^harness\/(matrix\/|report\/|commands\/run\.ts)/m;
-const BUILD_ATTEMPTS = 3;
-
-async function buildDist(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const tsc = await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, reject: false });
-    if (tsc.exitCode === 0) return;
-    if (OWN_CODE.test(tsc.stdout)) throw new Error(`tsc failed:\n${tsc.stdout}`);
-    if (attempt === BUILD_ATTEMPTS) {
-      console.warn(`tsc reports errors outside the runner; testing with the emitted JavaScript:\n${tsc.stdout}`);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-  }
-}
 
 function cli(args: string[]) {
   return execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', ...args], { cwd: ROOT, reject: false });
@@ -51,10 +33,8 @@ function cellOf(result: MatrixResult, name: string): CellResult {
 }
 
 describe('hpy-matrix run', function () {
-  // Each cell is a fresh node process that loads tsx, mocha and the loader.
+  // Each cell is a fresh node process.
   this.timeout(120_000);
-
-  before(buildDist);
 
   describe('cells', () => {
     const SUITES = ['all-pass', 'one-fail', 'crash', 'empty', 'import-error', 'native-crash', 'build-error'];
@@ -72,11 +52,12 @@ describe('hpy-matrix run', function () {
 
     it('PASS: runs .test.ts, .test.js and .test.mjs files in a session of the cell', () => {
       const cell = cellOf(result, 'all-pass');
-      expect(cell).to.include({ status: 'PASS', passed: 4, failed: 0, skipped: 1 });
+      expect(cell).to.include({ status: 'PASS', passed: 5, failed: 0, skipped: 1 });
       expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
         { title: 'all-pass js runs a .test.js file', status: 'passed' },
         { title: 'all-pass mjs runs a .test.mjs file', status: 'passed' },
         { title: 'all-pass session runs on reference with build cache /tmp/fixture-cache', status: 'passed' },
+        { title: 'all-pass session runs in cell-main.js', status: 'passed' },
         { title: 'all-pass session sees its own folder as the suite folder', status: 'passed' },
         { title: 'all-pass session is skipped on purpose', status: 'skipped' },
       ]);
@@ -150,7 +131,7 @@ describe('hpy-matrix run', function () {
       const text = formatConsoleReport(result);
       const lines = text.split('\n');
       expect(lines[0]).to.match(/^suite\s+\| backend\s+\| status\s+\| passed \| failed \| skipped \|\s+time$/);
-      expect(text).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS\s+\|\s+4 \|\s+0 \|\s+1 \|\s+\d+\.\d s$/m);
+      expect(text).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS\s+\|\s+5 \|\s+0 \|\s+1 \|\s+\d+\.\d s$/m);
       expect(text).to.match(/^test\/fixtures\/suites\/one-fail\s+\| reference \| FAIL\s+\|\s+1 \|\s+1 \|\s+0 \|/m);
       expect(text).to.match(/^test\/fixtures\/suites\/crash\s+\| reference \| CRASH\s+\|\s+1 \|\s+0 \|\s+0 \|/m);
       expect(text).to.contain('test/fixtures/suites/one-fail × reference: FAIL\n  ✗ one-fail fails on purpose\n'
@@ -213,6 +194,34 @@ describe('hpy-matrix run', function () {
   });
 
   describe('TypeScript compiled once, in the parent', () => {
+    it('runs a suite of TypeScript files alone on the bundled cell, with the bundle as hpy-matrix/suite', async () => {
+      const cell = cellOf(await matrixOf(['bundled']), 'bundled');
+      expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
+        { title: 'bundled runs in cell.cjs', status: 'passed' },
+        { title: "bundled catches the backend's exceptions as the PythonError of hpy-matrix/suite", status: 'passed' },
+      ]);
+    });
+
+    it('tells which suites are all TypeScript and all compiled (the bundled cell runs those)', async () => {
+      const tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-precompile-'));
+      try {
+        const suite = async (name: string, files: Record<string, string>) => {
+          const dir = path.join(tmp, name);
+          await mkdir(dir);
+          for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text);
+          return dir;
+        };
+        const ts = await suite('ts', { 'a.test.ts': 'export const a: number = 1;', 'helper.ts': 'export const b = 2;' });
+        const mjs = await suite('mjs', { 'a.test.ts': 'export const a = 1;', 'b.test.mjs': 'export const b = 2;' });
+        const js = await suite('js', { 'a.test.ts': 'export const a = 1;', 'helper.js': 'exports.b = 2;' });
+        const tla = await suite('tla', { 'a.test.ts': 'await Promise.resolve(); export const a = 1;' });
+        const bundled = await precompileSuites([ts, mjs, js, tla], path.join(tmp, 'out'));
+        expect([...bundled]).to.deep.equal([ts]);
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+    });
+
     it('compiles the suite files into the cache and cells run them (import.meta included)', async () => {
       const cache = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-ts-'));
       try {
@@ -279,7 +288,7 @@ describe('hpy-matrix run', function () {
     it('exits 0 when every cell passes and prints the table; progress goes to stderr, one line per cell', async () => {
       const run = await cli(['--backend', 'reference', '--suite', `${FIXTURES}/all-pass`]);
       expect(run.exitCode, run.stderr).to.equal(0);
-      expect(run.stderr).to.match(/^\[1\/1\] test\/fixtures\/suites\/all-pass × reference PASS 4 passed, 0 failed, 1 skipped \(\d+\.\d s\)$/);
+      expect(run.stderr).to.match(/^\[1\/1\] test\/fixtures\/suites\/all-pass × reference PASS 5 passed, 0 failed, 1 skipped \(\d+\.\d s\)$/);
       expect(run.stdout).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS /m);
       expect(run.stdout).to.match(/^1 cell: 1 PASS /m);
     });

@@ -399,12 +399,6 @@ describe('static ABI report', function () {
   });
 
   describe('hpy-matrix report (built CLI)', function () {
-    before(async function () {
-      this.timeout(120_000);
-      // Type errors elsewhere in the tree do not stop tsc from emitting dist/.
-      await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, reject: false });
-    });
-
     const cli = (...args: string[]) =>
       execa('node', [join(ROOT, 'bin/hpy-matrix.js'), 'report', ...args], { cwd: ROOT, reject: false });
 

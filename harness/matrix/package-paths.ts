@@ -7,9 +7,12 @@ export function builtinSuitesDir(): string {
 }
 
 /**
- * The compiled script a cell child runs. Always the dist/ build, even when the runner itself
- * runs from .ts under tsx: the child must start without a TypeScript loader.
+ * The script a cell child runs: the bundle (dist/cell/cell.cjs) for a suite whose files are all
+ * CommonJS once compiled, else the ESM build (dist/). Always compiled JavaScript, even when the
+ * runner itself runs from .ts under tsx: the child must start without a TypeScript loader.
  */
-export function cellMainScript(): string {
-  return path.join(packageRoot(), 'dist', 'harness', 'matrix', 'cell-main.js');
+export function cellScript(bundled: boolean): string {
+  return bundled
+    ? path.join(packageRoot(), 'dist', 'cell', 'cell.cjs')
+    : path.join(packageRoot(), 'dist', 'harness', 'matrix', 'cell-main.js');
 }

@@ -36,21 +36,26 @@ function esbuild(): typeof import('esbuild') {
   return (loaded ??= createRequire(import.meta.url)('esbuild') as typeof import('esbuild'));
 }
 
-function tsFiles(dir: string): string[] {
+function scriptFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|cts|mts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
+    .filter((e) => e.isFile() && /\.(ts|cts|mts|js|cjs|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts'))
     .map((e) => path.join(e.parentPath, e.name))
     .filter((f) => !f.split(path.sep).includes('node_modules'));
 }
+const isTypeScript = (file: string) => /\.(ts|cts|mts)$/.test(file);
 
 /**
  * Compiles every TypeScript file under the suite folders into `outDir` (what is there already
  * is kept). A file esbuild cannot turn into CommonJS (top-level await) is left out: the cell
- * compiles it with tsx.
+ * compiles it with tsx. Returns the suite folders whose scripts are all TypeScript and all
+ * compiled: their cells can run on the bundled cell (cell-bundle.ts), as every file they load
+ * is then require()d and gets the bundle's copy of the suite API.
  */
-export async function precompileSuites(suiteDirs: string[], outDir: string): Promise<void> {
+export async function precompileSuites(suiteDirs: string[], outDir: string): Promise<Set<string>> {
   mkdirSync(outDir, { recursive: true });
-  const files = [...new Set(suiteDirs.flatMap(tsFiles))];
+  const scripts = new Map(suiteDirs.map((dir) => [dir, scriptFiles(dir)]));
+  const files = [...new Set([...scripts.values()].flat().filter(isTypeScript))];
+  const failed = new Set<string>();
   await Promise.all(files.map(async (file) => {
     const source = readFileSync(file, 'utf8');
     const out = path.join(outDir, compiledName(file, source));
@@ -59,10 +64,12 @@ export async function precompileSuites(suiteDirs: string[], outDir: string): Pro
     try {
       ({ code } = await esbuild().transform(source, options(file)));
     } catch {
+      failed.add(file);
       return;
     }
     const tmp = `${out}.${process.pid}.tmp`;
     writeFileSync(tmp, code);
     renameSync(tmp, out);
   }));
+  return new Set([...scripts].filter(([, fs]) => fs.every((f) => isTypeScript(f) && !failed.has(f))).map(([dir]) => dir));
 }

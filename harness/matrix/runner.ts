@@ -12,7 +12,7 @@ import type { MatrixConfig, SuiteRef } from './config.js';
 import { runEnvironment, type RunEnvironment } from './environment.js';
 import { cellExpectation, skippedTests, testExpectation, type Expectations } from './expectations.js';
 import { judgeRun, retriedKey, type Gate, type Retried } from './gate.js';
-import { cellMainScript } from './package-paths.js';
+import { cellScript } from './package-paths.js';
 import { decodeEvents } from './protocol.js';
 
 export interface RunOptions {
@@ -60,12 +60,12 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     const env = cellEnvironment(config.backends);
     const environment = runEnvironment(env);
     const compiledDir = path.join(opts.buildCacheDir ?? defaultCacheDir(), 'suites-js');
-    await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
+    const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
     const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
       const outcome = await runCellWithRetries({
-        suite, backend, opts, env, compiledDir,
+        suite, backend, opts, env, compiledDir, bundled: bundled.has(suite.dir),
         timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
         resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
       });
@@ -104,6 +104,8 @@ interface CellJob {
   opts: RunOptions;
   env: Record<string, string>;
   compiledDir: string;
+  /** The suite runs on the bundled cell (see cellScript). */
+  bundled: boolean;
   timeoutMs: number;
   resultsFile: string;
 }
@@ -169,7 +171,7 @@ function exactTitles(titles: string[]): string {
 
 async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] }): Promise<CellResult> {
   const args = [
-    cellMainScript(),
+    cellScript(job.bundled),
     '--backend', job.backend,
     '--suite-dir', job.suite.dir,
     '--results', job.resultsFile,
