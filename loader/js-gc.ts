@@ -1,6 +1,6 @@
 // Forcing JavaScript's garbage collector, for backends whose objects are released by
 // FinalizationRegistry callbacks (the suite API's proxies, the reference backend's objects).
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 
 let fullGc: (() => void) | undefined;
@@ -10,7 +10,9 @@ export function collectJsGarbage(): void {
     const exposed = (globalThis as { gc?: () => void }).gc;
     if (exposed) fullGc = exposed;
     else {
-      setFlagsFromString('--expose-gc');
+      // node:v8 pulls in node's streams: loaded only when a collection is asked for.
+      const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+      v8.setFlagsFromString('--expose-gc');
       fullGc = runInNewContext('gc') as () => void;
     }
   }

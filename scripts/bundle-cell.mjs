@@ -17,6 +17,8 @@ await build({
   // import.meta has no CommonJS form; the bundle's own URL serves, as packageRoot() walks up from it.
   banner: { js: 'const __bundle_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__bundle_import_meta_url' },
+  // The default, said here because cell-launch.cts reads the bundle as latin1.
+  charset: 'ascii',
   logLevel: 'warning',
   // Mocha's parallel mode resolves its worker files by path; cells never use that mode.
   logOverride: { 'require-resolve-not-external': 'silent' },

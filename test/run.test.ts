@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -197,9 +197,26 @@ describe('hpy-matrix run', function () {
     it('runs a suite of TypeScript files alone on the bundled cell, with the bundle as hpy-matrix/suite', async () => {
       const cell = cellOf(await matrixOf(['bundled']), 'bundled');
       expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
-        { title: 'bundled runs in cell.cjs', status: 'passed' },
+        { title: 'bundled runs in cell-launch.cjs', status: 'passed' },
         { title: "bundled catches the backend's exceptions as the PythonError of hpy-matrix/suite", status: 'passed' },
       ]);
+    });
+
+    it("keeps V8's code cache of the bundle under the build cache, and replaces one V8 refuses", async () => {
+      const cache = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-code-cache-'));
+      try {
+        expect(cellOf(await matrixOf(['bundled'], {}, cache), 'bundled').status).to.equal('PASS');
+        const dir = path.join(cache, 'cell-code');
+        const [file, ...others] = await readdir(dir);
+        expect(others).to.deep.equal([]);
+        const written = await readFile(path.join(dir, file!));
+        expect(written.length).to.be.above(100_000);
+        await writeFile(path.join(dir, file!), 'not a code cache');
+        expect(cellOf(await matrixOf(['bundled'], {}, cache), 'bundled').status).to.equal('PASS');
+        expect((await readFile(path.join(dir, file!))).length).to.be.above(100_000);
+      } finally {
+        await rm(cache, { recursive: true, force: true });
+      }
     });
 
     it('tells which suites are all TypeScript and all compiled (the bundled cell runs those)', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -12,7 +12,7 @@ import type { MatrixConfig, SuiteRef } from './config.js';
 import { runEnvironment, type RunEnvironment } from './environment.js';
 import { cellExpectation, skippedTests, testExpectation, type Expectations } from './expectations.js';
 import { judgeRun, retriedKey, type Gate, type Retried } from './gate.js';
-import { cellScript } from './package-paths.js';
+import { cellCodeCacheFile, cellScript } from './package-paths.js';
 import { decodeEvents } from './protocol.js';
 
 export interface RunOptions {
@@ -49,6 +49,8 @@ export interface MatrixResult {
 }
 
 export const DEFAULT_CELL_TIMEOUT_MS = 10 * 60_000;
+/** Read by cell-launch.cts. */
+const CODE_CACHE_ENV = 'HPY_MATRIX_CELL_CODE_CACHE';
 
 /** Runs every suite × backend cell, each in its own child process, and judges the results. */
 export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Promise<MatrixResult> {
@@ -57,15 +59,19 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
+    const cacheDir = opts.buildCacheDir ?? defaultCacheDir();
     const env = cellEnvironment(config.backends);
     const environment = runEnvironment(env);
-    const compiledDir = path.join(opts.buildCacheDir ?? defaultCacheDir(), 'suites-js');
+    const compiledDir = path.join(cacheDir, 'suites-js');
+    const codeCache = cellCodeCacheFile(cacheDir);
+    await mkdir(path.dirname(codeCache), { recursive: true });
     const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
     const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
       const outcome = await runCellWithRetries({
-        suite, backend, opts, env, compiledDir, bundled: bundled.has(suite.dir),
+        suite, backend, opts, compiledDir,
+        ...(bundled.has(suite.dir) ? { bundled: true, env: { ...env, [CODE_CACHE_ENV]: codeCache } } : { bundled: false, env }),
         timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
         resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
       });
