@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CPythonBackend } from '../loader/backends/cpython/index.js';
 import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
+import { ensureHost, prepareCPython } from '../loader/backends/cpython/host-build.js';
 
 describe('cpython backend: the embedded interpreter', function () {
   this.timeout(120_000);
@@ -176,5 +177,30 @@ describe('cpython backend without a usable Python', () => {
     const script = "import('./loader/backends/cpython/index.ts').then(({ CPythonBackend }) => { try { new CPythonBackend(); } catch (e) { console.log(e.name + ': ' + e.message); } })";
     const r = await execa(process.execPath, ['--import', 'tsx', '-e', script], { env: { HPY_MATRIX_PYTHON: '/nonexistent/python3' } });
     expect(r.stdout).to.equal("PythonSetupError: the cpython backend needs Python 3: '/nonexistent/python3' was not found (install python3, e.g. apt-get install python3 libpython3-dev, or set HPY_MATRIX_PYTHON)");
+  });
+});
+
+describe('cpython host prepared by the parent', () => {
+  const saved = { ...process.env };
+  afterEach(() => { process.env = { ...saved }; });
+
+  it('hands its children the host it built, which they use as long as it is there and for the same Python', () => {
+    const env = prepareCPython();
+    const prepared = JSON.parse(env.HPY_MATRIX_CPYTHON_HOST!) as { library: string; pythonPath: string; python: string };
+    const python = findPython();
+    expect(prepared.python).to.equal(python.executable);
+    const built = ensureHost(python);
+    expect(prepared).to.deep.include(built);
+
+    // A child trusts the parent's entry without hashing the sources again...
+    const stand = path.join(mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-host-')), 'universal.so');
+    writeFileSync(stand, '');
+    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand });
+    expect(ensureHost(python).library).to.equal(stand);
+    // ...but not one that is gone, nor one built for another Python.
+    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: `${stand}.gone` });
+    expect(ensureHost(python)).to.deep.equal(built);
+    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand, python: '/other/python3' });
+    expect(ensureHost(python)).to.deep.equal(built);
   });
 });

@@ -3,7 +3,7 @@
 // result is both the drop-in Python package (its folder goes on PYTHONPATH) and the library the
 // `cpython` backend loads into Node. Synchronous: backends are created synchronously, and after
 // the first build this is a few stat calls.
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildNative, filesUnder, NativeBuildError } from '../../native-build.js';
 import { packageRoot } from '../../package-root.js';
@@ -21,6 +21,11 @@ export interface Host {
  * context with the debug and trace layers, as the package `hpy_matrix`.
  */
 export function ensureHost(python: PythonInfo, cc?: string): Host {
+  const prepared = process.env[HOST_ENV];
+  if (prepared) {
+    const host = JSON.parse(prepared) as Host & { python: string };
+    if (host.python === python.executable && existsSync(host.library)) return { pythonPath: host.pythonPath, library: host.library };
+  }
   const native = path.join(packageRoot(), 'native');
   const dirs = ['cpython', 'debug'].map((d) => path.join(native, d));
   const sources = dirs.flatMap(filesUnder).filter((f) => f.endsWith('.c'));
@@ -41,8 +46,9 @@ export function ensureHost(python: PythonInfo, cc?: string): Host {
       ? `the cpython backend is built with a C compiler: ${e.message}`
       : `building the cpython backend failed:\n${e.message.replace(/^compiling [^\n]*\n/, '')}`);
   }
-  // The package's Python half (hpy_matrix/__init__.py, hpy_matrix/debug...) beside the library.
-  cpSync(path.join(native, 'python', 'hpy_matrix'), path.join(entry.dir, 'hpy_matrix'), { recursive: true });
+  // The package's Python half (hpy_matrix/__init__.py, hpy_matrix/debug...) beside the library;
+  // the entry's key covers these files, so a complete entry has the right ones.
+  if (entry.built || !existsSync(path.join(entry.dir, 'hpy_matrix', '__init__.py'))) cpSync(path.join(native, 'python', 'hpy_matrix'), path.join(entry.dir, 'hpy_matrix'), { recursive: true });
   return { pythonPath: entry.dir, library: entry.library };
 }
 
@@ -53,6 +59,9 @@ export function ensureHost(python: PythonInfo, cc?: string): Host {
  */
 export function prepareCPython(): Record<string, string> {
   const info = findPython();
-  ensureHost(info);
-  return { [PYTHON_INFO_ENV]: JSON.stringify(info) };
+  const host = ensureHost(info);
+  return { [PYTHON_INFO_ENV]: JSON.stringify(info), [HOST_ENV]: JSON.stringify({ ...host, python: info.executable }) };
 }
+
+/** Set by prepareCPython's caller for its children: the host it built, so they skip hashing native/. */
+const HOST_ENV = 'HPY_MATRIX_CPYTHON_HOST';
