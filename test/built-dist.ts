@@ -34,7 +34,7 @@ function newestSource(): number {
   let newest = statSync(path.join(ROOT, 'package.json')).mtimeMs;
   for (const dir of SOURCES) {
     for (const e of readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })) {
-      if (e.isFile() && /\.(ts|mjs)$/.test(e.name)) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+      if (e.isFile() && /\.(ts|cts|mjs)$/.test(e.name)) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
     }
   }
   return newest;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { LoadError } from '../loader/binary.js';
 import { PythonError, type Backend, type Ref } from '../loader/backend.js';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CPythonBackend } from '../loader/backends/cpython/index.js';
@@ -181,8 +181,13 @@ describe('cpython backend without a usable Python', () => {
 });
 
 describe('cpython host prepared by the parent', () => {
-  const saved = { ...process.env };
-  afterEach(() => { process.env = { ...saved }; });
+  // process.env is set and deleted key by key: a plain object put in its place would no
+  // longer reach getenv() in this process.
+  const saved = process.env.HPY_MATRIX_CPYTHON_HOST;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.HPY_MATRIX_CPYTHON_HOST;
+    else process.env.HPY_MATRIX_CPYTHON_HOST = saved;
+  });
 
   it('hands its children the host it built, which they use as long as it is there and for the same Python', () => {
     const env = prepareCPython();
@@ -193,14 +198,19 @@ describe('cpython host prepared by the parent', () => {
     expect(prepared).to.deep.include(built);
 
     // A child trusts the parent's entry without hashing the sources again...
-    const stand = path.join(mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-host-')), 'universal.so');
-    writeFileSync(stand, '');
-    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand });
-    expect(ensureHost(python).library).to.equal(stand);
-    // ...but not one that is gone, nor one built for another Python.
-    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: `${stand}.gone` });
-    expect(ensureHost(python)).to.deep.equal(built);
-    process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand, python: '/other/python3' });
-    expect(ensureHost(python)).to.deep.equal(built);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-host-'));
+    try {
+      const stand = path.join(tmp, 'universal.so');
+      writeFileSync(stand, '');
+      process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand });
+      expect(ensureHost(python).library).to.equal(stand);
+      // ...but not one that is gone, nor one built for another Python.
+      process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: `${stand}.gone` });
+      expect(ensureHost(python)).to.deep.equal(built);
+      process.env.HPY_MATRIX_CPYTHON_HOST = JSON.stringify({ ...prepared, library: stand, python: '/other/python3' });
+      expect(ensureHost(python)).to.deep.equal(built);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -71,5 +71,5 @@ export async function precompileSuites(suiteDirs: string[], outDir: string): Pro
     writeFileSync(tmp, code);
     renameSync(tmp, out);
   }));
-  return new Set([...scripts].filter(([, fs]) => fs.every((f) => isTypeScript(f) && !failed.has(f))).map(([dir]) => dir));
+  return new Set([...scripts].filter(([, inDir]) => inDir.every((f) => isTypeScript(f) && !failed.has(f))).map(([dir]) => dir));
 }

@@ -63,15 +63,14 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     const env = cellEnvironment(config.backends);
     const environment = runEnvironment(env);
     const compiledDir = path.join(cacheDir, 'suites-js');
-    const codeCache = cellCodeCacheFile(cacheDir);
-    await mkdir(path.dirname(codeCache), { recursive: true });
     const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
+    const bundledEnv = bundled.size === 0 ? env : { ...env, [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
     const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
       const outcome = await runCellWithRetries({
         suite, backend, opts, compiledDir,
-        ...(bundled.has(suite.dir) ? { bundled: true, env: { ...env, [CODE_CACHE_ENV]: codeCache } } : { bundled: false, env }),
+        ...(bundled.has(suite.dir) ? { bundled: true, env: bundledEnv } : { bundled: false, env }),
         timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
         resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
       });
@@ -89,6 +88,13 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   } finally {
     await rm(resultsDir, { recursive: true, force: true });
   }
+}
+
+/** The bundled cells' code cache file, its folder made. */
+async function codeCacheFile(cacheDir: string): Promise<string> {
+  const file = cellCodeCacheFile(cacheDir);
+  await mkdir(path.dirname(file), { recursive: true });
+  return file;
 }
 
 /**

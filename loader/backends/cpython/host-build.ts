@@ -48,7 +48,10 @@ export function ensureHost(python: PythonInfo, cc?: string): Host {
   }
   // The package's Python half (hpy_matrix/__init__.py, hpy_matrix/debug...) beside the library;
   // the entry's key covers these files, so a complete entry has the right ones.
-  if (entry.built || !existsSync(path.join(entry.dir, 'hpy_matrix', '__init__.py'))) cpSync(path.join(native, 'python', 'hpy_matrix'), path.join(entry.dir, 'hpy_matrix'), { recursive: true });
+  const pythonHalf = path.join(entry.dir, 'hpy_matrix');
+  if (entry.built || !existsSync(path.join(pythonHalf, '__init__.py'))) {
+    cpSync(path.join(native, 'python', 'hpy_matrix'), pythonHalf, { recursive: true });
+  }
   return { pythonPath: entry.dir, library: entry.library };
 }
 
