@@ -170,6 +170,52 @@ describe('hpy-matrix run', function () {
     ]);
   });
 
+  describe('the cpython backend prepared once, off the runner thread', () => {
+    let work: string;
+    before(async () => {
+      work = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-prepare-'));
+    });
+    after(async () => {
+      delete process.env.HPY_MATRIX_PYTHON;
+      await rm(work, { recursive: true, force: true });
+    });
+
+    it('runs the cells that need no Python while the Python is being asked', async () => {
+      // This Python answers only once the reference cell has finished (or after 20 s, so that
+      // a runner waiting for the answer before starting any cell fails on the order).
+      const flag = path.join(work, 'reference-finished');
+      const python = path.join(work, 'python-after-flag');
+      await writeFile(python, `#!/bin/sh\nfor i in $(seq 400); do [ -e '${flag}' ] && break; sleep 0.05; done\nexec python3 "$@"\n`, { mode: 0o755 });
+      process.env.HPY_MATRIX_PYTHON = python;
+      const order: string[] = [];
+      const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+      const result = await runMatrix({ backends: ['cpython', 'reference'], suites, jobs: 2 }, {
+        progress: {
+          runStarted: () => {},
+          cellStarted: (c) => order.push(`start ${c.backend}`),
+          cellFinished: (c) => {
+            order.push(`finish ${c.backend}`);
+            if (c.backend === 'reference') void writeFile(flag, '');
+          },
+        },
+      });
+      expect(order).to.deep.equal(['start reference', 'finish reference', 'start cpython', 'finish cpython']);
+      expect(result.cells.map((c) => [c.backend, c.status])).to.deep.equal([['cpython', 'PASS'], ['reference', 'PASS']]);
+      expect(result.environment.python).to.match(/^3\.\d+\.\d+$/);
+    });
+
+    it('a missing Python: the cpython cells are ERROR saying what to install, the others run', async () => {
+      process.env.HPY_MATRIX_PYTHON = '/nonexistent/python3';
+      const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+      const result = await runMatrix({ backends: ['reference', 'debug:cpython'], suites });
+      expect(result.cells.map((c) => [c.backend, c.status, c.error])).to.deep.equal([
+        ['reference', 'PASS', undefined],
+        ['debug:cpython', 'ERROR', "backend 'debug:cpython' did not start: the cpython backend needs Python 3: '/nonexistent/python3' was not found (install python3, e.g. apt-get install python3 libpython3-dev, or set HPY_MATRIX_PYTHON)"],
+      ]);
+      expect(result.environment).to.not.have.property('python');
+    });
+  });
+
   it('prebuilt extensions of the config get a static ABI report', async () => {
     const built = await buildExtension({ sources: [fixture('native-crash/segv.c')], cacheDir: path.join(os.tmpdir(), 'hpy-matrix-run-ext') });
     const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
@@ -182,7 +228,7 @@ describe('hpy-matrix run', function () {
 
   it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {
     const bench = await execa(process.execPath, ['--import', 'tsx', 'bench/matrix/index.ts',
-      '--suite', `${FIXTURES}/native-crash`, '--backend', 'reference', '--rounds', '1', '--overhead-cells', '1'], { cwd: ROOT, reject: false });
+      '--suite', `${FIXTURES}/native-crash`, '--backend', 'reference', '--rounds', '1', '--overhead-cells', '1', '--ceiling-runs', '2'], { cwd: ROOT, reject: false });
     expect(bench.exitCode, bench.stderr).to.equal(0);
     const n = String.raw`\d+(?:\.\d+)?`;
     // native-crash builds one extension and crashes: one compiler run per cold cache, none warm.
@@ -191,6 +237,7 @@ describe('hpy-matrix run', function () {
     expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
     expect(bench.stdout).to.contain('compiler runs: cold 1 + 1, warm 0 (goal: 0)');
     expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^the machine, 2 processes at once against one after another \\(2 each\\): bare node starts ${n}x, CPU-bound node processes ${n}x$`, 'm'));
   });
 
   describe('TypeScript compiled once, in the parent', () => {
@@ -202,7 +249,7 @@ describe('hpy-matrix run', function () {
       ]);
     });
 
-    it("keeps V8's code cache of the bundle under the build cache, and replaces one V8 refuses", async () => {
+    it("keeps V8's code cache of the bundle under the build cache, replaces one V8 refuses, and removes those of other bundles", async () => {
       const cache = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-code-cache-'));
       try {
         expect(cellOf(await matrixOf(['bundled'], {}, cache), 'bundled').status).to.equal('PASS');
@@ -212,8 +259,11 @@ describe('hpy-matrix run', function () {
         const written = await readFile(path.join(dir, file!));
         expect(written.length).to.be.above(100_000);
         await writeFile(path.join(dir, file!), 'not a code cache');
+        await writeFile(path.join(dir, 'of-an-older-bundle.bin'), 'stale');
+        await writeFile(path.join(dir, `${file!}.4242.tmp`), 'being written by a cell of another run');
         expect(cellOf(await matrixOf(['bundled'], {}, cache), 'bundled').status).to.equal('PASS');
         expect((await readFile(path.join(dir, file!))).length).to.be.above(100_000);
+        expect((await readdir(dir)).sort()).to.deep.equal([file!, `${file!}.4242.tmp`]);
       } finally {
         await rm(cache, { recursive: true, force: true });
       }

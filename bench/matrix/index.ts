@@ -1,8 +1,9 @@
 // bench/matrix: what the matrix runner costs and gains. The default matrix (matrix.json) runs
 // with --jobs 1 and --jobs 2, each on a cold build cache and then warm; then cells of one
 // trivial test give the per-cell cost of process isolation, next to a bare `node` start
-// measured in the same run. The machine is shared: ratios against same-run baselines are
-// what to read; nothing here passes or fails on time.
+// measured in the same run; last, what running 2 processes at once gains on this machine when
+// no runner is involved. The machine is shared: ratios against same-run baselines are what to
+// read; nothing here passes or fails on time.
 import { execa } from 'execa';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     suite: { type: 'string', multiple: true },
     backend: { type: 'string', multiple: true },
     'overhead-cells': { type: 'string', default: '5' },
+    'ceiling-runs': { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' },
   },
 });
@@ -30,6 +32,12 @@ if (!Number.isInteger(rounds) || rounds <= 0) {
 const overheadCells = Number(values['overhead-cells']);
 if (!Number.isInteger(overheadCells) || overheadCells <= 0) {
   console.error(`bench/matrix: --overhead-cells must be a positive integer, got '${values['overhead-cells']}'`);
+  process.exit(2);
+}
+
+const ceilingRuns = Number(values['ceiling-runs']);
+if (!Number.isInteger(ceilingRuns) || ceilingRuns < 2) {
+  console.error(`bench/matrix: --ceiling-runs must be an integer of at least 2, got '${values['ceiling-runs']}'`);
   process.exit(2);
 }
 
@@ -103,8 +111,30 @@ try {
   const cell = median(cellMs);
   const node = median(nodeMs);
   console.log(`per-cell overhead (a cell of one trivial test, median of ${overheadCells}): ${cell.toFixed(0)} ms; a bare node start: ${node.toFixed(0)} ms (${(cell / node).toFixed(1)}x) (goal: < 300 ms)`);
+
+  // What 2 at a time gains on this machine for work of no runner at all: the ceiling to read
+  // the matrix's speedup against (a VM's process start and page faults scale less than its
+  // arithmetic does).
+  const bareStart = ['-e', '0'];
+  const compute = ['-e', 'let x = 0; for (let i = 0; i < 1e8; i++) x += i'];
+  console.log(`the machine, 2 processes at once against one after another (${ceilingRuns} each): `
+    + `bare node starts ${(await pairSpeedup(bareStart, ceilingRuns)).toFixed(2)}x, `
+    + `CPU-bound node processes ${(await pairSpeedup(compute, ceilingRuns)).toFixed(2)}x`);
 } finally {
   await rm(work, { recursive: true, force: true });
+}
+
+/** Wall time of `runs` node processes one after another, over that of the same runs two at a time. */
+async function pairSpeedup(args: string[], runs: number): Promise<number> {
+  const sequence = async (n: number) => {
+    for (let i = 0; i < n; i++) await execa(process.execPath, args);
+  };
+  const serialStart = performance.now();
+  await sequence(runs);
+  const serial = performance.now() - serialStart;
+  const pairStart = performance.now();
+  await Promise.all([sequence(Math.ceil(runs / 2)), sequence(Math.floor(runs / 2))]);
+  return serial / (performance.now() - pairStart);
 }
 
 function median(xs: number[]): number {

@@ -18,6 +18,11 @@ export function cellScript(bundled: boolean): string {
   return path.join(packageRoot(), 'dist', 'harness', 'matrix', bundled ? 'cell-launch.cjs' : 'cell-main.js');
 }
 
+/** The runner's worker that prepares the backends (prepare-worker.ts), compiled like cellScript. */
+export function prepareWorkerScript(): string {
+  return path.join(packageRoot(), 'dist', 'harness', 'matrix', 'prepare-worker.js');
+}
+
 /**
  * Where cells keep V8's code cache of the bundle, under the build cache: one file per bundle
  * and Node (V8 refuses a cache of other code or another V8, but then every cell would rewrite it).

@@ -1,18 +1,19 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { execa } from 'execa';
 import { defaultCacheDir } from '../build.js';
 import { precompileSuites } from './precompile.js';
 import pLimit from 'p-limit';
-import { prepareBackends } from '../../loader/backends/index.js';
+import { needsPreparation } from '../../loader/backends/index.js';
 import { staticReport, type StaticReport } from '../../loader/static/report.js';
 import { cellResult, type CellResult, type TestResult } from './cell-result.js';
 import type { MatrixConfig, SuiteRef } from './config.js';
 import { runEnvironment, type RunEnvironment } from './environment.js';
 import { cellExpectation, skippedTests, testExpectation, type Expectations } from './expectations.js';
 import { judgeRun, retriedKey, type Gate, type Retried } from './gate.js';
-import { cellCodeCacheFile, cellScript } from './package-paths.js';
+import { cellCodeCacheFile, cellScript, prepareWorkerScript } from './package-paths.js';
 import { decodeEvents } from './protocol.js';
 
 export interface RunOptions {
@@ -60,28 +61,32 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
     const cacheDir = opts.buildCacheDir ?? defaultCacheDir();
-    const env = cellEnvironment(config.backends);
-    const environment = runEnvironment(env);
+    const prepared = prepareOffThread(config.backends);
     const compiledDir = path.join(cacheDir, 'suites-js');
     const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
-    const bundledEnv = bundled.size === 0 ? env : { ...env, [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
+    const codeCacheEnv: Record<string, string> = bundled.size === 0 ? {} : { [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
-    const results = await Promise.all(cells.map(({ suite, backend }, i) => limit(async () => {
-      const outcome = await runCellWithRetries({
-        suite, backend, opts, compiledDir,
-        ...(bundled.has(suite.dir) ? { bundled: true, env: bundledEnv } : { bundled: false, env }),
-        timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
-        resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
+    // A cell joins the queue once its environment is ready: the cells that need no prepared
+    // backend run while the others' backend is being prepared.
+    const results = await Promise.all(cells.map(async ({ suite, backend }, i) => {
+      const isBundled = bundled.has(suite.dir);
+      const env = { ...(needsPreparation(backend) ? await prepared : {}), ...(isBundled ? codeCacheEnv : {}) };
+      return limit(async () => {
+        const outcome = await runCellWithRetries({
+          suite, backend, opts, compiledDir, bundled: isBundled, env,
+          timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
+          resultsFile: path.join(resultsDir, `cell-${i}.jsonl`),
+        });
+        retried.set(retriedKey(outcome.result), outcome.retried);
+        return outcome.result;
       });
-      retried.set(retriedKey(outcome.result), outcome.retried);
-      return outcome.result;
-    })));
+    }));
     const gate = judgeRun(results, opts.expectations, retried);
     return {
       cells: results,
       durationMs: Math.round(performance.now() - started),
-      environment,
+      environment: runEnvironment(await prepared),
       gate,
       ...(config.extensions === undefined ? {} : { extensions: config.extensions.map(extensionReport) }),
     };
@@ -90,24 +95,35 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   }
 }
 
-/** The bundled cells' code cache file, its folder made. */
+/**
+ * The bundled cells' code cache file, its folder made. The caches of other bundles or Nodes go:
+ * each is about 600 KB, and a rebuilt bundle never uses an old one again. (Runs on two Nodes
+ * sharing one build cache then take turns writing theirs; a cell without one is only slower.)
+ */
 async function codeCacheFile(cacheDir: string): Promise<string> {
   const file = cellCodeCacheFile(cacheDir);
-  await mkdir(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const stale = (await readdir(dir)).filter((name) => name.endsWith('.bin') && name !== path.basename(file));
+  await Promise.all(stale.map((name) => rm(path.join(dir, name), { force: true })));
   return file;
 }
 
 /**
  * What every cell of these backends would otherwise set up by itself (the cpython backend's
- * Python and host library), done once here. When that fails, the cells fail on their own with
- * the same message, as ERROR, and the other backends' cells run as usual.
+ * Python and host library), done once, on a worker thread (see prepare-worker.ts). Resolves to
+ * the cells' environment; to an empty one when preparing failed or the worker could not run,
+ * and then the cells set up by themselves, and fail with the message as ERROR.
  */
-function cellEnvironment(backends: string[]): Record<string, string> {
-  try {
-    return prepareBackends(backends);
-  } catch {
-    return {};
-  }
+function prepareOffThread(backends: string[]): Promise<Record<string, string>> {
+  if (!backends.some(needsPreparation)) return Promise.resolve({});
+  return new Promise((resolve) => {
+    // No inherited execArgv: the worker runs compiled JavaScript, without the parent's loaders.
+    const worker = new Worker(prepareWorkerScript(), { workerData: backends, execArgv: [] });
+    worker.once('message', (env: Record<string, string>) => resolve(env));
+    worker.once('error', () => resolve({}));
+    worker.once('exit', () => resolve({}));
+  });
 }
 
 interface CellJob {

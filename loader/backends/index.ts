@@ -21,5 +21,10 @@ export function createBackend(name: string): Backend {
  * Throws what creating the backend would throw, so a run can stop before starting any cell.
  */
 export function prepareBackends(names: string[]): Record<string, string> {
-  return names.some((n) => n === 'cpython' || n.endsWith(':cpython')) ? prepareCPython() : {};
+  return names.some(needsPreparation) ? prepareCPython() : {};
+}
+
+/** Whether a child running backend `name` uses what prepareBackends sets up. */
+export function needsPreparation(name: string): boolean {
+  return parseBackendName(name)?.base === 'cpython';
 }
