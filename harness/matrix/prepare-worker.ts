@@ -3,7 +3,7 @@
 // thread it would hold back the cells that do not need it. Posts the cells' environment, or
 // an empty one when preparing failed: those cells then fail on their own with the message.
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareBackends } from '../../loader/backends/index.js';
+import { prepareBackends } from '../../loader/backends/prepare.js';
 
 let env: Record<string, string> = {};
 try {

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { defaultCacheDir } from '../build.js';
 import { precompileSuites } from './precompile.js';
 import pLimit from 'p-limit';
-import { needsPreparation } from '../../loader/backends/index.js';
+import { needsPreparation } from '../../loader/backends/prepare.js';
 import { staticReport, type StaticReport } from '../../loader/static/report.js';
 import { cellResult, type CellResult, type TestResult } from './cell-result.js';
 import type { MatrixConfig, SuiteRef } from './config.js';
