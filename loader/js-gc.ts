@@ -19,5 +19,46 @@ export function collectJsGarbage(): void {
   fullGc();
 }
 
-/** Resolves after the task queue has run once: FinalizationRegistry callbacks are tasks. */
-export const nextTask = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, 0));
+// Callbacks run so far by the registries made with watchedRegistry, in this process. Only ever
+// compared before and after a round: another backend's callbacks can make collectUntilQuiet
+// run one round more, never one less.
+let callbacksRun = 0;
+
+/**
+ * A FinalizationRegistry whose callbacks collectUntilQuiet waits for: every registry whose
+ * callback may release what keeps other objects alive must be one of these.
+ */
+export function watchedRegistry<T>(cleanup: (held: T) => void): FinalizationRegistry<T> {
+  return new FinalizationRegistry<T>((held) => {
+    callbacksRun++;
+    cleanup(held);
+  });
+}
+
+// V8 runs the callbacks of one registry per task and queues the next registry's task behind it;
+// node runs the tasks queued by then once per turn of its event loop. A round waits at least
+// this many turns, and more while callbacks still run.
+const MIN_TURNS = 8;
+const MAX_ROUNDS = 100;
+
+/**
+ * Full collections until one runs no callback of a watchedRegistry (a callback that drops the
+ * last reference to another object makes it collectable only in the next round). `settle`
+ * runs after each round's callbacks, e.g. another collector; it returns whether it freed
+ * anything, which asks for one round more. Returns the rounds run: 1 when nothing was due.
+ */
+export async function collectUntilQuiet(settle?: () => boolean): Promise<number> {
+  for (let round = 1; ; round++) {
+    const before = callbacksRun;
+    collectJsGarbage();
+    for (let turn = 1, last = callbacksRun; ; turn++, last = callbacksRun) {
+      await nextTurn();
+      if (turn >= MIN_TURNS && callbacksRun === last) break;
+    }
+    const freed = settle?.() ?? false;
+    if ((callbacksRun === before && !freed) || round === MAX_ROUNDS) return round;
+  }
+}
+
+/** Resolves in the check phase of the event loop's next turn, after its tasks ran. */
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));

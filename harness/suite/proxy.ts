@@ -1,6 +1,7 @@
 // Python objects as JavaScript values, after pyodide's PyProxy: primitives convert, other
 // objects come back as callable proxies with attribute access and `.toJs()`.
 import type { Backend, Ref } from '../../loader/backend.js';
+import { watchedRegistry } from '../../loader/js-gc.js';
 
 // Attributes and call results are `any`, as in pyodide: a test reads like plain JavaScript.
 export type PyProxy = ((...args: any[]) => any) & {
@@ -29,7 +30,7 @@ export function isPyProxy(v: unknown): v is PyProxy {
 export class Converter {
   private readonly finalizer: FinalizationRegistry<Ref>;
   constructor(readonly backend: Backend) {
-    this.finalizer = new FinalizationRegistry((r) => backend.release(r));
+    this.finalizer = watchedRegistry<Ref>((r) => backend.release(r));
   }
 
   /** A new reference to `v` as a Python object; the caller releases it. */

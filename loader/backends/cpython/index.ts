@@ -4,7 +4,7 @@ import koffi, { type LibraryHandle } from 'koffi';
 import { CTX_MEMBERS } from '../../abi/abi.generated.js';
 import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
 import { openBinary } from '../../binary.js';
-import { collectJsGarbage, nextTask } from '../../js-gc.js';
+import { collectUntilQuiet, watchedRegistry } from '../../js-gc.js';
 import { DebugLayer, TraceLayer, type LayerKind } from '../../layers/layers.js';
 import { layersApi } from '../../layers/native.js';
 import type { Pointer } from '../../native-memory.js';
@@ -121,7 +121,7 @@ export class CPythonBackend implements Backend {
   /** True, to recognise it by address; one reference held for the life of the backend. */
   private readonly trueObj: Obj;
   /** An exception value lives as long as the PythonError that carries it. */
-  private readonly errorValues = new FinalizationRegistry<Obj>((o) => this.api.decref(o));
+  private readonly errorValues = watchedRegistry<Obj>((o) => this.api.decref(o));
 
   /** With `layer`, extensions load with the debug or trace layer over the cpython context. */
   constructor(layer?: LayerKind) {
@@ -411,12 +411,13 @@ export class CPythonBackend implements Backend {
 
   async collectGarbage(): Promise<void> {
     // Proxies that JavaScript no longer reaches release their objects from finalization
-    // callbacks; then CPython's cycle collector runs until it finds nothing more.
-    for (let round = 0; round < 3; round++) {
-      collectJsGarbage();
-      await nextTask();
-      while (this.api.gcCollect() > 0);
-    }
+    // callbacks; CPython's cycle collector then runs until it finds nothing more, and what it
+    // frees may in turn let JavaScript objects go.
+    await collectUntilQuiet(() => {
+      let freed = false;
+      while (this.api.gcCollect() > 0) freed = true;
+      return freed;
+    });
   }
 
   capabilities(): Capabilities {

@@ -2,15 +2,12 @@
 // resources tied to an object (HPy payloads, capsule destructors) are released by death
 // actions that run once the object is gone. An action must not reference its object, or the
 // object would never die.
-import { collectJsGarbage, nextTask } from '../../js-gc.js';
-
-const MIN_ROUNDS = 4;
+import { collectUntilQuiet, watchedRegistry } from '../../js-gc.js';
 
 export class Lifetime {
   private readonly actions = new Map<number, () => void>();
   private nextToken = 1;
-  private deaths = 0;
-  private readonly registry = new FinalizationRegistry<number>((token) => this.run(token));
+  private readonly registry = watchedRegistry<number>((token) => this.run(token));
 
   /** `report` receives what an action threw: it must not throw itself. */
   constructor(private readonly report: (e: unknown) => void) {}
@@ -31,7 +28,6 @@ export class Lifetime {
     const action = this.actions.get(token);
     if (!action) return;
     this.actions.delete(token);
-    this.deaths++;
     try {
       action();
     } catch (e) {
@@ -39,20 +35,9 @@ export class Lifetime {
     }
   }
 
-  /**
-   * Collects garbage until rounds stop killing: an action may drop the last reference to other
-   * watched objects (a finalizer's stand-in, a payload's fields), and other finalization
-   * registries (the suite API's proxies) release objects a round later, so a few rounds run
-   * even when the first ones are quiet.
-   */
+  /** Collects garbage until no more objects die, their actions run. */
   async collect(): Promise<void> {
-    for (let round = 0, quiet = 0; round < MIN_ROUNDS || quiet < 2; round++) {
-      const before = this.deaths;
-      collectJsGarbage();
-      // FinalizationRegistry callbacks run as separate tasks after the collection.
-      await nextTask();
-      quiet = this.deaths === before ? quiet + 1 : 0;
-    }
+    await collectUntilQuiet();
   }
 
   /** Runs every pending action, oldest first, including those the actions add: the backend is closing. */
