@@ -232,8 +232,10 @@ describe('hpy-matrix run', function () {
     expect(bench.exitCode, bench.stderr).to.equal(0);
     const n = String.raw`\d+(?:\.\d+)?`;
     // native-crash builds one extension and crashes: one compiler run per cold cache, none warm.
-    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +1   CRASH$`, 'm'));
-    expect(bench.stdout).to.match(new RegExp(`^--jobs 2, warm, round 1 +${n} +0   CRASH$`, 'm'));
+    // Columns: wall s, cpu s, cores busy, compiler runs, statuses.
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +${n} +${n} +1   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 2, warm, round 1 +${n} +${n} +${n} +0   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^cores busy with --jobs 1, warm: ${n} \\(median\\), so 2 jobs on \\d+ cores gain at most ${n}x$`, 'm'));
     expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
     expect(bench.stdout).to.contain('compiler runs: cold 1 + 1, warm 0 (goal: 0)');
     expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));

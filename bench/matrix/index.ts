@@ -41,6 +41,9 @@ if (!Number.isInteger(ceilingRuns) || ceilingRuns < 2) {
   process.exit(2);
 }
 
+// /proc/self/stat counts CPU time in these.
+const CLOCK_TICKS = Number((await execa('getconf', ['CLK_TCK'], { reject: false })).stdout) || 100;
+
 const work = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-bench-'));
 try {
   // Every compiler run goes through this wrapper, which counts it: "warm compiles nothing" is
@@ -64,18 +67,25 @@ try {
 
   const runOnce = async (jobs: number, cacheDir: string) => {
     const before = await compilerRuns();
+    const cpuBefore = await cpuSeconds();
     const started = performance.now();
     const result = await runMatrix({ ...config, jobs }, { buildCacheDir: cacheDir });
+    const ms = performance.now() - started;
+    const cpuAfter = await cpuSeconds();
     return {
-      ms: performance.now() - started,
+      ms,
+      cpu: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
       compiles: (await compilerRuns()) - before,
       statuses: [...new Set(result.cells.map((c) => c.status))].join('/'),
     };
   };
-  const row = (label: string, r: { ms: number; compiles: number; statuses: string }) => console.log(
-    label.padEnd(28) + `${(r.ms / 1000).toFixed(1)}`.padStart(6) + `${r.compiles}`.padStart(16) + `   ${r.statuses}`);
+  type Run = Awaited<ReturnType<typeof runOnce>>;
+  const cores = (r: Run) => (r.cpu === null ? null : r.cpu / (r.ms / 1000));
+  const row = (label: string, r: Run) => console.log(label.padEnd(28) + `${(r.ms / 1000).toFixed(1)}`.padStart(6)
+    + (r.cpu === null ? '-' : r.cpu.toFixed(1)).padStart(8) + (r.cpu === null ? '-' : cores(r)!.toFixed(2)).padStart(7)
+    + `${r.compiles}`.padStart(16) + `   ${r.statuses}`);
 
-  console.log('run                         wall s   compiler runs   cells');
+  console.log('run                         wall s   cpu s  cores   compiler runs   cells');
   // Cold: each --jobs on its own empty cache, once (a cold cache cannot be repeated).
   const cold1 = await runOnce(1, path.join(work, 'cache-jobs-1'));
   row('--jobs 1, cold cache', cold1);
@@ -83,6 +93,7 @@ try {
   row('--jobs 2, cold cache', cold2);
   // Warm: interleaved rounds, each --jobs 2 run compared with the --jobs 1 run just before it.
   const warmRatios: number[] = [];
+  const warmCores1: number[] = [];
   let warmCompiles = 0;
   for (let round = 1; round <= rounds; round++) {
     const warm1 = await runOnce(1, path.join(work, 'cache-jobs-1'));
@@ -90,10 +101,17 @@ try {
     const warm2 = await runOnce(2, path.join(work, 'cache-jobs-2'));
     row(`--jobs 2, warm, round ${round}`, warm2);
     warmRatios.push(warm1.ms / warm2.ms);
+    if (cores(warm1) !== null) warmCores1.push(cores(warm1)!);
     warmCompiles += warm1.compiles + warm2.compiles;
   }
   console.log('');
   console.log(`speedup of --jobs 2 over --jobs 1: cold ${(cold1.ms / cold2.ms).toFixed(2)}x, warm ${median(warmRatios).toFixed(2)}x (median of ${rounds} rounds; goal: >= 1.7x on 2 cores)`);
+  if (warmCores1.length > 0) {
+    // A run keeps more than one core busy even with 1 job (V8's helper threads, the runner
+    // itself): 2 jobs on 2 cores can then gain at most 2 over that.
+    const busy = median(warmCores1);
+    console.log(`cores busy with --jobs 1, warm: ${busy.toFixed(2)} (median), so 2 jobs on ${os.availableParallelism()} cores gain at most ${(Math.min(2, os.availableParallelism()) / busy).toFixed(2)}x`);
+  }
   console.log(`compiler runs: cold ${cold1.compiles} + ${cold2.compiles}, warm ${warmCompiles} (goal: 0)`);
 
   // One cell at a time, so no cell waits for a core.
@@ -122,6 +140,20 @@ try {
     + `CPU-bound node processes ${(await pairSpeedup(compute, ceilingRuns)).toFixed(2)}x`);
 } finally {
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * CPU seconds used so far by this process and by its children that were waited for (the cells
+ * and what they ran), from /proc; null where there is no /proc.
+ */
+async function cpuSeconds(): Promise<number | null> {
+  const stat = await readFile('/proc/self/stat', 'utf8').catch(() => null);
+  if (stat === null) return null;
+  // Fields after the command name, which is in parentheses and may hold spaces: utime, stime,
+  // cutime and cstime are fields 14 to 17 of the line, in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / CLOCK_TICKS;
 }
 
 /** Wall time of `runs` node processes one after another, over that of the same runs two at a time. */
