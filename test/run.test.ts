@@ -170,7 +170,7 @@ describe('hpy-matrix run', function () {
     ]);
   });
 
-  describe('the cpython backend prepared once, off the runner thread', () => {
+  describe('backends prepared once, off the runner thread', () => {
     let work: string;
     before(async () => {
       work = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-prepare-'));
@@ -202,6 +202,36 @@ describe('hpy-matrix run', function () {
       expect(order).to.deep.equal(['start reference', 'finish reference', 'start cpython', 'finish cpython']);
       expect(result.cells.map((c) => [c.backend, c.status])).to.deep.equal([['cpython', 'PASS'], ['reference', 'PASS']]);
       expect(result.environment.python).to.match(/^3\.\d+\.\d+$/);
+    });
+
+    it('queues the cells backend by backend, and reports them suite by suite', async () => {
+      const started: string[] = [];
+      const suites = await resolveSuites('test', [`${FIXTURES}/trivial`, `${FIXTURES}/bundled`], ROOT);
+      const result = await runMatrix({ backends: ['debug:reference', 'trace:reference'], suites, jobs: 1 }, {
+        progress: { runStarted: () => {}, cellStarted: (c) => started.push(`${c.suite.split('/').at(-1)} ${c.backend}`), cellFinished: () => {} },
+      });
+      expect(started).to.deep.equal(['trivial debug:reference', 'bundled debug:reference', 'trivial trace:reference', 'bundled trace:reference']);
+      expect(result.cells.map((c) => `${c.suite.split('/').at(-1)} ${c.backend} ${c.status}`)).to.deep.equal(
+        ['trivial debug:reference PASS', 'trivial trace:reference PASS', 'bundled debug:reference PASS', 'bundled trace:reference PASS']);
+    });
+
+    it('builds the layers library once, before the cells of the layers over reference start', async () => {
+      // On an empty cache, cells that built it themselves would all compile it at once.
+      const log = path.join(work, 'compiler-runs');
+      const cc = path.join(work, 'counting-cc');
+      await writeFile(cc, `#!/bin/sh\necho "$@" >> '${log}'\nexec cc "$@"\n`, { mode: 0o755 });
+      process.env.CC = cc;
+      process.env.HPY_MATRIX_CACHE_DIR = path.join(work, 'native-cache');
+      try {
+        const suites = await resolveSuites('test', [`${FIXTURES}/trivial`, `${FIXTURES}/bundled`], ROOT);
+        const result = await runMatrix({ backends: ['debug:reference', 'trace:reference'], suites, jobs: 2 });
+        expect(result.cells.map((c) => c.status)).to.deep.equal(['PASS', 'PASS', 'PASS', 'PASS']);
+      } finally {
+        delete process.env.CC;
+        delete process.env.HPY_MATRIX_CACHE_DIR;
+      }
+      const runs = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(runs.filter((args) => args.includes('libhpymatrix-layers.so'))).to.have.length(1);
     });
 
     it('a missing Python: the cpython cells are ERROR saying what to install, the others run', async () => {

@@ -1,14 +1,16 @@
-// The worker thread in which the runner prepares the backends (loader/backends' prepareBackends):
-// that work is synchronous (a Python query, a compile on a cold cache), and on the runner's own
-// thread it would hold back the cells that do not need it. Posts the cells' environment, or
-// an empty one when preparing failed: those cells then fail on their own with the message.
+// The worker thread in which the runner prepares the backends (loader/backends/prepare.ts): that
+// work is synchronous (a Python query, compiles on a cold cache), and on the runner's own thread
+// it would hold back the cells that do not need it. Posts each step's environment as it is
+// done, or an empty one when the step failed: its cells then fail on their own, with the message.
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareBackends } from '../../loader/backends/prepare.js';
+import { preparations } from '../../loader/backends/prepare.js';
 
-let env: Record<string, string> = {};
-try {
-  env = prepareBackends(workerData as string[]);
-} catch {
-  // Reported by each cell that needs the backend, as ERROR.
-}
-parentPort!.postMessage(env);
+preparations(workerData as string[]).forEach((step, index) => {
+  let env: Record<string, string> = {};
+  try {
+    env = step.run();
+  } catch {
+    // Reported by each cell of these backends, as ERROR.
+  }
+  parentPort!.postMessage({ index, env });
+});

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { defaultCacheDir } from '../build.js';
 import { precompileSuites } from './precompile.js';
 import pLimit from 'p-limit';
-import { needsPreparation } from '../../loader/backends/prepare.js';
+import { preparations } from '../../loader/backends/prepare.js';
 import { staticReport, type StaticReport } from '../../loader/static/report.js';
 import { cellResult, type CellResult, type TestResult } from './cell-result.js';
 import type { MatrixConfig, SuiteRef } from './config.js';
@@ -67,12 +67,16 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     const codeCacheEnv: Record<string, string> = bundled.size === 0 ? {} : { [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
-    // A cell joins the queue once its environment is ready: the cells that need no prepared
-    // backend run while the others' backend is being prepared.
-    const results = await Promise.all(cells.map(async ({ suite, backend }, i) => {
+    const results: CellResult[] = new Array(cells.length);
+    // A cell joins the queue once its backend is prepared, so the cells of other backends run
+    // meanwhile. Backend by backend: cells running at once are then of different suites, which
+    // on a cold cache compile different extensions instead of waiting for one build.
+    const queueOrder = config.backends.flatMap((_, b) => config.suites.map((_, s) => s * config.backends.length + b));
+    await Promise.all(queueOrder.map(async (i) => {
+      const { suite, backend } = cells[i]!;
       const isBundled = bundled.has(suite.dir);
-      const env = { ...(needsPreparation(backend) ? await prepared : {}), ...(isBundled ? codeCacheEnv : {}) };
-      return limit(async () => {
+      const env = { ...(await prepared.get(backend)), ...(isBundled ? codeCacheEnv : {}) };
+      results[i] = await limit(async () => {
         const outcome = await runCellWithRetries({
           suite, backend, opts, compiledDir, bundled: isBundled, env,
           timeoutMs: config.timeout ?? DEFAULT_CELL_TIMEOUT_MS,
@@ -86,7 +90,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     return {
       cells: results,
       durationMs: Math.round(performance.now() - started),
-      environment: runEnvironment(await prepared),
+      environment: runEnvironment(Object.assign({}, ...(await Promise.all(prepared.values())))),
       gate,
       ...(config.extensions === undefined ? {} : { extensions: config.extensions.map(extensionReport) }),
     };
@@ -110,20 +114,30 @@ async function codeCacheFile(cacheDir: string): Promise<string> {
 }
 
 /**
- * What every cell of these backends would otherwise set up by itself (the cpython backend's
- * Python and host library), done once, on a worker thread (see prepare-worker.ts). Resolves to
- * the cells' environment; to an empty one when preparing failed or the worker could not run,
- * and then the cells set up by themselves, and fail with the message as ERROR.
+ * What every cell of these backends would otherwise set up by itself (the layers library; the
+ * cpython backend's Python and host), done once, on a worker thread (see prepare-worker.ts).
+ * Maps each backend that has set-up to its cells' environment, ready when its step is done;
+ * empty when the step failed or the worker could not run, and then the cells set up by
+ * themselves, and fail with the message as ERROR.
  */
-function prepareOffThread(backends: string[]): Promise<Record<string, string>> {
-  if (!backends.some(needsPreparation)) return Promise.resolve({});
-  return new Promise((resolve) => {
-    // No inherited execArgv: the worker runs compiled JavaScript, without the parent's loaders.
-    const worker = new Worker(prepareWorkerScript(), { workerData: backends, execArgv: [] });
-    worker.once('message', (env: Record<string, string>) => resolve(env));
-    worker.once('error', () => resolve({}));
-    worker.once('exit', () => resolve({}));
+function prepareOffThread(backends: string[]): Map<string, Promise<Record<string, string>>> {
+  const steps = preparations(backends);
+  const ready = new Map<string, Promise<Record<string, string>>>();
+  if (steps.length === 0) return ready;
+  const resolvers = steps.map((step) => {
+    let resolve!: (env: Record<string, string>) => void;
+    const done = new Promise<Record<string, string>>((r) => (resolve = r));
+    for (const backend of step.backends) ready.set(backend, done);
+    return resolve;
   });
+  // No inherited execArgv: the worker runs compiled JavaScript, without the parent's loaders.
+  const worker = new Worker(prepareWorkerScript(), { workerData: backends, execArgv: [] });
+  worker.on('message', ({ index, env }: { index: number; env: Record<string, string> }) => resolvers[index]?.(env));
+  // Steps it did not get to are left to the cells (a promise resolves once; later calls do nothing).
+  const giveUp = () => resolvers.forEach((resolve) => resolve({}));
+  worker.once('error', giveUp);
+  worker.once('exit', giveUp);
+  return ready;
 }
 
 interface CellJob {

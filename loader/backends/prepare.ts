@@ -1,19 +1,36 @@
 // The set-up a parent process does once for the children that run backends, kept apart from
 // the backends themselves: the matrix runner imports this without loading any backend (koffi,
 // the reference object model), which also keeps the runner small to fork cells from.
+import { buildLayersLibrary } from '../layers/build.js';
 import { prepareCPython } from './cpython/host-build.js';
 import { parseBackendName } from './names.js';
 
-/**
- * Does once, in a parent process, the set-up that every child running `names` would otherwise
- * repeat (finding Python, building the cpython host); returns the environment for the children.
- * Throws what creating the backend would throw.
- */
-export function prepareBackends(names: string[]): Record<string, string> {
-  return names.some(needsPreparation) ? prepareCPython() : {};
+/** One step of set-up, for some of the backends. */
+export interface Preparation {
+  backends: string[];
+  /** Does it; returns the environment for the children running those backends. Throws what creating one of them would throw. */
+  run(): Record<string, string>;
 }
 
-/** Whether a child running backend `name` uses what prepareBackends sets up. */
-export function needsPreparation(name: string): boolean {
-  return parseBackendName(name)?.base === 'cpython';
+/**
+ * The set-up that every child running one of `names` would otherwise repeat, as steps that a
+ * parent does once, shortest first: the layers library for a layer over reference, then
+ * finding Python and building the host for cpython.
+ */
+export function preparations(names: string[]): Preparation[] {
+  const parsed = names.map((name) => ({ name, backend: parseBackendName(name) }));
+  const steps: Preparation[] = [];
+  const layered = parsed.filter((p) => p.backend?.base === 'reference' && p.backend.layer !== null).map((p) => p.name);
+  if (layered.length > 0) {
+    steps.push({
+      backends: layered,
+      run: () => {
+        buildLayersLibrary();
+        return {};
+      },
+    });
+  }
+  const cpython = parsed.filter((p) => p.backend?.base === 'cpython').map((p) => p.name);
+  if (cpython.length > 0) steps.push({ backends: cpython, run: prepareCPython });
+  return steps;
 }

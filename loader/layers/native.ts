@@ -2,10 +2,8 @@
 // exported by the cpython host library, which has them built in, and by the layers library
 // the reference backend loads.
 import koffi, { type LibraryHandle } from 'koffi';
-import path from 'node:path';
-import { buildNative, filesUnder, NativeBuildError } from '../native-build.js';
+import { buildLayersLibrary } from './build.js';
 import type { Pointer } from '../native-memory.js';
-import { packageRoot } from '../package-root.js';
 
 export interface LayersApi {
   debugNew(inner: Pointer): Pointer;
@@ -82,22 +80,6 @@ export function takeString(api: LayersApi, s: Pointer): string {
 let layersLib: LibraryHandle | undefined;
 /** The layers library on its own (for backends whose context is not in C), built once. */
 export function layersLibrary(): LibraryHandle {
-  if (layersLib) return layersLib;
-  const native = path.join(packageRoot(), 'native');
-  const dirs = [path.join(native, 'debug'), path.join(native, 'include')];
-  let library: string;
-  try {
-    library = buildNative({
-      kind: 'layers',
-      inputs: dirs,
-      sources: filesUnder(dirs[0]).filter((f) => f.endsWith('.c')),
-      args: dirs.map((d) => `-I${d}`),
-      output: 'libhpymatrix-layers.so',
-    }).library;
-  } catch (e) {
-    if (e instanceof NativeBuildError) throw new Error(`the debug and trace layers are built with a C compiler: ${e.message}`);
-    throw e;
-  }
-  return (layersLib = koffi.load(library));
+  return (layersLib ??= koffi.load(buildLayersLibrary()));
 }
 
