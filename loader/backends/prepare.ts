@@ -1,6 +1,6 @@
 // The set-up a parent process does once for the children that run backends, kept apart from
-// the backends themselves: the matrix runner imports this without loading any backend (koffi,
-// the reference object model), which also keeps the runner small to fork cells from.
+// the backends themselves: the matrix runner and its worker import this without loading any
+// backend (koffi, the reference object model).
 import { buildLayersLibrary } from '../layers/build.js';
 import { prepareCPython } from './cpython/host-build.js';
 import { parseBackendName } from './names.js';
@@ -8,7 +8,10 @@ import { parseBackendName } from './names.js';
 /** One step of set-up, for some of the backends. */
 export interface Preparation {
   backends: string[];
-  /** Does it; returns the environment for the children running those backends. Throws what creating one of them would throw. */
+  /**
+   * Does it; returns the environment for the children running those backends. Throws what
+   * creating one of them would throw.
+   */
   run(): Record<string, string>;
 }
 
