@@ -1,6 +1,7 @@
 // Builds HPy universal binaries (`<name>.hpy0.so`) from C sources with our own headers
-// (native/include) and runtime helpers (native/runtime/*.c). Builds without an explicit output
-// are cached by content hash, so suites rebuild only when a source, header or flag changes.
+// (native/include) and runtime helpers (native/runtime/*.c, compiled once per flags into the
+// cache and linked in). Builds without an explicit output are cached by content hash, so
+// suites rebuild only when a source, header or flag changes.
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile, realpath } from 'node:fs/promises';
@@ -51,7 +52,7 @@ export const UNIVERSAL_SUFFIX = '.hpy0.so';
 // an extension's own globals (an HPyDef named `warn`) never bind to another library's symbols.
 const BASE_CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-fPIC', '-shared', '-O2', '-fvisibility=hidden'];
 // Part of the cache key: bump when the way a build is made changes but its inputs do not.
-const RECIPE_VERSION = 'hpy-matrix build 2';
+const RECIPE_VERSION = 'hpy-matrix build 3';
 
 /** Folders and files that every build depends on, found from the package root. */
 export function nativePaths(): { include: string; forbidPython: string; runtime: string } {
@@ -86,16 +87,20 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   const recipeFlags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', ...(opts.cflags ?? [])];
   const flags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', `-I${paths.include}`, `-I${paths.forbidPython}`, ...(opts.cflags ?? [])];
   const compiler = await resolveCompiler(cc);
-  const inputs = [...sources.map((s) => s.file), ...runtimeSources];
-
-  if (opts.out) {
-    const out = path.resolve(opts.out);
-    const warnings = await compile(compiler, flags, inputs, out);
+  const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
+  // The runtime helpers are the same in every extension built with these flags: compiled once
+  // (most of a small extension's build), then linked in.
+  const runtime = () => runtimeObjects({ compiler, flags, recipeFlags, runtimeSources, include: paths.include, cacheDir, blameFirst: sources[0]!.file });
+  const link = async (out: string, warningsFile?: string) => {
+    const helpers = await runtime();
+    const warnings = await compile(compiler, flags, [...sources.map((s) => s.file), ...helpers.objects], out, warningsFile, helpers.warnings);
     return { path: out, name, cached: false, warnings };
-  }
+  };
 
-  const key = await cacheKey({ sources, runtimeSources, include: paths.include, recipeFlags, compiler });
-  const dir = path.join(path.resolve(opts.cacheDir ?? defaultCacheDir()), key);
+  if (opts.out) return link(path.resolve(opts.out));
+
+  const key = await cacheKey({ kind: 'extension', sources, runtimeSources, include: paths.include, recipeFlags, compiler });
+  const dir = path.join(cacheDir, key);
   const out = path.join(dir, `${name}${UNIVERSAL_SUFFIX}`);
   const warningsFile = path.join(dir, `${name}.warnings.txt`);
   const cachedResult = async (): Promise<BuildResult | undefined> => {
@@ -111,8 +116,52 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   try {
     const built = await cachedResult();
     if (built) return built;
-    const warnings = await compile(compiler, flags, inputs, out, warningsFile);
-    return { path: out, name, cached: false, warnings };
+    return await link(out, warningsFile);
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * The object files of native/runtime for these flags, from the cache (`<cache>/runtime/<key>/`)
+ * or compiled into it, with the compiler's diagnostics. A failure blames `blameFirst` (the
+ * extension's first source) unless the compiler names a file: a bad flag is the build's fault.
+ */
+async function runtimeObjects(input: {
+  compiler: Compiler;
+  flags: string[];
+  recipeFlags: string[];
+  runtimeSources: string[];
+  include: string;
+  cacheDir: string;
+  blameFirst: string;
+}): Promise<{ objects: string[]; warnings: string }> {
+  const { compiler, runtimeSources } = input;
+  const key = await cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.include, recipeFlags: input.recipeFlags, compiler });
+  const dir = path.join(input.cacheDir, 'runtime', key);
+  const objects = runtimeSources.map((f) => path.join(dir, path.basename(f).replace(/\.c$/, '.o')));
+  const warningsFile = path.join(dir, 'warnings.txt');
+  const cached = async () => ((await exists(dir)) ? { objects, warnings: await readFile(warningsFile, 'utf8').catch(() => '') } : undefined);
+  const hit = await cached();
+  if (hit) return hit;
+  const release = await lockBuild(dir);
+  try {
+    const built = await cached();
+    if (built) return built;
+    // Compiled in a folder of its own, renamed into place whole: a folder that exists is complete.
+    const tmp = `${dir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await mkdir(tmp, { recursive: true });
+    try {
+      const flags = [...input.flags.filter((f) => f !== '-shared'), '-c'];
+      const result = await execa(compiler.resolved, [...flags, ...runtimeSources], { cwd: tmp, reject: false, all: true });
+      if (result.failed) throw compileFailure(compiler, result, input.blameFirst);
+      const warnings = result.all ?? '';
+      await writeFile(path.join(tmp, 'warnings.txt'), warnings);
+      await rename(tmp, dir);
+      return { objects, warnings };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   } finally {
     await release();
   }
@@ -164,6 +213,7 @@ async function resolveCompiler(cc: string): Promise<Compiler> {
 }
 
 async function cacheKey(input: {
+  kind: 'extension' | 'runtime';
   sources: { file: string; text: Buffer }[];
   runtimeSources: string[];
   include: string;
@@ -177,7 +227,7 @@ async function cacheKey(input: {
     hash.update(`${label}\0${bytes.length}\0`);
     hash.update(bytes);
   };
-  part('recipe', RECIPE_VERSION);
+  part('recipe', `${RECIPE_VERSION} ${input.kind}`);
   for (const src of input.sources) part(`source ${path.basename(src.file)}`, src.text);
   for (const file of (await listFiles(input.include)).sort()) {
     part(`header ${path.relative(input.include, file)}`, await readFile(file));
@@ -203,22 +253,27 @@ async function readSource(file: string): Promise<Buffer> {
 /** Compiles into a temporary file beside `out` and renames it into place, so that a concurrent
  *  reader sees either no binary or a complete one. The diagnostics go to `warningsFile` (if
  *  given) before the binary appears, so a cache hit can always replay them. Returns them. */
-async function compile(compiler: Compiler, flags: string[], inputs: string[], out: string, warningsFile?: string): Promise<string> {
+async function compile(compiler: Compiler, flags: string[], inputs: string[], out: string, warningsFile?: string, earlierWarnings = ''): Promise<string> {
   await mkdir(path.dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const result = await execa(compiler.resolved, [...flags, ...inputs, '-o', tmp], { reject: false, all: true });
   if (result.failed) {
     await rm(tmp, { force: true });
-    if ((result as { code?: string }).code === 'ENOENT') {
-      throw new BuildError(compiler.requested, `C compiler '${compiler.requested}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
-    }
-    const output = result.all ?? '';
-    throw new BuildError(blame(output, inputs[0]), 'compilation failed', output || result.message);
+    throw compileFailure(compiler, result, inputs[0]!);
   }
-  const warnings = result.all ?? '';
+  const warnings = earlierWarnings + (result.all ?? '');
   if (warningsFile) await writeAtomically(warningsFile, warnings);
   await rename(tmp, out);
   return warnings;
+}
+
+/** The BuildError of a compiler run that failed: the file it names first, else `fallback`. */
+function compileFailure(compiler: Compiler, result: { all?: string; message?: string; code?: string }, fallback: string): BuildError {
+  if (result.code === 'ENOENT') {
+    return new BuildError(compiler.requested, `C compiler '${compiler.requested}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
+  }
+  const output = result.all ?? '';
+  return new BuildError(blame(output, fallback), 'compilation failed', output || result.message || '');
 }
 
 /** The first file the compiler reported an error in, else `fallback`. */

@@ -79,7 +79,8 @@ describe('buildExtension', function () {
       const again = await buildExtension({ sources: [FULL], cacheDir: wrappedCache, cc: wrapper, cflags: ['-Werror'] });
       expect(first.cached).to.equal(false);
       expect(again).to.deep.equal({ ...first, cached: true });
-      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(1);
+      // The runtime helpers, then the extension: both on the first build only.
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(2);
       expect((await stat(again.path)).mtimeMs).to.equal(mtime);
       const entries = await readdir(path.dirname(first.path));
       expect(entries.filter((e) => e.endsWith('.tmp'))).to.deep.equal([]);
@@ -92,17 +93,52 @@ describe('buildExtension', function () {
       await writeFile(wrapper, `#!/bin/sh\necho run >> '${log}'\nsleep 0.5\nexec cc "$@"\n`, { mode: 0o755 });
       const concurrentCache = path.join(tmp, 'concurrent-cache');
       const builds = await Promise.all([1, 2, 3].map(() => buildExtension({ sources: [FULL], cacheDir: concurrentCache, cc: wrapper })));
-      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(1);
+      // One run for the runtime helpers, one for the extension.
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(2);
       expect(new Set(builds.map((b) => b.path)).size).to.equal(1);
       expect(builds.map((b) => b.cached).sort()).to.deep.equal([false, true, true]);
       expect((await readdir(concurrentCache)).filter((f) => f.endsWith('.lock'))).to.deep.equal([]);
     });
 
-    it('a changed flag is a different cache entry', async function () {
+    it('a changed flag is a different cache entry, runtime helpers included', async function () {
+      const runtimeBefore = await readdir(path.join(cacheDir, 'runtime'));
       const other = await buildExtension({ sources: [FULL], cacheDir, cflags: ['-Werror', '-DEXTRA_FLAG'] });
       expect(other.cached).to.equal(false);
       expect(path.dirname(other.path)).to.not.equal(path.dirname(built.path));
+      expect(await readdir(path.join(cacheDir, 'runtime'))).to.have.length(runtimeBefore.length + 1);
     });
+  });
+
+  it('compiles the runtime helpers once for all the extensions built with the same flags', async function () {
+    const log = path.join(tmp, 'cc-runtime.log');
+    const wrapper = path.join(tmp, 'args-logging-cc');
+    await writeFile(wrapper, `#!/bin/sh\necho "$@" >> '${log}'\nexec cc "$@"\n`, { mode: 0o755 });
+    const sharedCache = path.join(tmp, 'shared-runtime-cache');
+    const copy = path.join(tmp, 'second.c');
+    await copyFile(FULL, copy);
+    const [a, b] = [await buildExtension({ sources: [FULL], cacheDir: sharedCache, cc: wrapper }),
+      await buildExtension({ sources: [copy], cacheDir: sharedCache, cc: wrapper })];
+    expect(path.dirname(a.path)).to.not.equal(path.dirname(b.path));
+    const runs = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(runs.map((args) => (args.includes(' -c ') ? 'runtime' : path.basename(args.split(' ').find((w) => w.endsWith('.c'))!)))).to.deep.equal(
+      ['runtime', 'full.c', 'second.c']);
+    const [entry, ...others] = await readdir(path.join(sharedCache, 'runtime'));
+    expect(others).to.deep.equal([]);
+    const runtimeSources = (await readdir(path.join(ROOT, 'native/runtime'))).filter((f) => f.endsWith('.c'));
+    expect((await readdir(path.join(sharedCache, 'runtime', entry!))).sort()).to.deep.equal(
+      [...runtimeSources.map((f) => f.replace(/\.c$/, '.o')), 'warnings.txt'].sort());
+    // Linked in, as local symbols.
+    const { stdout } = await execa('nm', [b.path]);
+    expect(stdout).to.match(/ t HPyArg_Parse$/m).and.to.match(/ t HPy_BuildValue$/m);
+  });
+
+  it('a flag the compiler refuses fails the build on the first source, and caches nothing', async function () {
+    const badCache = path.join(tmp, 'bad-flag-cache');
+    const e = await buildError(buildExtension({ sources: [FULL], cacheDir: badCache, cflags: ['-fno-such-flag-at-all'] }));
+    expect(e.file).to.equal(FULL);
+    expect(e.reason).to.equal('compilation failed');
+    expect(e.message).to.match(/unrecognized command[- ]line option .-fno-such-flag-at-all./);
+    expect(await readdir(path.join(badCache, 'runtime'))).to.deep.equal([]);
   });
 
   it('replays compiler warnings on a cache hit', async function () {

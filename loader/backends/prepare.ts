@@ -17,12 +17,15 @@ export interface Preparation {
 
 /**
  * The set-up that every child running one of `names` would otherwise repeat, as steps that a
- * parent does once, shortest first: the layers library for a layer over reference, then
- * finding Python and building the host for cpython.
+ * parent does once, the longest build first (so that on an empty cache the cells it holds back
+ * are not the last ones left): finding Python and building the host for cpython, then the
+ * layers library for a layer over reference.
  */
 export function preparations(names: string[]): Preparation[] {
   const parsed = names.map((name) => ({ name, backend: parseBackendName(name) }));
   const steps: Preparation[] = [];
+  const cpython = parsed.filter((p) => p.backend?.base === 'cpython').map((p) => p.name);
+  if (cpython.length > 0) steps.push({ backends: cpython, run: prepareCPython });
   const layered = parsed.filter((p) => p.backend?.base === 'reference' && p.backend.layer !== null).map((p) => p.name);
   if (layered.length > 0) {
     steps.push({
@@ -33,7 +36,5 @@ export function preparations(names: string[]): Preparation[] {
       },
     });
   }
-  const cpython = parsed.filter((p) => p.backend?.base === 'cpython').map((p) => p.name);
-  if (cpython.length > 0) steps.push({ backends: cpython, run: prepareCPython });
   return steps;
 }
