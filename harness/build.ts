@@ -14,7 +14,8 @@ export interface BuildOptions {
   /** C sources of the extension; the first one names a cached build. */
   sources: string[];
   /** Output file, which must end in `.hpy0.so`; the module name is the part before it. Without it
-   *  the build goes to the cache. */
+   *  the build goes to the cache. (Either way the runtime helpers come from the cache when it
+   *  can be written.) */
   out?: string;
   /** Cache folder; default `$HPY_MATRIX_CACHE_DIR`, else `~/.cache/hpy-matrix/builds`. */
   cacheDir?: string;
@@ -90,9 +91,13 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
   // The runtime helpers are the same in every extension built with these flags: compiled once
   // (most of a small extension's build), then linked in.
-  const runtime = () => runtimeObjects({ compiler, flags, recipeFlags, runtimeSources, include: paths.include, cacheDir, blameFirst: sources[0]!.file });
   const link = async (out: string, warningsFile?: string) => {
-    const helpers = await runtime();
+    const helpers = await runtimeObjects({ compiler, flags, recipeFlags, runtimeSources, include: paths.include, cacheDir, blameFirst: sources[0]!.file })
+      .catch((e: unknown) => {
+        if (e instanceof BuildError || !opts.out) throw e;
+        // A build with its own output works without a cache: the helpers are compiled in.
+        return { objects: runtimeSources, warnings: '' };
+      });
     const warnings = await compile(compiler, flags, [...sources.map((s) => s.file), ...helpers.objects], out, warningsFile, helpers.warnings);
     return { path: out, name, cached: false, warnings };
   };
@@ -139,25 +144,44 @@ async function runtimeObjects(input: {
   const { compiler, runtimeSources } = input;
   const key = await cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.include, recipeFlags: input.recipeFlags, compiler });
   const dir = path.join(input.cacheDir, 'runtime', key);
-  const objects = runtimeSources.map((f) => path.join(dir, path.basename(f).replace(/\.c$/, '.o')));
+  const runtimeRoot = nativePaths().runtime;
+  // Named by their path under native/runtime, so two x.c in subfolders do not collide.
+  const names = runtimeSources.map((f) => `${path.relative(runtimeRoot, f).replace(/\.c$/, '').split(path.sep).join('__')}.o`);
+  const objects = names.map((n) => path.join(dir, n));
   const warningsFile = path.join(dir, 'warnings.txt');
-  const cached = async () => ((await exists(dir)) ? { objects, warnings: await readFile(warningsFile, 'utf8').catch(() => '') } : undefined);
+  const cached = async () => {
+    const present = await Promise.all([warningsFile, ...objects].map(exists));
+    return present.every(Boolean) ? { objects, warnings: await readFile(warningsFile, 'utf8') } : undefined;
+  };
   const hit = await cached();
   if (hit) return hit;
   const release = await lockBuild(dir);
   try {
     const built = await cached();
     if (built) return built;
-    // Compiled in a folder of its own, renamed into place whole: a folder that exists is complete.
+    // An entry with files missing (a cleaner was there) is built again.
+    await rm(dir, { recursive: true, force: true });
+    // Compiled in a folder of its own, renamed into place whole: a complete folder or none. Run
+    // from the caller's folder, as the extension's own compile is, for relative paths in flags.
     const tmp = `${dir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await mkdir(tmp, { recursive: true });
     try {
       const flags = [...input.flags.filter((f) => f !== '-shared'), '-c'];
-      const result = await execa(compiler.resolved, [...flags, ...runtimeSources], { cwd: tmp, reject: false, all: true });
-      if (result.failed) throw compileFailure(compiler, result, input.blameFirst);
-      const warnings = result.all ?? '';
+      const results = await Promise.all(runtimeSources.map((src, i) =>
+        execa(compiler.resolved, [...flags, src, '-o', path.join(tmp, names[i]!)], { reject: false, all: true })));
+      const failed = results.find((r) => r.failed);
+      if (failed) throw compileFailure(compiler, failed, input.blameFirst);
+      const warnings = joinOutput(results.map((r) => r.all ?? ''));
       await writeFile(path.join(tmp, 'warnings.txt'), warnings);
-      await rename(tmp, dir);
+      try {
+        await rename(tmp, dir);
+      } catch (e) {
+        // Another process took over a lock it thought stale and finished first: its entry serves.
+        const code = (e as NodeJS.ErrnoException).code;
+        const theirs = code === 'ENOTEMPTY' || code === 'EEXIST' ? await cached() : undefined;
+        if (!theirs) throw e;
+        return theirs;
+      }
       return { objects, warnings };
     } finally {
       await rm(tmp, { recursive: true, force: true });
@@ -167,24 +191,45 @@ async function runtimeObjects(input: {
   }
 }
 
+/** Compiler outputs one after another, each on lines of its own (execa strips the last newline). */
+function joinOutput(outputs: string[]): string {
+  return outputs.filter(Boolean).join('\n');
+}
+
 const LOCK_POLL_MS = 50;
 // Longer than any build takes: a lock older than this was left by a process that died.
 const STALE_LOCK_MS = 5 * 60_000;
 
-/** An exclusive lock on one cache entry: a folder beside it, made atomically by mkdir. */
+/**
+ * An exclusive lock on one cache entry: a folder beside it, made atomically by mkdir, holding
+ * the owner's pid. A lock whose owner is gone (a cell stopped at its timeout in the middle of
+ * a build) is taken over at once; one without a readable pid, once it is older than any build.
+ */
 async function lockBuild(dir: string): Promise<() => Promise<void>> {
   const lock = `${dir}.lock`;
   await mkdir(path.dirname(lock), { recursive: true });
   for (;;) {
     try {
       await mkdir(lock);
+      await writeFile(path.join(lock, 'pid'), String(process.pid));
       return () => rm(lock, { recursive: true, force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(await readFile(path.join(lock, 'pid'), 'utf8').catch(() => ''));
       const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
-      if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+      if ((owner > 0 && !isAlive(owner)) || age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
       else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's process.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -261,7 +306,7 @@ async function compile(compiler: Compiler, flags: string[], inputs: string[], ou
     await rm(tmp, { force: true });
     throw compileFailure(compiler, result, inputs[0]!);
   }
-  const warnings = earlierWarnings + (result.all ?? '');
+  const warnings = joinOutput([earlierWarnings, result.all ?? '']);
   if (warningsFile) await writeAtomically(warningsFile, warnings);
   await rename(tmp, out);
   return warnings;

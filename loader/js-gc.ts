@@ -39,6 +39,7 @@ export function watchedRegistry<T>(cleanup: (held: T) => void): FinalizationRegi
 // node runs the tasks queued by then once per turn of its event loop. A round waits at least
 // this many turns, and more while callbacks still run.
 const MIN_TURNS = 8;
+const MAX_TURNS = 1000;
 const MAX_ROUNDS = 100;
 
 /**
@@ -46,6 +47,8 @@ const MAX_ROUNDS = 100;
  * last reference to another object makes it collectable only in the next round). `settle`
  * runs after each round's callbacks, e.g. another collector; it returns whether it freed
  * anything, which asks for one round more. Returns the rounds run: 1 when nothing was due.
+ * Throws when objects are still dying after MAX_ROUNDS (a finalizer that makes new garbage
+ * each time), rather than let a test go on as if they were all gone.
  */
 export async function collectUntilQuiet(settle?: () => boolean): Promise<number> {
   for (let round = 1; ; round++) {
@@ -53,10 +56,11 @@ export async function collectUntilQuiet(settle?: () => boolean): Promise<number>
     collectJsGarbage();
     for (let turn = 1, last = callbacksRun; ; turn++, last = callbacksRun) {
       await nextTurn();
-      if (turn >= MIN_TURNS && callbacksRun === last) break;
+      if ((turn >= MIN_TURNS && callbacksRun === last) || turn === MAX_TURNS) break;
     }
     const freed = settle?.() ?? false;
-    if ((callbacksRun === before && !freed) || round === MAX_ROUNDS) return round;
+    if (callbacksRun === before && !freed) return round;
+    if (round === MAX_ROUNDS) throw new Error(`garbage collection did not settle: objects were still being freed after ${MAX_ROUNDS} rounds`);
   }
 }
 

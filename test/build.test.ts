@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,8 @@ import { BuildError, buildExtension } from '../harness/build.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'test/fixtures');
 const FULL = path.join(FIXTURES, 'full.c');
+// One compiler run each on a cold cache, then none.
+const RUNTIME_SOURCES = readdirSync(path.join(ROOT, 'native/runtime')).filter((f) => f.endsWith('.c'));
 const ENTRY_POINTS = ['get_required_hpy_major_version_full', 'get_required_hpy_minor_version_full',
   'HPyInitGlobalContext_full', 'HPyInit_full'];
 
@@ -80,7 +83,7 @@ describe('buildExtension', function () {
       expect(first.cached).to.equal(false);
       expect(again).to.deep.equal({ ...first, cached: true });
       // The runtime helpers, then the extension: both on the first build only.
-      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(2);
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(RUNTIME_SOURCES.length + 1);
       expect((await stat(again.path)).mtimeMs).to.equal(mtime);
       const entries = await readdir(path.dirname(first.path));
       expect(entries.filter((e) => e.endsWith('.tmp'))).to.deep.equal([]);
@@ -93,11 +96,13 @@ describe('buildExtension', function () {
       await writeFile(wrapper, `#!/bin/sh\necho run >> '${log}'\nsleep 0.5\nexec cc "$@"\n`, { mode: 0o755 });
       const concurrentCache = path.join(tmp, 'concurrent-cache');
       const builds = await Promise.all([1, 2, 3].map(() => buildExtension({ sources: [FULL], cacheDir: concurrentCache, cc: wrapper })));
-      // One run for the runtime helpers, one for the extension.
-      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(2);
+      // The runtime helpers once, the extension once.
+      expect((await readFile(log, 'utf8')).trim().split('\n')).to.have.length(RUNTIME_SOURCES.length + 1);
       expect(new Set(builds.map((b) => b.path)).size).to.equal(1);
       expect(builds.map((b) => b.cached).sort()).to.deep.equal([false, true, true]);
-      expect((await readdir(concurrentCache)).filter((f) => f.endsWith('.lock'))).to.deep.equal([]);
+      for (const dir of [concurrentCache, path.join(concurrentCache, 'runtime')]) {
+        expect((await readdir(dir)).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'))).to.deep.equal([]);
+      }
     });
 
     it('a changed flag is a different cache entry, runtime helpers included', async function () {
@@ -120,16 +125,65 @@ describe('buildExtension', function () {
       await buildExtension({ sources: [copy], cacheDir: sharedCache, cc: wrapper })];
     expect(path.dirname(a.path)).to.not.equal(path.dirname(b.path));
     const runs = (await readFile(log, 'utf8')).trim().split('\n');
-    expect(runs.map((args) => (args.includes(' -c ') ? 'runtime' : path.basename(args.split(' ').find((w) => w.endsWith('.c'))!)))).to.deep.equal(
-      ['runtime', 'full.c', 'second.c']);
+    expect(runs.map((args) => path.basename(args.split(' ').find((w) => w.endsWith('.c'))!))).to.deep.equal(
+      [...RUNTIME_SOURCES, 'full.c', 'second.c']);
+    expect(runs.slice(0, RUNTIME_SOURCES.length).every((args) => args.includes(' -c '))).to.equal(true);
     const [entry, ...others] = await readdir(path.join(sharedCache, 'runtime'));
     expect(others).to.deep.equal([]);
-    const runtimeSources = (await readdir(path.join(ROOT, 'native/runtime'))).filter((f) => f.endsWith('.c'));
     expect((await readdir(path.join(sharedCache, 'runtime', entry!))).sort()).to.deep.equal(
-      [...runtimeSources.map((f) => f.replace(/\.c$/, '.o')), 'warnings.txt'].sort());
+      [...RUNTIME_SOURCES.map((f) => f.replace(/\.c$/, '.o')), 'warnings.txt'].sort());
     // Linked in, as local symbols.
     const { stdout } = await execa('nm', [b.path]);
     expect(stdout).to.match(/ t HPyArg_Parse$/m).and.to.match(/ t HPy_BuildValue$/m);
+  });
+
+  it('builds again runtime helpers whose files are gone, and takes over the lock of a process that died', async function () {
+    const cache = path.join(tmp, 'repair-cache');
+    const first = await buildExtension({ sources: [FULL], cacheDir: cache });
+    const [entry] = await readdir(path.join(cache, 'runtime'));
+    const helpers = path.join(cache, 'runtime', entry!);
+    await rm(path.join(helpers, RUNTIME_SOURCES[0]!.replace(/\.c$/, '.o')));
+    // The extension's own entry is gone too, and locked by a process that no longer exists:
+    // a build that waited for that lock to age would run into the test's timeout.
+    const dead = await execa('sh', ['-c', 'echo $$']);
+    const dir = path.dirname(first.path);
+    await rm(dir, { recursive: true });
+    await mkdir(`${dir}.lock`);
+    await writeFile(path.join(`${dir}.lock`, 'pid'), dead.stdout.trim());
+    const again = await buildExtension({ sources: [FULL], cacheDir: cache });
+    expect(again).to.include({ path: first.path, cached: false });
+    expect((await readdir(helpers)).sort()).to.deep.equal([...RUNTIME_SOURCES.map((f) => f.replace(/\.c$/, '.o')), 'warnings.txt'].sort());
+    expect((await readdir(cache)).filter((f) => f.endsWith('.lock'))).to.deep.equal([]);
+  });
+
+  it('runs the compiler from the current folder: relative paths in flags hold for the runtime helpers too', async function () {
+    const dir = path.join(tmp, 'relative-flags');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'cfg.h'), '#define FROM_CFG_H 1\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await buildExtension({ sources: [FULL], cacheDir: path.join(tmp, 'relative-cache'), cflags: ['-include', 'cfg.h'] });
+      expect(r.cached).to.equal(false);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('keeps the diagnostics of the runtime helpers and of the extension on lines of their own', async function () {
+    const r = await buildExtension({ sources: [FULL], cacheDir: path.join(tmp, 'warnings-cache'), cflags: ['-Wcast-qual'] });
+    expect(r.warnings).to.contain('[-Wcast-qual]');
+    // Every diagnostic block starts a line (none glued to the end of the one before).
+    expect(r.warnings).to.not.match(/[^\n]In file included from/);
+  });
+
+  it('a build with its own output works when the cache cannot be written', async function () {
+    const file = path.join(tmp, 'a-file');
+    await writeFile(file, '');
+    const out = path.join(tmp, 'no-cache-out', 'full.hpy0.so');
+    const r = await buildExtension({ sources: [FULL], out, cacheDir: path.join(file, 'cache') });
+    expect(r).to.include({ path: out, cached: false });
+    expect(await dynamicSymbols(out, '--defined-only')).to.include.members(ENTRY_POINTS);
   });
 
   it('a flag the compiler refuses fails the build on the first source, and caches nothing', async function () {
@@ -159,7 +213,7 @@ HPy_MODINIT(warny, moduledef)
 
   it('writes to an explicit out path and takes the module name from it', async function () {
     const out = path.join(tmp, 'out', 'full.hpy0.so');
-    const r = await buildExtension({ sources: [FULL], out });
+    const r = await buildExtension({ sources: [FULL], out, cacheDir });
     expect(r).to.include({ path: out, name: 'full', cached: false });
     expect(await dynamicSymbols(out, '--defined-only')).to.include.members(ENTRY_POINTS);
   });
@@ -221,7 +275,7 @@ describe('hpy-matrix build (CLI)', function () {
   const cli = (args: string[]) =>
     execa('node', ['--import', 'tsx', '--input-type=module', '-e',
       "const { main } = await import('./harness/cli.ts'); await main(process.argv.slice(1));", ...args],
-    { cwd: ROOT, reject: false });
+    { cwd: ROOT, reject: false, env: { HPY_MATRIX_CACHE_DIR: path.join(tmp, 'cache') } });
 
   it('prints the output path and exits 0', async function () {
     const out = path.join(tmp, 'full.hpy0.so');

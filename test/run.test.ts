@@ -234,6 +234,23 @@ describe('hpy-matrix run', function () {
       expect(runs.filter((args) => args.includes('libhpymatrix-layers.so'))).to.have.length(1);
     });
 
+    it('stops preparing when the run fails before its cells: nothing more is built, and the process can exit', async () => {
+      const python = path.join(work, 'slow-python');
+      await writeFile(python, '#!/bin/sh\nsleep 1\nexec python3 "$@"\n', { mode: 0o755 });
+      const cache = path.join(work, 'stopped-cache');
+      const script = `
+        import { runMatrix } from './harness/matrix/runner.ts';
+        const suites = [{ name: 'gone', dir: '${path.join(work, 'no-such-suite')}' }];
+        await runMatrix({ backends: ['cpython', 'debug:reference'], suites }).then(() => console.log('ran'), () => console.log('rejected'));`;
+      const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: ROOT, reject: false, env: { HPY_MATRIX_PYTHON: python, HPY_MATRIX_CACHE_DIR: cache },
+      });
+      expect(child.stdout, child.stderr).to.equal('rejected');
+      // The Python query may have run; the host and the layers library, which come after it, not.
+      const built = await readdir(cache).catch(() => []);
+      expect(built.filter((d) => d === 'cpython-host' || d === 'layers')).to.deep.equal([]);
+    });
+
     it('a missing Python: the cpython cells are ERROR saying what to install, the others run', async () => {
       process.env.HPY_MATRIX_PYTHON = '/nonexistent/python3';
       const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
@@ -261,14 +278,15 @@ describe('hpy-matrix run', function () {
       '--suite', `${FIXTURES}/native-crash`, '--backend', 'reference', '--rounds', '1', '--overhead-cells', '1', '--ceiling-runs', '2'], { cwd: ROOT, reject: false });
     expect(bench.exitCode, bench.stderr).to.equal(0);
     const n = String.raw`\d+(?:\.\d+)?`;
-    // native-crash builds one extension and crashes: per cold cache one compiler run for the
-    // runtime helpers and one for the extension, none warm.
+    // native-crash builds one extension and crashes: per cold cache one compiler run for each
+    // runtime helper and one for the extension, none warm.
+    const cold = (await readdir(path.join(ROOT, 'native/runtime'))).filter((f) => f.endsWith('.c')).length + 1;
     // Columns: wall s, cpu s, cores busy, compiler runs, statuses.
-    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +${n} +${n} +2   CRASH$`, 'm'));
+    expect(bench.stdout).to.match(new RegExp(`^--jobs 1, cold cache +${n} +${n} +${n} +${cold}   CRASH$`, 'm'));
     expect(bench.stdout).to.match(new RegExp(`^--jobs 2, warm, round 1 +${n} +${n} +${n} +0   CRASH$`, 'm'));
     expect(bench.stdout).to.match(new RegExp(`^cores busy with --jobs 1, warm: ${n} \\(median\\), so 2 jobs on \\d+ cores gain at most ${n}x$`, 'm'));
     expect(bench.stdout).to.match(new RegExp(`^speedup of --jobs 2 over --jobs 1: cold ${n}x, warm ${n}x \\(median of 1 rounds`, 'm'));
-    expect(bench.stdout).to.contain('compiler runs: cold 2 + 2, warm 0 (goal: 0)');
+    expect(bench.stdout).to.contain(`compiler runs: cold ${cold} + ${cold}, warm 0 (goal: 0)`);
     expect(bench.stdout).to.match(new RegExp(`^per-cell overhead \\(a cell of one trivial test, median of 1\\): ${n} ms; a bare node start: ${n} ms`, 'm'));
     expect(bench.stdout).to.match(new RegExp(`^the machine, 2 processes at once against one after another \\(2 each\\): bare node starts ${n}x, CPU-bound node processes ${n}x$`, 'm'));
   });

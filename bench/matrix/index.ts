@@ -111,9 +111,9 @@ try {
   console.log(`speedup of --jobs 2 over --jobs 1: cold ${(cold1.ms / cold2.ms).toFixed(2)}x, warm ${median(warmRatios).toFixed(2)}x (median of ${rounds} rounds; goal: >= 1.7x on 2 cores)`);
   if (warmCores1.length > 0) {
     // A run keeps more than one core busy even with 1 job (V8's helper threads, the runner
-    // itself): 2 jobs on 2 cores can then gain at most 2 over that.
+    // itself): 2 jobs can then gain at most the cores there are over that (and never over 2x).
     const busy = median(warmCores1);
-    console.log(`cores busy with --jobs 1, warm: ${busy.toFixed(2)} (median), so 2 jobs on ${os.availableParallelism()} cores gain at most ${(Math.min(2, os.availableParallelism()) / busy).toFixed(2)}x`);
+    console.log(`cores busy with --jobs 1, warm: ${busy.toFixed(2)} (median), so 2 jobs on ${os.availableParallelism()} cores gain at most ${Math.min(2, os.availableParallelism() / busy).toFixed(2)}x`);
   }
   console.log(`compiler runs: cold ${cold1.compiles} + ${cold2.compiles}, warm ${warmCompiles} (goal: 0)`);
 

@@ -5,12 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { preparations } from '../../loader/backends/prepare.js';
 
-preparations(workerData as string[]).forEach((step, index) => {
+for (const step of preparations(workerData as string[])) {
   let env: Record<string, string> = {};
   try {
     env = step.run();
   } catch {
     // Reported by each cell of these backends, as ERROR.
   }
-  parentPort!.postMessage({ index, env });
-});
+  parentPort!.postMessage({ backends: step.backends, env });
+}

@@ -58,10 +58,12 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   const started = performance.now();
   const limit = pLimit(config.jobs ?? os.availableParallelism());
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
+  let stop: (() => Promise<unknown>) | undefined;
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
     const cacheDir = opts.buildCacheDir ?? defaultCacheDir();
-    const prepared = prepareOffThread(config.backends);
+    const { ready: prepared, stop: stopPreparing } = prepareOffThread(config.backends);
+    stop = stopPreparing;
     const compiledDir = path.join(cacheDir, 'suites-js');
     const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
     const codeCacheEnv: Record<string, string> = bundled.size === 0 ? {} : { [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
@@ -95,6 +97,9 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
       ...(config.extensions === undefined ? {} : { extensions: config.extensions.map(extensionReport) }),
     };
   } finally {
+    // Set-up nobody waits for any more (the run failed before its cells) must not keep the
+    // process alive.
+    await stop?.();
     await rm(resultsDir, { recursive: true, force: true });
   }
 }
@@ -120,24 +125,28 @@ async function codeCacheFile(cacheDir: string): Promise<string> {
  * empty when the step failed or the worker could not run, and then the cells set up by
  * themselves, and fail with the message as ERROR.
  */
-function prepareOffThread(backends: string[]): Map<string, Promise<Record<string, string>>> {
+function prepareOffThread(backends: string[]): { ready: Map<string, Promise<Record<string, string>>>; stop: () => Promise<unknown> } {
   const steps = preparations(backends);
   const ready = new Map<string, Promise<Record<string, string>>>();
-  if (steps.length === 0) return ready;
-  const resolvers = steps.map((step) => {
-    let resolve!: (env: Record<string, string>) => void;
-    const done = new Promise<Record<string, string>>((r) => (resolve = r));
+  const resolvers = new Map<string, (env: Record<string, string>) => void>();
+  for (const step of steps) {
+    const done = new Promise<Record<string, string>>((resolve) => {
+      for (const backend of step.backends) resolvers.set(backend, resolve);
+    });
     for (const backend of step.backends) ready.set(backend, done);
-    return resolve;
-  });
+  }
+  if (steps.length === 0) return { ready, stop: async () => {} };
   // No inherited execArgv: the worker runs compiled JavaScript, without the parent's loaders.
   const worker = new Worker(prepareWorkerScript(), { workerData: backends, execArgv: [] });
-  worker.on('message', ({ index, env }: { index: number; env: Record<string, string> }) => resolvers[index]?.(env));
+  // By backend name, not by step: the worker runs dist/, which may be older than this file.
+  worker.on('message', ({ backends: done, env }: { backends: string[]; env: Record<string, string> }) => {
+    for (const backend of done) resolvers.get(backend)?.(env);
+  });
   // Steps it did not get to are left to the cells (a promise resolves once; later calls do nothing).
   const giveUp = () => resolvers.forEach((resolve) => resolve({}));
   worker.once('error', giveUp);
   worker.once('exit', giveUp);
-  return ready;
+  return { ready, stop: () => worker.terminate() };
 }
 
 interface CellJob {

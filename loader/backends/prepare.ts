@@ -1,5 +1,5 @@
 // The set-up a parent process does once for the children that run backends, kept apart from
-// the backends themselves: the matrix runner and its worker import this without loading any
+// the backends themselves: the matrix runner's worker thread loads this and nothing of any
 // backend (koffi, the reference object model).
 import { buildLayersLibrary } from '../layers/build.js';
 import { prepareCPython } from './cpython/host-build.js';

@@ -37,6 +37,9 @@ print(json.dumps({
   "extSuffix": v.get("EXT_SUFFIX") or ".so"}))
 `;
 
+// A Python that hangs (a broken shim) must not hang a run: it answers in well under a second.
+const QUERY_TIMEOUT_MS = 60_000;
+
 /** Set by a parent process that already asked (the matrix runner), so cells skip the query. */
 export const PYTHON_INFO_ENV = 'HPY_MATRIX_PYTHON_INFO';
 
@@ -48,9 +51,12 @@ export function findPython(command = process.env.HPY_MATRIX_PYTHON || 'python3')
   }
   let raw: string;
   try {
-    raw = execFileSync(command, ['-S', '-c', QUERY], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    raw = execFileSync(command, ['-S', '-c', QUERY], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: QUERY_TIMEOUT_MS });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ETIMEDOUT') {
+      throw new PythonSetupError(`the cpython backend could not query '${command}': it did not answer within ${QUERY_TIMEOUT_MS / 1000} s`);
+    }
     if (err.code === 'ENOENT') {
       throw new PythonSetupError(`the cpython backend needs Python 3: '${command}' was not found (install python3, e.g. apt-get install python3 libpython3-dev, or set HPY_MATRIX_PYTHON)`);
     }
