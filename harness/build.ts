@@ -92,7 +92,7 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   // The runtime helpers are the same in every extension built with these flags: compiled once
   // (most of a small extension's build), then linked in.
   const link = async (out: string, warningsFile?: string) => {
-    const helpers = await runtimeObjects({ compiler, flags, recipeFlags, runtimeSources, include: paths.include, cacheDir, blameFirst: sources[0]!.file })
+    const helpers = await runtimeObjects({ compiler, flags, recipeFlags, runtimeSources, paths, cacheDir, blameFirst: sources[0]!.file })
       .catch((e: unknown) => {
         if (e instanceof BuildError || !opts.out) throw e;
         // A build with its own output works without a cache: the helpers are compiled in.
@@ -113,15 +113,20 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
     const warnings = await readFile(warningsFile, 'utf8').catch(() => '');
     return { path: out, name, cached: true, warnings };
   };
-  const hit = await cachedResult();
+  return cachedOrBuilt(dir, cachedResult, () => link(out, warningsFile));
+}
+
+/**
+ * The cache entry `dir` as `cached` finds it, else built by `build` under the entry's lock.
+ * Cells of one suite on several backends start together and ask for the same build: one
+ * process compiles while the others wait for its result instead of compiling it again.
+ */
+async function cachedOrBuilt<T>(dir: string, cached: () => Promise<T | undefined>, build: () => Promise<T>): Promise<T> {
+  const hit = await cached();
   if (hit) return hit;
-  // Cells of one suite on several backends start together and ask for the same build: one
-  // process compiles while the others wait for its result instead of compiling it again.
   const release = await lockBuild(dir);
   try {
-    const built = await cachedResult();
-    if (built) return built;
-    return await link(out, warningsFile);
+    return (await cached()) ?? (await build());
   } finally {
     await release();
   }
@@ -137,28 +142,22 @@ async function runtimeObjects(input: {
   flags: string[];
   recipeFlags: string[];
   runtimeSources: string[];
-  include: string;
+  paths: { include: string; runtime: string };
   cacheDir: string;
   blameFirst: string;
 }): Promise<{ objects: string[]; warnings: string }> {
   const { compiler, runtimeSources } = input;
-  const key = await cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.include, recipeFlags: input.recipeFlags, compiler });
+  const key = await cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.paths.include, recipeFlags: input.recipeFlags, compiler });
   const dir = path.join(input.cacheDir, 'runtime', key);
-  const runtimeRoot = nativePaths().runtime;
   // Named by their path under native/runtime, so two x.c in subfolders do not collide.
-  const names = runtimeSources.map((f) => `${path.relative(runtimeRoot, f).replace(/\.c$/, '').split(path.sep).join('__')}.o`);
+  const names = runtimeSources.map((f) => `${path.relative(input.paths.runtime, f).replace(/\.c$/, '').split(path.sep).join('__')}.o`);
   const objects = names.map((n) => path.join(dir, n));
   const warningsFile = path.join(dir, 'warnings.txt');
   const cached = async () => {
     const present = await Promise.all([warningsFile, ...objects].map(exists));
     return present.every(Boolean) ? { objects, warnings: await readFile(warningsFile, 'utf8') } : undefined;
   };
-  const hit = await cached();
-  if (hit) return hit;
-  const release = await lockBuild(dir);
-  try {
-    const built = await cached();
-    if (built) return built;
+  return cachedOrBuilt(dir, cached, async () => {
     // An entry with files missing (a cleaner was there) is built again.
     await rm(dir, { recursive: true, force: true });
     // Compiled in a folder of its own, renamed into place whole: a complete folder or none. Run
@@ -186,9 +185,7 @@ async function runtimeObjects(input: {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-  } finally {
-    await release();
-  }
+  });
 }
 
 /** Compiler outputs one after another, each on lines of its own (execa strips the last newline). */
