@@ -173,6 +173,12 @@ describe('cpython backend without a usable Python', () => {
       /^the cpython backend needs Python 3\.11\.0 as a shared library \(libpython3\.11\.so\), which .* does not have \(looked for .*libpython3\.11\.so\.1\.0.*\); install it/);
   });
 
+  it('names a Python that does not answer in time', () => {
+    const { file } = fakePython({});
+    writeFileSync(file, '#!/bin/sh\nexec sleep 30\n');
+    expect(() => findPython(file, 300)).to.throw(PythonSetupError, `the cpython backend could not query '${file}': it did not answer within 0.3 s`);
+  });
+
   it('fails to start with a message that says what to install', async () => {
     const script = "import('./loader/backends/cpython/index.ts').then(({ CPythonBackend }) => { try { new CPythonBackend(); } catch (e) { console.log(e.name + ': ' + e.message); } })";
     const r = await execa(process.execPath, ['--import', 'tsx', '-e', script], { env: { HPY_MATRIX_PYTHON: '/nonexistent/python3' } });

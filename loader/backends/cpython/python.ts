@@ -43,7 +43,8 @@ const QUERY_TIMEOUT_MS = 60_000;
 /** Set by a parent process that already asked (the matrix runner), so cells skip the query. */
 export const PYTHON_INFO_ENV = 'HPY_MATRIX_PYTHON_INFO';
 
-export function findPython(command = process.env.HPY_MATRIX_PYTHON || 'python3'): PythonInfo {
+/** `timeoutMs`: how long the query may take (QUERY_TIMEOUT_MS; shorter in tests). */
+export function findPython(command = process.env.HPY_MATRIX_PYTHON || 'python3', timeoutMs = QUERY_TIMEOUT_MS): PythonInfo {
   const known = process.env[PYTHON_INFO_ENV];
   if (known) {
     const info = JSON.parse(known) as PythonInfo;
@@ -51,11 +52,11 @@ export function findPython(command = process.env.HPY_MATRIX_PYTHON || 'python3')
   }
   let raw: string;
   try {
-    raw = execFileSync(command, ['-S', '-c', QUERY], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: QUERY_TIMEOUT_MS });
+    raw = execFileSync(command, ['-S', '-c', QUERY], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ETIMEDOUT') {
-      throw new PythonSetupError(`the cpython backend could not query '${command}': it did not answer within ${QUERY_TIMEOUT_MS / 1000} s`);
+      throw new PythonSetupError(`the cpython backend could not query '${command}': it did not answer within ${timeoutMs / 1000} s`);
     }
     if (err.code === 'ENOENT') {
       throw new PythonSetupError(`the cpython backend needs Python 3: '${command}' was not found (install python3, e.g. apt-get install python3 libpython3-dev, or set HPY_MATRIX_PYTHON)`);
