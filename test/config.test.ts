@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { backendProblem } from '../harness/matrix/backend-names.js';
-import { readMatrixConfig } from '../harness/matrix/config.js';
-import { readExpectations } from '../harness/matrix/expectations.js';
+import { backendProblem } from '../harness/runner/backend-names.js';
+import { readMatrixConfig } from '../harness/runner/config.js';
+import { readExpectations } from '../harness/runner/expectations.js';
 import { BACKEND_NAMES } from '../loader/backends/names.js';
 
 describe('matrix.json', () => {

@@ -7,10 +7,10 @@ import { CTX_MEMBERS } from '../loader/abi/abi.generated.js';
 import { PythonError, type Backend, type Capabilities } from '../loader/backend.js';
 import { BACKEND_NAMES, createBackend } from '../loader/backends/index.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
-import { buildExtension } from '../harness/build.js';
+import { buildExtension } from '../loader/build/extension.js';
 import { runCoverage } from '../harness/commands/coverage.js';
-import { formatCoverage } from '../harness/coverage/format.js';
-import { checkCapabilities, CoverageError, FUNCTION_MEMBERS, type CoverageReport } from '../harness/coverage/table.js';
+import { formatCoverage } from '../harness/reports/coverage/format.js';
+import { checkCapabilities, CoverageError, FUNCTION_MEMBERS, type CoverageReport } from '../harness/reports/coverage/table.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FUNCS = CTX_MEMBERS.filter((m) => m.kind === 'func');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { buildExtension } from '../harness/build.js';
+import { buildExtension } from '../loader/build/extension.js';
 import { ensureHost } from '../loader/backends/cpython/host-build.js';
 import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
 

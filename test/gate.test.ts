@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import type { CellResult, TestResult } from '../harness/matrix/cell-result.js';
-import { resolveSuites } from '../harness/matrix/config.js';
-import { parseExpectations, type Expectation, type Expectations } from '../harness/matrix/expectations.js';
-import { judgeRun, type Retried } from '../harness/matrix/gate.js';
-import { runMatrix } from '../harness/matrix/runner.js';
-import { updatedExpectations } from '../harness/matrix/update-expectations.js';
+import type { CellResult, TestResult } from '../harness/runner/cell-result.js';
+import { resolveSuites } from '../harness/runner/config.js';
+import { parseExpectations, type Expectation, type Expectations } from '../harness/runner/expectations.js';
+import { judgeRun, type Retried } from '../harness/runner/gate.js';
+import { runMatrix } from '../harness/runner/runner.js';
+import { updatedExpectations } from '../harness/runner/update-expectations.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = 'test/fixtures/suites';

@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { ExtensionReport } from '../harness/ext-report/model.js';
-import { formatHtmlReport } from '../harness/report/html.js';
-import { runCoverage } from '../harness/report/reporters.js';
+import type { ExtensionReport } from '../harness/reports/extension/model.js';
+import { formatHtmlReport } from '../harness/reports/run/html.js';
 import { chromiumPath, render, renderWithoutScripts, type Seen } from './fixtures/reports/chromium.js';
 import { NASTY_ERROR, NASTY_TITLE, sampleRun } from './fixtures/reports/sample-run.js';
 
@@ -20,8 +19,7 @@ describe('html report in headless Chromium', function () {
     await chromiumPath();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-html-'));
     file = path.join(tmp, 'report.html');
-    const run = sampleRun();
-    html = formatHtmlReport(run, { coverage: await runCoverage(run), extensions: [extension()] });
+    html = formatHtmlReport({ ...sampleRun(), extensions: [{ file: 'build/demo<x>.hpy0.so', report: extension() }, { file: 'gone.hpy0.so', error: 'gone.hpy0.so: no such file' }] });
     await writeFile(file, html);
     seen = await render(file, ['matrix-table', 'coverage-summary']);
   });
@@ -49,21 +47,17 @@ describe('html report in headless Chromium', function () {
     expect(seen.text).to.match(/Python\s+3\.11\.7/);
   });
 
-  it('shows the coverage of each backend of the run, and why a backend has none', () => {
-    const [header, reference] = seen.tables['coverage-summary']!;
-    expect(header).to.deep.equal(['backend', 'implemented', 'partial', 'unsupported']);
-    expect(reference![0]).to.equal('reference');
-    const counts = reference!.slice(1).map(Number);
-    expect(counts.reduce((a, b) => a + b)).to.equal(189);
-    expect(seen.tables['coverage-summary']!.map((row) => row[0])).to.deep.equal(['backend', 'reference', 'debug:reference']);
+  it('shows the coverage of each backend of the run from the result', () => {
+    expect(seen.tables['coverage-summary']).to.deep.equal([
+      ['backend', 'implemented', 'partial', 'unsupported'],
+      ['reference', '187', '1', '1'],
+    ]);
     expect(seen.text).to.include('ctx_Compile_s\tunsupported\tthe reference backend has no Python compiler');
+    expect(seen.text).to.include('ctx_Type_FromSpec\tpartial\tlegacy_slots <are> refused');
   });
 
-  it('says why a backend of the run has no coverage table', async () => {
-    const run = sampleRun();
-    const coverage = await runCoverage(run);
-    const page = formatHtmlReport(run, { coverage: { ...coverage, errors: { pypy: "unknown backend 'pypy'" } } });
-    expect(page).to.include('<p class="FAIL">pypy: no coverage table (unknown backend &#39;pypy&#39;)</p>');
+  it('says why a backend of the run has no coverage table', () => {
+    expect(seen.text).to.include("debug:reference: no coverage table (no cell started the backend (basic: killed by SIGSEGV in 'basic segfaults'))");
   });
 
   it('keeps the collapsed table of every function out of sight until opened', () => {
@@ -82,13 +76,17 @@ describe('html report in headless Chromium', function () {
   });
 
   it('has a section per extension report: verdicts, contents and what the backend lacks', () => {
-    expect(seen.text).to.include('Matrix · Failures · Environment · API coverage · demo<x>');
+    expect(seen.text).to.include('Matrix · Failures · Environment · API coverage · demo<x> · gone.hpy0.so');
     expect(seen.text).to.include('Extension demo<x>');
     expect(seen.text).to.include('reference\tyes\tno\tFAILS TO LOAD: RuntimeError: <exec> refused');
     expect(seen.text).to.include('[py-imports] imports PyLong_FromLong');
     expect(seen.text).to.include('ctx_Compile_s (called)\tunsupported\tno compiler');
     expect(seen.text).to.match(/type Box \(demo\.Box\)\n+basicsize 16, itemsize 0, flags 0x0, shape Object — a box/);
     expect(seen.text).to.include('getsets: size (get/set)');
+  });
+
+  it('names an extension of the config that could not be analysed, with why', () => {
+    expect(seen.text).to.match(/Extension gone\.hpy0\.so\n+gone\.hpy0\.so: no such file/);
   });
 
   it('is one file that fetches nothing', () => {

@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { summarizeFindings } from '../harness/matrix/debug-checks.js';
-import { resolveSuites } from '../harness/matrix/config.js';
-import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
+import { summarizeFindings } from '../harness/cell/debug-checks.js';
+import { resolveSuites } from '../harness/runner/config.js';
+import { runMatrix, type MatrixResult } from '../harness/runner/runner.js';
 import { createBackend } from '../loader/backends/index.js';
-import { buildExtension } from '../harness/build.js';
-import { REPORTERS } from '../harness/report/reporters.js';
+import { buildExtension } from '../loader/build/extension.js';
+import { REPORTERS } from '../harness/reports/run/reporters.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LEAKY = 'test/fixtures/suites/leaky';

@@ -1,7 +1,7 @@
 // Live progress: the terminal status line as a pure function, and the plain lines of CI logs.
 import { expect } from 'chai';
-import type { CellResult } from '../harness/matrix/cell-result.js';
-import { progressDisplay, renderCellLine, renderStatusLine, type ProgressState } from '../harness/matrix/progress.js';
+import type { CellResult } from '../harness/runner/cell-result.js';
+import { progressDisplay, renderCellLine, renderStatusLine, type ProgressState } from '../harness/runner/progress.js';
 
 function cell(suite: string, status: CellResult['status'], extra: Partial<CellResult> = {}): CellResult {
   return { suite, backend: 'reference', status, passed: 3, failed: 0, skipped: 1, durationMs: 2140, tests: [], ...extra };

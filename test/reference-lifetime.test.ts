@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildExtension } from '../harness/build.js';
+import { buildExtension } from '../loader/build/extension.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
 import type { Ref } from '../loader/backend.js';
 

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { formatConsoleReport } from '../harness/report/console.js';
-import { formatJsonReport, JSON_REPORT_SCHEMA } from '../harness/report/json.js';
-import { formatJunitReport } from '../harness/report/junit.js';
-import { formatMarkdownReport } from '../harness/report/markdown.js';
-import { parseReporterArgs, REPORTERS, writeReports } from '../harness/report/reporters.js';
+import { formatConsoleReport } from '../harness/reports/run/console.js';
+import { formatJsonReport, JSON_REPORT_SCHEMA } from '../harness/reports/run/json.js';
+import { formatJunitReport } from '../harness/reports/run/junit.js';
+import { formatMarkdownReport } from '../harness/reports/run/markdown.js';
+import { parseReporterArgs, REPORTERS, writeReports } from '../harness/reports/run/reporters.js';
 import { NASTY_ERROR, NASTY_TITLE, sampleRun } from './fixtures/reports/sample-run.js';
 
 interface Case { name: string; classname: string; failure?: Outcome; error?: Outcome; skipped?: Outcome }

@@ -3,15 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { cellResult, type CellResult } from '../harness/matrix/cell-result.js';
-import { compiledName, precompileSuites } from '../harness/matrix/precompile.js';
-import { resolveSuites } from '../harness/matrix/config.js';
-import { decodeEvents } from '../harness/matrix/protocol.js';
-import { runMatrix, type MatrixResult } from '../harness/matrix/runner.js';
-import { buildExtension } from '../harness/build.js';
+import { cellResult, type CellResult } from '../harness/runner/cell-result.js';
+import { compiledName, precompileSuites } from '../harness/cell/precompile.js';
+import { resolveSuites } from '../harness/runner/config.js';
+import type { CellEvent } from '../harness/cell/protocol.js';
+import { decodeEvents } from '../harness/child/events.js';
+import type { IsolatedRun } from '../harness/child/run-isolated.js';
+import { runMatrix, type MatrixResult } from '../harness/runner/runner.js';
+import { buildExtension } from '../loader/build/extension.js';
 import { BACKEND_NAMES } from '../loader/backends/names.js';
-import { REPORTERS } from '../harness/report/reporters.js';
-import { formatConsoleReport } from '../harness/report/console.js';
+import { REPORTERS } from '../harness/reports/run/reporters.js';
+import { formatConsoleReport } from '../harness/reports/run/console.js';
+import { formatHtmlReport } from '../harness/reports/run/html.js';
+import { parseJsonReport } from '../harness/reports/run/json.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = 'test/fixtures/suites';
@@ -57,7 +61,7 @@ describe('hpy-matrix run', function () {
         { title: 'all-pass js runs a .test.js file', status: 'passed' },
         { title: 'all-pass mjs runs a .test.mjs file', status: 'passed' },
         { title: 'all-pass session runs on reference with build cache /tmp/fixture-cache', status: 'passed' },
-        { title: 'all-pass session runs in cell-main.js', status: 'passed' },
+        { title: 'all-pass session runs in main.js', status: 'passed' },
         { title: 'all-pass session sees its own folder as the suite folder', status: 'passed' },
         { title: 'all-pass session is skipped on purpose', status: 'skipped' },
       ]);
@@ -239,7 +243,7 @@ describe('hpy-matrix run', function () {
       await writeFile(python, '#!/bin/sh\nsleep 1\nexec python3 "$@"\n', { mode: 0o755 });
       const cache = path.join(work, 'stopped-cache');
       const script = `
-        import { runMatrix } from './harness/matrix/runner.ts';
+        import { runMatrix } from './harness/runner/runner.ts';
         const suites = [{ name: 'gone', dir: '${path.join(work, 'no-such-suite')}' }];
         await runMatrix({ backends: ['cpython', 'debug:reference'], suites }).then(() => console.log('ran'), () => console.log('rejected'));`;
       const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -269,8 +273,51 @@ describe('hpy-matrix run', function () {
     const result = await runMatrix({ backends: ['reference'], suites, extensions: [built.path, path.join(ROOT, 'package.json')] });
     expect(result.extensions).to.have.length(2);
     expect(result.extensions![0]).to.deep.include({ file: built.path });
-    expect(result.extensions![0]!.report).to.include({ module: 'segv', ok: true });
+    expect(result.extensions![0]!.report).to.deep.include({ module: 'segv' });
+    expect(result.extensions![0]!.report!.static.ok).to.equal(true);
+    expect(result.extensions![0]!.report!.backends.map((b) => [b.backend, b.loads, b.initializes])).to.deep.equal([['reference', true, true]]);
     expect(result.extensions![1]!.error).to.match(/package\.json: /);
+  });
+
+  it('the coverage of the run\'s backends comes from its cells; a backend no cell started says why', async () => {
+    process.env.HPY_MATRIX_PYTHON = '/nonexistent/python3';
+    try {
+      const suites = await resolveSuites('test', [`${FIXTURES}/trivial`], ROOT);
+      const { coverage } = await runMatrix({ backends: ['reference', 'cpython'], suites });
+      expect(Object.keys(coverage.backends)).to.deep.equal(['reference']);
+      const reference = coverage.backends.reference!;
+      expect(reference.implemented.length + reference.partial.length + reference.unsupported.length).to.equal(coverage.total);
+      expect(reference.unsupported.map((u) => u.name)).to.include('ctx_Compile_s');
+      expect(coverage.errors.cpython).to.match(/^no cell started the backend \(test\/fixtures\/suites\/trivial: backend 'cpython' did not start: the cpython backend needs Python 3/);
+    } finally {
+      delete process.env.HPY_MATRIX_PYTHON;
+    }
+  });
+
+  it('the html report of a run equals the one rendered later from its json file', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-views-'));
+    try {
+      const { path: so } = await buildExtension({ sources: [fixture('leaky/leaky.c')], cacheDir: path.join(tmp, 'cache') });
+      const config = path.join(tmp, 'matrix.json');
+      await writeFile(config, JSON.stringify({ backends: ['reference'], suites: [path.join(ROOT, FIXTURES, 'one-fail')], extensions: [so] }));
+      const json = path.join(tmp, 'run.json');
+      const html = path.join(tmp, 'run.html');
+      const run = await cli(['--config', config, '--reporter', `json:${json}`, '--reporter', `html:${html}`]);
+      expect(run.exitCode, run.stderr).to.equal(1);
+      const fromJson = parseJsonReport(await readFile(json, 'utf8'), json);
+      expect(fromJson.extensions![0]!.report!.backends[0]!.contents!.functions.map((f) => f.name)).to.deep.equal(['leak', 'add']);
+      expect(fromJson.coverage.backends).to.have.property('reference');
+      expect(formatHtmlReport(fromJson)).to.equal(await readFile(html, 'utf8'));
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a json report that cannot be read back is refused with one line naming the file', () => {
+    expect(() => parseJsonReport('{"schema": 1', 'a.json')).to.throw(/^a\.json: not JSON \(/);
+    expect(() => parseJsonReport('[]', 'b.json')).to.throw('b.json: not a json report of hpy-matrix run (not an object)');
+    expect(() => parseJsonReport('{"schema": 7}', 'c.json')).to.throw('c.json: json report schema 7, this hpy-matrix reads schema 1');
+    expect(() => parseJsonReport('{"schema": 1, "cells": []}', 'd.json')).to.throw('d.json: not a complete json report (no durationMs, environment, gate, coverage)');
   });
 
   it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {
@@ -295,7 +342,7 @@ describe('hpy-matrix run', function () {
     it('runs a suite of TypeScript files alone on the bundled cell, with the bundle as hpy-matrix/suite', async () => {
       const cell = cellOf(await matrixOf(['bundled']), 'bundled');
       expect(cell.tests.map(({ title, status }) => ({ title, status }))).to.deep.equal([
-        { title: 'bundled runs in cell-launch.cjs', status: 'passed' },
+        { title: 'bundled runs in launch.cjs', status: 'passed' },
         { title: "bundled catches the backend's exceptions as the PythonError of hpy-matrix/suite", status: 'passed' },
       ]);
     });
@@ -359,36 +406,51 @@ describe('hpy-matrix run', function () {
     });
   });
 
-  describe('status from the results file and the exit', () => {
-    const cell = { suite: 's', backend: 'reference', durationMs: 12.4 };
-    const clean = { exitCode: 0, timedOut: false, timeoutMs: 1000, output: '' };
+  describe('status from the events file and the exit', () => {
+    const cell = { suite: 's', backend: 'reference' };
     const begun = '{"event":"start"}\n{"event":"test-begin","title":"t one"}\n';
+    const ran = (text: string, exit: Partial<IsolatedRun<CellEvent>> = {}): IsolatedRun<CellEvent> =>
+      ({ ...decodeEvents<CellEvent>(text), exitCode: 0, timedOut: false, timeoutMs: 1000, output: '', durationMs: 12.4, ...exit });
 
-    it('keeps every complete line of a file cut mid-write', () => {
-      const events = decodeEvents(`${begun}{"event":"test-end","title":"t one","status":"passed","durationMs":1}\n{"event":"test-be`);
+    it('keeps every complete line of a file cut mid-write, and counts the cut one', () => {
+      const { events, unreadable } = decodeEvents<CellEvent>(`${begun}{"event":"test-end","title":"t one","status":"passed","durationMs":1}\n{"event":"test-be`);
       expect(events.map((e) => e.event)).to.deep.equal(['start', 'test-begin', 'test-end']);
+      expect(unreadable).to.equal(1);
+    });
+
+    it('drops a bad line in the middle and keeps the lines after it', () => {
+      const { events, unreadable } = decodeEvents<CellEvent>(`${begun}garbage\n{"event":"end"}\n`);
+      expect(events.map((e) => e.event)).to.deep.equal(['start', 'test-begin', 'end']);
+      expect(unreadable).to.equal(1);
     });
 
     it('ERROR when the child exits cleanly in the middle of a test', () => {
-      expect(cellResult(cell, decodeEvents(begun), clean)).to.deep.equal({
+      expect(cellResult(cell, ran(begun))).to.deep.equal({
         suite: 's', backend: 'reference', status: 'ERROR', passed: 0, failed: 0, skipped: 0, durationMs: 12, tests: [],
         error: "cell process exited before the suite finished in 't one'",
       });
     });
 
     it('ERROR with the end of stderr when the child exits nonzero', () => {
-      const result = cellResult(cell, decodeEvents(begun), { ...clean, exitCode: 3, output: 'first\nlast words\n' });
+      const result = cellResult(cell, ran(begun, { exitCode: 3, output: 'first\nlast words\n' }));
       expect(result.error).to.equal("cell process exited with code 3 in 't one'\nfirst\nlast words");
     });
 
+    it('CRASH with the signal and the running test; TIMEOUT when stopped at the limit', () => {
+      expect(cellResult(cell, ran(begun, { signal: 'SIGSEGV', output: 'Segmentation fault' }))).to.include({
+        status: 'CRASH', signal: 'SIGSEGV', crashedIn: 't one', error: "killed by SIGSEGV in 't one'\nSegmentation fault",
+      });
+      expect(cellResult(cell, ran(begun, { timedOut: true }))).to.include({ status: 'TIMEOUT', error: "no result within 1000 ms in 't one'" });
+    });
+
     it('ERROR when a finished suite ran no test (e.g. --grep matched none)', () => {
-      expect(cellResult(cell, decodeEvents('{"event":"start"}\n{"event":"end"}\n'), clean))
+      expect(cellResult(cell, ran('{"event":"start"}\n{"event":"end"}\n')))
         .to.include({ status: 'ERROR', error: 'no tests ran' });
     });
 
     it('PASS when every test that ran was skipped', () => {
-      const events = decodeEvents('{"event":"test-end","title":"t","status":"skipped","durationMs":0}\n{"event":"end"}\n');
-      expect(cellResult(cell, events, clean)).to.include({ status: 'PASS', skipped: 1 });
+      expect(cellResult(cell, ran('{"event":"test-end","title":"t","status":"skipped","durationMs":0}\n{"event":"end"}\n')))
+        .to.include({ status: 'PASS', skipped: 1 });
     });
   });
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildExtension } from '../../dist/harness/build.js';
+import { buildExtension } from '../../dist/loader/build/extension.js';
 import { ensureHost } from '../../dist/loader/backends/cpython/host-build.js';
 import { findPython } from '../../dist/loader/backends/cpython/python.js';
 

@@ -9,8 +9,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readMatrixConfig, resolveSuites, type MatrixConfig } from '../../harness/matrix/config.js';
-import { runMatrix } from '../../harness/matrix/runner.js';
+import { readMatrixConfig, resolveSuites, type MatrixConfig } from '../../harness/runner/config.js';
+import { runMatrix } from '../../harness/runner/runner.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TRIVIAL_SUITE = 'test/fixtures/suites/trivial';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import koffi from 'koffi';
-import { buildExtension } from '../../dist/harness/build.js';
+import { buildExtension } from '../../dist/loader/build/extension.js';
 import { ReferenceBackend } from '../../dist/loader/backends/reference/index.js';
 import { layersLibrary } from '../../dist/loader/layers/native.js';
 import { contextCases, leftovers, type ContextCase } from './cases.js';

@@ -5,7 +5,7 @@ import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import koffi, { type LibraryHandle } from 'koffi';
-import { defaultCacheDir, nativePaths } from '../../dist/harness/build.js';
+import { defaultCacheDir, nativePaths } from '../../dist/loader/build/extension.js';
 
 const SOURCE = path.join(import.meta.dirname, 'loops.c');
 const FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-fPIC', '-shared', '-DHPY_ABI_UNIVERSAL'];

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { BuildError, buildExtension } from '../build.js';
+import { BuildError, buildExtension } from '../../loader/build/extension.js';
 
 interface BuildArgs {
   sources: string[];

@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { Backend } from '../../loader/backend.js';
 import { BACKEND_NAMES } from '../../loader/backends/names.js';
-import { formatCoverage } from '../coverage/format.js';
-import { collectCoverage, CoverageError, type CoverageReport } from '../coverage/table.js';
-import { exercisedReport, formatExercised } from '../coverage/exercised.js';
-import { checkBackends, ConfigError, readMatrixConfig } from '../matrix/config.js';
+import { formatCoverage } from '../reports/coverage/format.js';
+import { collectCoverage, CoverageError, type CoverageReport } from '../reports/coverage/table.js';
+import { exercisedReport, formatExercised } from '../reports/coverage/exercised.js';
+import { checkBackends, ConfigError, readMatrixConfig } from '../runner/config.js';
 import { runWithProgress } from './run.js';
 
 interface CoverageArgs {

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError, readMatrixConfig } from '../matrix/config.js';
-import { readExpectations, writeExpectations, type Expectation, type Expectations } from '../matrix/expectations.js';
-import { updatedExpectations } from '../matrix/update-expectations.js';
+import { ConfigError, readMatrixConfig } from '../runner/config.js';
+import { readExpectations, writeExpectations, type Expectation, type Expectations } from '../runner/expectations.js';
+import { updatedExpectations } from '../runner/update-expectations.js';
 import { displayPath, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
 
 interface ExpectationsArgs extends MatrixArgs {

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { BACKEND_NAMES } from '../../loader/backends/names.js';
 import { ElfImage } from '../../loader/static/elf.js';
 import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
-import { buildExtensionReport } from '../ext-report/build-report.js';
-import { formatExtensionConsole, formatExtensionMarkdown } from '../ext-report/format.js';
-import { EXTENSION_REPORT_SCHEMA, type ExtensionReport } from '../ext-report/model.js';
-import { staticUses } from '../ext-report/static-uses.js';
-import { extensionPage } from '../report/html-extension.js';
-import { formatReport } from '../report/static-report-text.js';
+import { buildExtensionReport } from '../reports/extension/report.js';
+import { formatExtensionConsole, formatExtensionMarkdown } from '../reports/extension/format.js';
+import { EXTENSION_REPORT_SCHEMA, type ExtensionReport } from '../reports/extension/model.js';
+import { staticUses } from '../../loader/static/uses.js';
+import { extensionPage } from '../reports/extension/html.js';
+import { formatReport } from '../reports/extension/static-text.js';
 
 export { formatReport };
 

@@ -2,11 +2,11 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
   checkBackends, ConfigError, readMatrixConfig, resolveExpectationsPath, resolveSuites, type MatrixConfig,
-} from '../matrix/config.js';
-import { readExpectations, type Expectations } from '../matrix/expectations.js';
-import { progressDisplay } from '../matrix/progress.js';
-import { runMatrix, type MatrixResult } from '../matrix/runner.js';
-import { parseReporterArgs, writeReports, type ReporterSpec } from '../report/reporters.js';
+} from '../runner/config.js';
+import { readExpectations, type Expectations } from '../runner/expectations.js';
+import { progressDisplay } from '../runner/progress.js';
+import { runMatrix, type MatrixResult } from '../runner/runner.js';
+import { parseReporterArgs, writeReports, type ReporterSpec } from '../reports/run/reporters.js';
 
 /** The flags that choose what runs: shared by `run` and `expectations --update`. */
 export interface MatrixArgs {

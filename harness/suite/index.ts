@@ -2,9 +2,9 @@
 // session decides which backend the module proxies talk to.
 import { resolve } from 'node:path';
 import type { Backend } from '../../loader/backend.js';
-import { buildExtension } from '../build.js';
+import { buildExtension } from '../../loader/build/extension.js';
 import type { DebugFinding } from '../../loader/layers/layers.js';
-import { takeTestFindings } from '../matrix/debug-checks.js';
+import { takeTestFindings } from '../cell/debug-checks.js';
 import { Converter, type PyProxy } from './proxy.js';
 import { currentSession } from './session.js';
 

@@ -1,0 +1,76 @@
+// One way to run a child process in isolation: a Node.js script of ours in a process of its own
+// (a crash or a hang in native code costs only that process), told where to write its events,
+// with a time limit. Cells and extension probes both run through here.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { decodeEvents } from './events.js';
+
+export interface IsolatedRun<E> {
+  /** What the child wrote to its events file, in order. */
+  events: E[];
+  /** Lines of the events file that did not parse (a line cut short by a crash). */
+  unreadable: number;
+  exitCode?: number;
+  /** The signal that killed the child; absent when it was killed for its time limit. */
+  signal?: string;
+  timedOut: boolean;
+  timeoutMs: number;
+  /** The child's stderr, or its stdout when stderr is empty: the only clue when its events say nothing. */
+  output: string;
+  durationMs: number;
+}
+
+export interface IsolatedOptions {
+  /** The script and its arguments; `--results <file>` is appended. */
+  args: string[];
+  timeoutMs: number;
+  /** The child's environment, added to this process's. */
+  env?: Record<string, string>;
+  /** Folder for the events file (default: a temporary one, removed afterwards). */
+  resultsDir?: string;
+}
+
+/**
+ * Runs `node <args> --results <file>` with this Node and without this process's execArgv (the
+ * child must not start with the parent's loaders, e.g. mocha's --import tsx).
+ */
+export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun<E>> {
+  const ownDir = opts.resultsDir === undefined ? await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-child-')) : undefined;
+  const dir = ownDir ?? opts.resultsDir!;
+  const results = path.join(dir, `events-${randomUUID()}.jsonl`);
+  try {
+    const started = performance.now();
+    const child = await execa(process.execPath, [...opts.args, '--results', results], {
+      reject: false,
+      timeout: opts.timeoutMs,
+      // Plain text in captured output: it ends up in error messages and reports.
+      env: { ...opts.env, FORCE_COLOR: '0' },
+      stdin: 'ignore',
+    });
+    const durationMs = performance.now() - started;
+    const { events, unreadable } = decodeEvents<E>(await readFile(results, 'utf8').catch(() => ''));
+    return {
+      events,
+      unreadable,
+      ...(child.exitCode === undefined ? {} : { exitCode: child.exitCode }),
+      // A child stopped at its time limit is a hang, not a crash.
+      ...(child.signal && !child.timedOut ? { signal: child.signal } : {}),
+      timedOut: child.timedOut,
+      timeoutMs: opts.timeoutMs,
+      output: (child.stderr.trim() === '' ? child.stdout : child.stderr).trimEnd(),
+      durationMs,
+    };
+  } finally {
+    if (ownDir !== undefined) await rm(ownDir, { recursive: true, force: true });
+    else await rm(results, { force: true });
+  }
+}
+
+/** The last `lines` lines of a child's output on lines of their own after a message, or ''. */
+export function outputTail(output: string, lines = 20): string {
+  const text = output.trimEnd();
+  return text === '' ? '' : `\n${text.split('\n').slice(-lines).join('\n')}`;
+}

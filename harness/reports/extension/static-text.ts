@@ -1,0 +1,34 @@
+// The console rendering of the static ABI report (`hpy-matrix report <file>`).
+import type { StaticReport } from '../../../loader/static/report.js';
+
+/** Console rendering: one section per question a user asks of a binary. */
+export function formatReport(r: StaticReport): string {
+  const lines: string[] = [];
+  const section = (title: string, body: string[]): void => {
+    lines.push(title, ...(body.length > 0 ? body.map((l) => `  ${l}`) : ['  (none)']), '');
+  };
+  const quoted = (s: string | null): string => (s === null ? '(no doc)' : JSON.stringify(s));
+
+  lines.push(`File    ${r.file}`, `Module  ${r.module}`, '');
+  section('ABI', [
+    `filename tag  ${r.abiTag ?? '(none)'}`,
+    `requires      ${r.requiredAbi ? `${r.requiredAbi.major}.${r.requiredAbi.minor}` : 'unknown'}`,
+  ]);
+  section('Entry points', r.entryPoints.map((e) => `${e.found ? 'found  ' : 'MISSING'}  ${e.symbol}`));
+  section('Python C API imports', r.pyImports);
+  section('Needed libraries', r.needed);
+  if (r.methods === null || r.slots === null || r.globals === null) {
+    section('Module definition', ['not read (see notes)']);
+  } else {
+    section('Module definition', [
+      `doc      ${quoted(r.moduleDoc)}`,
+      ...r.methods.map((m) => `method   ${m.name} (${m.signature})  ${quoted(m.doc)}`),
+      ...r.slots.map((s) => `slot     ${s.name ?? 'unknown'} (${s.slot})`),
+      `globals  ${r.globals}`,
+    ]);
+  }
+  section('Problems', r.problems.map((p) => `[${p.code}] ${p.message}`));
+  if (r.notes.length > 0) section('Notes', r.notes);
+  lines.push(r.ok ? 'OK: a clean HPy universal binary' : `NOT OK: ${r.problems.length} ABI problem(s)`);
+  return lines.join('\n');
+}

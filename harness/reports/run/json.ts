@@ -1,0 +1,61 @@
+import type { CellResult } from '../../runner/cell-result.js';
+import type { MatrixResult } from '../../runner/result.js';
+
+/** Bumped when a field changes meaning or disappears; new fields keep the number. */
+export const JSON_REPORT_SCHEMA = 1;
+
+/** The json reporter's document; every field is described in the README. */
+export interface JsonReport {
+  schema: typeof JSON_REPORT_SCHEMA;
+  durationMs: number;
+  environment: MatrixResult['environment'];
+  gate: MatrixResult['gate'];
+  cells: CellResult[];
+  coverage: MatrixResult['coverage'];
+  extensions?: MatrixResult['extensions'];
+}
+
+export function jsonReport(result: MatrixResult): JsonReport {
+  return {
+    schema: JSON_REPORT_SCHEMA,
+    durationMs: result.durationMs,
+    environment: result.environment,
+    gate: result.gate,
+    cells: result.cells,
+    coverage: result.coverage,
+    ...(result.extensions === undefined ? {} : { extensions: result.extensions }),
+  };
+}
+
+export function formatJsonReport(result: MatrixResult): string {
+  return JSON.stringify(jsonReport(result), null, 2) + '\n';
+}
+
+/**
+ * A run read back from a json report, to render it again with any reporter. Throws an Error
+ * with one line naming `source` when the text is not a json report this version can read.
+ */
+export function parseJsonReport(text: string, source: string): MatrixResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+  }
+  const report = doc as Partial<JsonReport> | null;
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) throw new Error(`${source}: not a json report of hpy-matrix run (not an object)`);
+  if (report.schema !== JSON_REPORT_SCHEMA) {
+    throw new Error(`${source}: json report schema ${JSON.stringify(report.schema)}, this hpy-matrix reads schema ${JSON_REPORT_SCHEMA}`);
+  }
+  const missing = (['durationMs', 'environment', 'gate', 'cells', 'coverage'] as const).filter((k) => report[k] === undefined);
+  if (missing.length > 0) throw new Error(`${source}: not a complete json report (no ${missing.join(', ')})`);
+  if (!Array.isArray(report.cells)) throw new Error(`${source}: 'cells' is not a list`);
+  return {
+    cells: report.cells,
+    durationMs: report.durationMs!,
+    environment: report.environment!,
+    gate: report.gate!,
+    coverage: report.coverage!,
+    ...(report.extensions === undefined ? {} : { extensions: report.extensions }),
+  };
+}

@@ -1,0 +1,33 @@
+// What a run produces: the cells with their verdicts, the gate, where it ran, the coverage of its
+// backends and the reports of the extensions its config names. Every reporter renders this and
+// nothing else, and the json reporter writes all of it, so any report can be made again later
+// from the JSON file alone.
+import type { CoverageReport } from '../reports/coverage/table.js';
+import type { ExtensionReport } from '../reports/extension/model.js';
+import type { CellResult } from './cell-result.js';
+import type { RunEnvironment } from './environment.js';
+import type { Gate } from './gate.js';
+
+export interface MatrixResult {
+  /** One per suite × backend, suite-major, in config order (not completion order). */
+  cells: CellResult[];
+  durationMs: number;
+  environment: RunEnvironment;
+  gate: Gate;
+  coverage: RunCoverage;
+  /** Present when matrix.json names prebuilt extensions. */
+  extensions?: RunExtension[];
+}
+
+/** The coverage table of the run's backends, as their cells reported it. */
+export interface RunCoverage extends CoverageReport {
+  /** Backends of the run without a table, with why (no cell started the backend, say). */
+  errors: Record<string, string>;
+}
+
+/** The report of a prebuilt extension named by matrix.json, probed on the run's backends, or why there is none. */
+export interface RunExtension {
+  file: string;
+  report?: ExtensionReport;
+  error?: string;
+}
