@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { defaultCacheDir } from '../../loader/build/extension.js';
+import { cacheRoot } from '../../loader/build/cache.js';
 import { precompileSuites } from '../cell/precompile.js';
 import pLimit from 'p-limit';
 import { preparations } from '../../loader/backends/prepare.js';
@@ -48,7 +48,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   let stop: (() => Promise<unknown>) | undefined;
   try {
     const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
-    const cacheDir = opts.buildCacheDir ?? defaultCacheDir();
+    const cacheDir = opts.buildCacheDir ?? cacheRoot();
     const { ready: prepared, stop: stopPreparing } = prepareOffThread(config.backends);
     stop = stopPreparing;
     const compiledDir = path.join(cacheDir, 'suites-js');

@@ -2,13 +2,14 @@
 // (native/include) and runtime helpers (native/runtime/*.c, compiled once per flags into the
 // cache and linked in). Builds without an explicit output are cached by content hash, so
 // suites rebuild only when a source, header or flag changes.
-import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile, realpath } from 'node:fs/promises';
-import os from 'node:os';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../package-root.js';
+import {
+  besides, C_FLAGS, CacheKey, cachedOrBuilt, cacheRoot, CompilerNotFoundError, filesUnder, resolveCompiler as findCompiler,
+  writeAtomically, type Compiler,
+} from './cache.js';
 
 export interface BuildOptions {
   /** C sources of the extension; the first one names a cached build. */
@@ -49,11 +50,12 @@ export class BuildError extends Error {
 }
 
 export const UNIVERSAL_SUFFIX = '.hpy0.so';
-// Hidden by default: only the HPy entry points (marked HPy_EXPORTED_SYMBOL) leave the binary, so
-// an extension's own globals (an HPyDef named `warn`) never bind to another library's symbols.
-const BASE_CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-fPIC', '-shared', '-O2', '-fvisibility=hidden'];
+// C_FLAGS hide every symbol by default: only the HPy entry points (marked HPy_EXPORTED_SYMBOL)
+// leave the binary, so an extension's own globals (an HPyDef named `warn`) never bind to another
+// library's symbols.
+const BASE_CFLAGS = [...C_FLAGS, '-DHPY_ABI_UNIVERSAL'];
 // Part of the cache key: bump when the way a build is made changes but its inputs do not.
-const RECIPE_VERSION = 'hpy-matrix build 3';
+const RECIPE_VERSION = 'hpy-matrix build 4';
 
 /** Folders and files that every build depends on, found from the package root. */
 export function nativePaths(): { include: string; forbidPython: string; runtime: string } {
@@ -63,10 +65,6 @@ export function nativePaths(): { include: string; forbidPython: string; runtime:
     forbidPython: path.join(native, 'include', 'hpy', 'forbid_python_h'),
     runtime: path.join(native, 'runtime'),
   };
-}
-
-export function defaultCacheDir(): string {
-  return process.env.HPY_MATRIX_CACHE_DIR || path.join(os.homedir(), '.cache', 'hpy-matrix', 'builds');
 }
 
 /** `dir/foo.hpy0.so` → `foo`; anything else is refused, since hosts find the entry points by it. */
@@ -84,11 +82,11 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
   const name = opts.out ? moduleNameFromOutput(opts.out) : path.basename(opts.sources[0]).replace(/\.c$/, '');
   const sources = await Promise.all(opts.sources.map(async (s) => ({ file: path.resolve(s), text: await readSource(path.resolve(s)) })));
   const paths = nativePaths();
-  const runtimeSources = (await listFiles(paths.runtime)).filter((f) => f.endsWith('.c')).sort();
-  const recipeFlags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', ...(opts.cflags ?? [])];
-  const flags = [...BASE_CFLAGS, '-DHPY_ABI_UNIVERSAL', `-I${paths.include}`, `-I${paths.forbidPython}`, ...(opts.cflags ?? [])];
-  const compiler = await resolveCompiler(cc);
-  const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
+  const runtimeSources = filesUnder(paths.runtime).filter((f) => f.endsWith('.c'));
+  const recipeFlags = [...BASE_CFLAGS, ...(opts.cflags ?? [])];
+  const flags = [...BASE_CFLAGS, `-I${paths.include}`, `-I${paths.forbidPython}`, ...(opts.cflags ?? [])];
+  const compiler = resolveCompiler(cc);
+  const cacheDir = path.resolve(opts.cacheDir ?? cacheRoot());
   // The runtime helpers are the same in every extension built with these flags: compiled once
   // (most of a small extension's build), then linked in.
   const link = async (out: string, warningsFile?: string) => {
@@ -104,7 +102,7 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
 
   if (opts.out) return link(path.resolve(opts.out));
 
-  const key = await cacheKey({ kind: 'extension', sources, runtimeSources, include: paths.include, recipeFlags, compiler });
+  const key = cacheKey({ kind: 'extension', sources, runtimeSources, include: paths.include, recipeFlags, compiler });
   const dir = path.join(cacheDir, key);
   const out = path.join(dir, `${name}${UNIVERSAL_SUFFIX}`);
   const warningsFile = path.join(dir, `${name}.warnings.txt`);
@@ -114,22 +112,6 @@ export async function buildExtension(opts: BuildOptions): Promise<BuildResult> {
     return { path: out, name, cached: true, warnings };
   };
   return cachedOrBuilt(dir, cachedResult, () => link(out, warningsFile));
-}
-
-/**
- * The cache entry `dir` as `cached` finds it, else built by `build` under the entry's lock.
- * Cells of one suite on several backends start together and ask for the same build: one
- * process compiles while the others wait for its result instead of compiling it again.
- */
-async function cachedOrBuilt<T>(dir: string, cached: () => Promise<T | undefined>, build: () => Promise<T>): Promise<T> {
-  const hit = await cached();
-  if (hit) return hit;
-  const release = await lockBuild(dir);
-  try {
-    return (await cached()) ?? (await build());
-  } finally {
-    await release();
-  }
 }
 
 /**
@@ -147,7 +129,7 @@ async function runtimeObjects(input: {
   blameFirst: string;
 }): Promise<{ objects: string[]; warnings: string }> {
   const { compiler, runtimeSources } = input;
-  const key = await cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.paths.include, recipeFlags: input.recipeFlags, compiler });
+  const key = cacheKey({ kind: 'runtime', sources: [], runtimeSources, include: input.paths.include, recipeFlags: input.recipeFlags, compiler });
   const dir = path.join(input.cacheDir, 'runtime', key);
   // Named by their path under native/runtime, so two x.c in subfolders do not collide.
   const names = runtimeSources.map((f) => `${path.relative(input.paths.runtime, f).replace(/\.c$/, '').split(path.sep).join('__')}.o`);
@@ -162,7 +144,7 @@ async function runtimeObjects(input: {
     await rm(dir, { recursive: true, force: true });
     // Compiled in a folder of its own, renamed into place whole: a complete folder or none. Run
     // from the caller's folder, as the extension's own compile is, for relative paths in flags.
-    const tmp = `${dir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = besides(dir);
     await mkdir(tmp, { recursive: true });
     try {
       const flags = [...input.flags.filter((f) => f !== '-shared'), '-c'];
@@ -193,94 +175,31 @@ function joinOutput(outputs: string[]): string {
   return outputs.filter(Boolean).join('\n');
 }
 
-const LOCK_POLL_MS = 50;
-// Longer than any build takes: a lock older than this was left by a process that died.
-const STALE_LOCK_MS = 5 * 60_000;
-
-/**
- * An exclusive lock on one cache entry: a folder beside it, made atomically by mkdir, holding
- * the owner's pid. A lock whose owner is gone (a cell stopped at its timeout in the middle of
- * a build) is taken over at once; one without a readable pid, once it is older than any build.
- */
-async function lockBuild(dir: string): Promise<() => Promise<void>> {
-  const lock = `${dir}.lock`;
-  await mkdir(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      await mkdir(lock);
-      await writeFile(path.join(lock, 'pid'), String(process.pid));
-      return () => rm(lock, { recursive: true, force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(await readFile(path.join(lock, 'pid'), 'utf8').catch(() => ''));
-      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
-      if ((owner > 0 && !isAlive(owner)) || age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
-      else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
+/** The compiler, or the BuildError that names it as missing. */
+function resolveCompiler(cc: string): Compiler {
   try {
-    process.kill(pid, 0);
-    return true;
+    return findCompiler(cc);
   } catch (e) {
-    // EPERM: it exists, as another user's process.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if (e instanceof CompilerNotFoundError) throw new BuildError(cc, e.message);
+    throw e;
   }
 }
 
-interface Compiler {
-  /** What the user asked for, for messages. */
-  requested: string;
-  /** Absolute path after PATH lookup and symlinks. */
-  resolved: string;
-}
-
-/** Finds the compiler without running it, so a cache hit costs no process. */
-async function resolveCompiler(cc: string): Promise<Compiler> {
-  const candidates = cc.includes('/')
-    ? [path.resolve(cc)]
-    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, cc));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, fsConstants.X_OK);
-      if (!(await stat(candidate)).isFile()) continue;
-      return { requested: cc, resolved: await realpath(candidate) };
-    } catch {
-      // not here; try the next PATH entry
-    }
-  }
-  throw new BuildError(cc, `C compiler '${cc}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
-}
-
-async function cacheKey(input: {
+function cacheKey(input: {
   kind: 'extension' | 'runtime';
   sources: { file: string; text: Buffer }[];
   runtimeSources: string[];
   include: string;
   recipeFlags: string[];
   compiler: Compiler;
-}): Promise<string> {
-  const hash = createHash('sha256');
-  // Every part is length-prefixed so that no two different inputs concatenate to the same bytes.
-  const part = (label: string, data: string | Buffer) => {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    hash.update(`${label}\0${bytes.length}\0`);
-    hash.update(bytes);
-  };
-  part('recipe', `${RECIPE_VERSION} ${input.kind}`);
-  for (const src of input.sources) part(`source ${path.basename(src.file)}`, src.text);
-  for (const file of (await listFiles(input.include)).sort()) {
-    part(`header ${path.relative(input.include, file)}`, await readFile(file));
-  }
-  for (const file of input.runtimeSources) part(`runtime ${path.basename(file)}`, await readFile(file));
+}): string {
+  const key = new CacheKey(`${RECIPE_VERSION} ${input.kind}`);
+  for (const src of input.sources) key.part(`source ${path.basename(src.file)}`, src.text);
+  key.folder('header', input.include);
+  for (const file of input.runtimeSources) key.file(`runtime ${path.basename(file)}`, file);
   // Our own -I paths stay out of the key: they differ between checkouts, and what they point at
   // is already hashed above.
-  part('flags', JSON.stringify(input.recipeFlags));
-  const st = await stat(input.compiler.resolved);
-  part('compiler', `${input.compiler.resolved}\0${st.size}\0${st.mtimeMs}`);
-  return hash.digest('hex');
+  return key.part('flags', JSON.stringify(input.recipeFlags)).compiler(input.compiler).digest();
 }
 
 async function readSource(file: string): Promise<Buffer> {
@@ -297,7 +216,7 @@ async function readSource(file: string): Promise<Buffer> {
  *  given) before the binary appears, so a cache hit can always replay them. Returns them. */
 async function compile(compiler: Compiler, flags: string[], inputs: string[], out: string, warningsFile?: string, earlierWarnings = ''): Promise<string> {
   await mkdir(path.dirname(out), { recursive: true });
-  const tmp = `${out}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = besides(out);
   const result = await execa(compiler.resolved, [...flags, ...inputs, '-o', tmp], { reject: false, all: true });
   if (result.failed) {
     await rm(tmp, { force: true });
@@ -312,7 +231,7 @@ async function compile(compiler: Compiler, flags: string[], inputs: string[], ou
 /** The BuildError of a compiler run that failed: the file it names first, else `fallback`. */
 function compileFailure(compiler: Compiler, result: { all?: string; message?: string; code?: string }, fallback: string): BuildError {
   if (result.code === 'ENOENT') {
-    return new BuildError(compiler.requested, `C compiler '${compiler.requested}' not found; install gcc (e.g. apt-get install gcc) or pass another compiler`);
+    return new BuildError(compiler.requested, new CompilerNotFoundError(compiler.requested).message);
   }
   const output = result.all ?? '';
   return new BuildError(blame(output, fallback), 'compilation failed', output || result.message || '');
@@ -322,17 +241,6 @@ function compileFailure(compiler: Compiler, result: { all?: string; message?: st
 function blame(output: string, fallback: string): string {
   const m = /^(.+?):\d+(?::\d+)?: (?:fatal )?error:/m.exec(output);
   return m ? m[1] : fallback;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
 async function exists(file: string): Promise<boolean> {

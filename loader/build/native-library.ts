@@ -1,31 +1,19 @@
-// Compiling hpy-matrix's own native libraries (the cpython host, the layers library) once per
-// exact input: the cache key hashes the recipe, flags, compiler and every file it reads.
+// hpy-matrix's own native libraries (the cpython host, the layers library, a benchmark's loops),
+// compiled once per exact input into the build cache. Synchronous: backends are created
+// synchronously, and after the first build this is a few stat calls.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-
-export const NATIVE_FLAGS = ['-std=c11', '-Wall', '-Wextra', '-O2', '-fPIC', '-shared', '-fvisibility=hidden'];
-
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
-
-export function nativeCacheRoot(kind: string): string {
-  const base = process.env.HPY_MATRIX_CACHE_DIR || path.join(os.homedir(), '.cache', 'hpy-matrix', 'builds');
-  return path.join(base, kind);
-}
+import { besides, C_FLAGS, CacheKey, cacheRoot, CompilerNotFoundError, resolveCompiler } from './cache.js';
 
 export interface NativeRecipe {
-  /** Cache folder under the build cache, and part of the key. */
+  /** Folder under the build cache, and part of the key. */
   kind: string;
-  /** Folders whose every file is part of the key (sources and headers). */
+  /** Folders whose every file is part of the key (headers, other sources). */
   inputs: string[];
+  /** The C files compiled; each is part of the key. */
   sources: string[];
+  /** Flags after C_FLAGS. */
   args: string[];
   /** What else decides the output (the Python it is built for). */
   key?: string;
@@ -38,27 +26,31 @@ export class NativeBuildError extends Error {}
 
 /** Builds the library of `recipe` unless cached; returns the entry's folder and the library. */
 export function buildNative(recipe: NativeRecipe): { dir: string; library: string; built: boolean } {
-  const cc = recipe.cc ?? (process.env.CC || 'cc');
-  const hash = createHash('sha256');
-  hash.update(`${recipe.kind}\0${JSON.stringify(NATIVE_FLAGS)}\0${JSON.stringify(recipe.args)}\0${recipe.key ?? ''}\0${cc}\0`);
-  for (const dir of recipe.inputs) {
-    for (const f of filesUnder(dir)) {
-      const text = readFileSync(f);
-      hash.update(`${path.basename(dir)}/${path.relative(dir, f)}\0${text.length}\0`);
-      hash.update(text);
-    }
+  let compiler;
+  try {
+    compiler = resolveCompiler(recipe.cc);
+  } catch (e) {
+    if (e instanceof CompilerNotFoundError) throw new NativeBuildError(`'${e.cc}' was not found (install gcc, e.g. apt-get install gcc)`);
+    throw e;
   }
-  const dir = path.join(nativeCacheRoot(recipe.kind), hash.digest('hex').slice(0, 32));
+  const key = new CacheKey(recipe.kind)
+    .part('flags', JSON.stringify([...C_FLAGS, ...recipe.args]))
+    .part('key', recipe.key ?? '')
+    .compiler(compiler);
+  // Labelled by paths inside their folders: checkouts in different places share entries.
+  for (const dir of recipe.inputs) key.folder(path.basename(dir), dir);
+  for (const source of recipe.sources) key.file(`source ${path.basename(source)}`, source);
+  const dir = path.join(cacheRoot(), recipe.kind, key.digest().slice(0, 32));
   const library = path.join(dir, recipe.output);
   if (existsSync(library)) return { dir, library, built: false };
   mkdirSync(path.dirname(library), { recursive: true });
-  const tmp = `${library}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = besides(library);
   try {
-    execFileSync(cc, [...NATIVE_FLAGS, ...recipe.args, ...recipe.sources, '-o', tmp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(compiler.resolved, [...C_FLAGS, ...recipe.args, ...recipe.sources, '-o', tmp], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (err.code === 'ENOENT') throw new NativeBuildError(`'${cc}' was not found (install gcc, e.g. apt-get install gcc)`);
+    if (err.code === 'ENOENT') throw new NativeBuildError(`'${compiler.requested}' was not found (install gcc, e.g. apt-get install gcc)`);
     throw new NativeBuildError(`compiling ${recipe.kind} failed:\n${err.stderr?.toString() ?? err.message}`);
   }
   renameSync(tmp, library);

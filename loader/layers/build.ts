@@ -1,7 +1,8 @@
 // Building the layers library (native/debug on its own, for backends whose context is not in
 // C), apart from loading it: the matrix runner builds it once before the cells that load it.
 import path from 'node:path';
-import { buildNative, filesUnder, NativeBuildError } from '../build/native-library.js';
+import { filesUnder } from '../build/cache.js';
+import { buildNative, NativeBuildError } from '../build/native-library.js';
 import { packageRoot } from '../package-root.js';
 
 /** The layers library's file, compiled unless this exact build is cached. */

@@ -5,7 +5,8 @@
 // the first build this is a few stat calls.
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildNative, filesUnder, NativeBuildError } from '../../build/native-library.js';
+import { filesUnder } from '../../build/cache.js';
+import { buildNative, NativeBuildError } from '../../build/native-library.js';
 import { packageRoot } from '../../package-root.js';
 import { findPython, PYTHON_INFO_ENV, PythonSetupError, type PythonInfo } from './python.js';
 
