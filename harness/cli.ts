@@ -1,3 +1,4 @@
+// The `hpy-matrix` command line: one yargs command per file in commands/.
 import yargs from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { coverageCommand } from './commands/coverage.js';

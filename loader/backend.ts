@@ -1,7 +1,7 @@
 // The Backend contract: what the suite API needs from any backend, without knowing which.
+import type { DebugInspector, TraceInspector } from './layers/layers.js';
 
-/** An object living in a backend; only that backend can interpret it. */import type { DebugInspector, TraceInspector } from './layers/layers.js';
-
+/** An object living in a backend; only that backend can interpret it. */
 export type Ref = { readonly __ref: unique symbol };
 
 /** A Python exception surfacing in JavaScript. */

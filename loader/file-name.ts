@@ -15,8 +15,8 @@ export interface FileName {
 const CPYTHON_SUFFIX = /\.(cpython-[^.]*|abi3)\.so$/;
 
 /**
- * ABI brief §1: name up to the first `.hpy` (or the given module name), last dotted
- * component, `-` becomes `_`.
+ * The module name as an HPy 0.9 loader derives it from the file: the name up to the first
+ * `.hpy` (or the given module name), its last dotted component, `-` becomes `_`.
  */
 export function parseFileName(path: string, moduleName?: string): FileName {
   const name = basename(path);

@@ -1,3 +1,4 @@
+// Our generated headers against the ABI data: offsets, sizes and the files being up to date.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// `hpy-matrix build` and buildExtension: outputs, caching, locks, errors.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';

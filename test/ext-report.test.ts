@@ -1,3 +1,4 @@
+// Per-extension reports: probes on each backend, verdicts, formats, crashes and hangs.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

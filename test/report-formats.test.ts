@@ -1,3 +1,4 @@
+// The run reporters (console, json, junit, markdown) on a hand-built run, and --reporter/--out.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

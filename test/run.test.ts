@@ -1,3 +1,4 @@
+// `hpy-matrix run` and runMatrix: statuses, retries, isolation, reports of a real run.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// The static ABI report: ELF reading, every problem code, the command's exit codes.
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

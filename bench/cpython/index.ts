@@ -14,7 +14,7 @@ import { buildExtension } from '../../dist/loader/build/extension.js';
 import { ensureHost } from '../../dist/loader/backends/cpython/host-build.js';
 import { findPython } from '../../dist/loader/backends/cpython/python.js';
 
-/** Goal of issue 4: geometric mean of the universal column's ratios to the C API. */
+/** Goal for the universal (cpython) column: geometric mean of its ratios to the C API. */
 export const GOAL = 1.25;
 /** Goal for the debug layer: geometric mean of the debug column's ratios to the C API. */
 export const DEBUG_GOAL = 3.0;

@@ -1,3 +1,4 @@
+// The cell's mocha reporter: mocha's events as cell events, written as they happen.
 import Mocha from 'mocha';
 import { DebugFindingsError } from './debug-checks.js';
 import type { CellEvent } from './protocol.js';

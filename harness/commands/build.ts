@@ -1,3 +1,4 @@
+// `hpy-matrix build`: compiles HPy sources into a universal binary with our headers.
 import type { CommandModule } from 'yargs';
 import { BuildError, buildExtension } from '../../loader/build/extension.js';
 

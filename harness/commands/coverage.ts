@@ -1,3 +1,4 @@
+// `hpy-matrix coverage`: which context functions each backend implements, or (--exercised) which the suites call.
 import type { CommandModule } from 'yargs';
 import type { Backend } from '../../loader/backend.js';
 import { BACKEND_NAMES } from '../../loader/backends/names.js';

@@ -1,3 +1,4 @@
+// `hpy-matrix expectations`: checks the expectations file, or rewrites it from a run (--update).
 import { access } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, readMatrixConfig } from '../runner/config.js';

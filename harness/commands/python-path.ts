@@ -1,3 +1,4 @@
+// `hpy-matrix python-path`: the folder that makes `from hpy_matrix import universal` work.
 import type { CommandModule } from 'yargs';
 import { ensureHost } from '../../loader/backends/cpython/host-build.js';
 import { findPython, PythonSetupError } from '../../loader/backends/cpython/python.js';

@@ -1,3 +1,4 @@
+// `hpy-matrix report`: an extension's static ABI report, and with --backend what loading it shows.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';

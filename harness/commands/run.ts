@@ -1,3 +1,4 @@
+// `hpy-matrix run`: the matrix of suites × backends, its reports and its gate.
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {

@@ -1,10 +1,18 @@
+// matrix.json: read, checked (every mistake a ConfigError naming the file and the field), and
+// resolved into the suites and backends a run uses.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { backendProblem } from './backend-names.js';
+import { BACKEND_NAMES, parseBackendName } from '../../loader/backends/names.js';
 import { ConfigError, parseJsonText } from './json-text.js';
 import { builtinSuitesDir } from './package-paths.js';
 
 export { ConfigError } from './json-text.js';
+
+/** Why a backend name cannot run, or undefined when it can. */
+export function backendProblem(name: string): string | undefined {
+  if (parseBackendName(name)) return undefined;
+  return `unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`;
+}
 
 /** A suite as the matrix runs it: the name reports show and the folder the cell loads. */
 export interface SuiteRef {

@@ -1,3 +1,4 @@
+// Where a run happened, as the reports show it.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// Files of this package that the runner hands to child processes and workers by path.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';

@@ -16,6 +16,15 @@ export type PyProxy = ((...args: any[]) => any) & {
 
 const REF = Symbol('hpy-matrix.ref');
 
+/**
+ * The Python attribute a property key names. A leading `$` is dropped, as pyodide does, so that
+ * attributes hidden by the proxy's own names stay reachable: `m.$type` is the module's `type`,
+ * `m.type` the proxy's type name. Python names never hold a `$`.
+ */
+function pythonName(key: string): string {
+  return key.startsWith('$') ? key.slice(1) : key;
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
@@ -142,21 +151,21 @@ export class Converter {
     const p = new Proxy(target, {
       apply: (_t, _this, args) => call(args),
       get: (_t, key) => {
-        if (key in special) return special[key]();
-        if (typeof key === 'symbol') return undefined;
-        return this.toJs(b.getattr(r, key));
+        if (typeof key === 'symbol') return key in special ? special[key]!() : undefined;
+        if (!key.startsWith('$') && key in special) return special[key]!();
+        return this.toJs(b.getattr(r, pythonName(key)));
       },
       set: (_t, key, value) => {
         if (typeof key === 'symbol') return false;
-        this.withPy([value], ([v]) => b.setattr(r, key, v!));
+        this.withPy([value], ([v]) => b.setattr(r, pythonName(key), v!));
         return true;
       },
       deleteProperty: (_t, key) => {
         if (typeof key === 'symbol') return false;
-        b.setattr(r, key, null);
+        b.setattr(r, pythonName(key), null);
         return true;
       },
-      has: (_t, key) => (typeof key === 'string' ? b.hasattr(r, key) : key in special),
+      has: (_t, key) => (typeof key === 'string' ? b.hasattr(r, pythonName(key)) : key in special),
     }) as unknown as PyProxy;
     this.finalizer.register(p, r);
     return p;

@@ -1,6 +1,7 @@
 /**
- * Static ABI report of an HPy universal binary: what a loader would check (§1 and §2 of
- * the ABI brief), found by reading the file only. The extension is never loaded, so
+ * Static ABI report of an HPy universal binary: what an HPy 0.9 loader checks (the file
+ * name, the entry points and the ABI version it reports, the module definition), found by
+ * reading the file only. The extension is never loaded, so
  * this is safe to run on untrusted or foreign binaries.
  */
 import { parseFileName } from '../file-name.js';
@@ -172,7 +173,7 @@ function readRequiredAbi(elf: ElfImage, majorSymbol: string, minorSymbol: string
   return { major: values[0]!, minor: values[1]! };
 }
 
-/** ABI brief §2: what a 0.9 loader accepts in a module definition. */
+/** What a 0.9 loader accepts in a module definition. */
 function checkModuleDef(def: ModuleDef, problem: (code: string, message: string) => void, notes: string[]): void {
   if (def.legacyMethods) {
     problem('legacy-methods', 'HPyModuleDef.legacy_methods is set: CPython methods cannot be served by a universal host');

@@ -28,6 +28,16 @@ describe('module', () => {
     it('has the doc of its HPyModuleDef', () => expect(m.__doc__).to.equal('A module with three exec slots.'));
     it('has the name of its binary', () => expect(m.__name__).to.equal('module_exec'));
     it('is a module object', () => expect(m.type).to.equal('module'));
+    it('reaches attributes that the proxy\'s own names hide with a leading $', () => {
+      expect('$type' in m).to.equal(false);
+      m.$type = 7;
+      m.$then = 'kept';
+      expect([m.$type, m.type, m.$then, '$type' in m]).to.deep.equal([7, 'module', 'kept', true]);
+      expect(py.getattr(m, 'type')).to.equal(7);
+      delete m.$type;
+      delete m.$then;
+      expect(py.hasattr(m, 'type')).to.equal(false);
+    });
     it('runs every exec slot, in the order of the defines', () => expect(m.log.toJs()).to.deep.equal(['first', 'second', 'third']));
     it('adds the functions before the exec slots run', () => expect(m.methods_before_exec).to.equal(true));
     it('passes the module as self to its functions', () => expect(py.is_(m.get_self(), m)).to.equal(true));

@@ -1,3 +1,4 @@
+// The console reporter: the cells as a table, then the details of what did not pass, the gate.
 import type { CellResult, CellStatus } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
 import { environmentRows, gateSentence, needsDetails, seconds } from './format-helpers.js';

@@ -1,3 +1,4 @@
+// The json reporter writes the whole result; parseJsonReport reads one back for other reporters.
 import type { CellResult } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
 

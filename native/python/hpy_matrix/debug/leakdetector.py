@@ -1,3 +1,4 @@
+# LeakDetector and the debug errors, as hpy.debug offers them, over our debug layer.
 from hpy_matrix.universal import _debug
 
 
