@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateC } from './gen-c.mjs';
-import { generateCpythonFill } from './gen-cpython.mjs';
+import { generateCpythonFill, generateCpythonTrampoline } from './gen-cpython.mjs';
 import { generateDebugLayers } from './gen-debug.mjs';
 import { generateTs } from './gen-ts.mjs';
 
@@ -15,6 +15,7 @@ const outputs = [
   ['loader/abi/abi.generated.ts', generateTs()],
   ...generateC(),
   ...generateCpythonFill(),
+  ...generateCpythonTrampoline(),
   ...generateDebugLayers(),
 ];
 
