@@ -1,7 +1,9 @@
-// Our generated headers against the ABI data: offsets, sizes and the files being up to date.
+// The files generated from native/abi: up to date with the data (generate.mjs --check, and what
+// --check catches), the static asserts of every offset, and the compile errors our headers give
+// for common mistakes.
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,36 @@ describe('ABI headers', function () {
     const r = await execa('node', ['native/abi/generate.mjs', '--check'], { cwd: ROOT, reject: false, all: true });
     expect(r.all, 'generate --check output').to.equal('');
     expect(r.exitCode).to.equal(0);
+  });
+
+  describe('generate.mjs, run on a copy of native/abi', function () {
+    let dir: string;
+    let generate: string;
+    beforeEach(async function () {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'hpy-generate-'));
+      await cp(path.join(ROOT, 'native/abi'), path.join(dir, 'native/abi'), { recursive: true });
+      generate = path.join(dir, 'native/abi/generate.mjs');
+    });
+    afterEach(async function () {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('--check fails naming a generated file edited by hand, and only that file', async function () {
+      const written = await execa('node', [generate], { reject: false, all: true });
+      expect(written.exitCode, written.all).to.equal(0);
+      const edited = path.join(dir, 'native/cpython/autogen_ctx_fill.c');
+      await writeFile(edited, `${await readFile(edited, 'utf8')}/* a hand edit */\n`);
+      const r = await execa('node', [generate, '--check'], { reject: false, all: true });
+      expect(r.exitCode).to.equal(1);
+      expect(r.all).to.equal('out of date: native/cpython/autogen_ctx_fill.c (run npm run generate)');
+    });
+
+    it('fails naming a generator that is missing, instead of skipping its outputs', async function () {
+      await rm(path.join(dir, 'native/abi/gen-debug.mjs'));
+      const r = await execa('node', [generate, '--check'], { reject: false, all: true });
+      expect(r.exitCode).to.not.equal(0);
+      expect(r.all).to.include('ERR_MODULE_NOT_FOUND').and.to.include('gen-debug.mjs');
+    });
   });
 
   it('pass every static assert (context offsets, sizeof 2208, structs, enums) with -Werror', async function () {

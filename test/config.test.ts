@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { readMatrixConfig } from '../harness/runner/config.js';
+import { backendProblem, readMatrixConfig } from '../harness/runner/config.js';
 import { readExpectations } from '../harness/runner/expectations.js';
 import { BACKEND_NAMES } from '../loader/backends/names.js';
 

@@ -1,21 +1,23 @@
-// Regenerates every file derived from the ABI data. `--check` fails if any is out of date.
+// Regenerates every file derived from the ABI data. `--check` writes nothing and fails, naming
+// each file that is out of date (edited by hand, or its generator changed and not rerun).
+// Every generator is a static import, so a missing or broken one stops the run with its file
+// named instead of leaving its outputs silently unchecked.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateC } from './gen-c.mjs';
+import { generateCpythonFill, generateCpythonTrampoline } from './gen-cpython.mjs';
+import { generateDebugLayers } from './gen-debug.mjs';
 import { generateTs } from './gen-ts.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const outputs = [['loader/abi/abi.generated.ts', generateTs()]];
-try {
-  const { generateC } = await import('./gen-c.mjs');
-  outputs.push(...generateC());
-  const { generateCpythonFill } = await import('./gen-cpython.mjs');
-  outputs.push(...generateCpythonFill());
-  const { generateDebugLayers } = await import('./gen-debug.mjs');
-  outputs.push(...generateDebugLayers());
-} catch (e) {
-  if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-}
+const outputs = [
+  ['loader/abi/abi.generated.ts', generateTs()],
+  ...generateC(),
+  ...generateCpythonFill(),
+  ...generateCpythonTrampoline(),
+  ...generateDebugLayers(),
+];
 
 const check = process.argv.includes('--check');
 let stale = 0;

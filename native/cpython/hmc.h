@@ -16,6 +16,8 @@ static inline PyObject *hmc_h2py(HPy h) { return (PyObject *)h._i; }
 static inline HPy hmc_py2h(PyObject *o) { return (HPy){ (intptr_t)o }; }
 static inline const HPy *hmc_pyarr2h(PyObject *const *a) { return (const HPy *)a; }
 static inline PyObject *const *hmc_harr2py(const HPy *a) { return (PyObject *const *)a; }
+/* A tuple's items as handles, borrowed from the tuple (tp_new and tp_init receive one). */
+static inline const HPy *hmc_tuple2harr(PyObject *t) { return hmc_pyarr2h(((PyTupleObject *)t)->ob_item); }
 
 /* The one context of this interpreter, filled on first use. */
 HPyContext *hmc_context(void);
