@@ -548,6 +548,20 @@ describe('hpy-matrix run', function () {
       expect(run.stderr.trim()).to.equal(`hpy-matrix run: ${path.join(tmp, 'absent.json')}: no such file`);
     });
 
+    it('runs without matrix.json when --suite and --backend are both given', async () => {
+      const suite = path.join(ROOT, FIXTURES, 'trivial');
+      const run = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', '--suite', suite, '--backend', 'reference', '--reporter', 'json'],
+        { cwd: tmp, reject: false });
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(JSON.parse(run.stdout).cells.map((c: CellResult) => [c.suite, c.backend, c.status])).to.deep.equal([[suite, 'reference', 'PASS']]);
+    });
+
+    it('without matrix.json and without both --suite and --backend, says what to do', async () => {
+      const run = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', '--backend', 'reference'], { cwd: tmp, reject: false });
+      expect(run.exitCode).to.equal(2);
+      expect(run.stderr.trim()).to.equal('hpy-matrix run: matrix.json: no such file (give both --suite and --backend to run without one, or write one: hpy-matrix init)');
+    });
+
     it('exits 2 on bad command-line overrides, naming the flag', async () => {
       const cases: Array<[string[], string]> = [
         [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],

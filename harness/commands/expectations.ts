@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, readMatrixConfig } from '../runner/config.js';
 import { readExpectations, writeExpectations, type Expectation, type Expectations } from '../runner/expectations.js';
 import { updatedExpectations } from '../runner/update-expectations.js';
-import { displayPath, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
+import { DEFAULT_CONFIG, displayPath, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
 
 interface ExpectationsArgs extends MatrixArgs {
   update: boolean;
@@ -53,9 +53,10 @@ async function expectations(args: ExpectationsArgs): Promise<number> {
 /** --file (relative to cwd), else the file matrix.json names. */
 async function targetFile(args: ExpectationsArgs): Promise<string> {
   if (args.file !== undefined) return args.file;
-  const config = await readMatrixConfig(args.config);
+  const configFile = args.config ?? DEFAULT_CONFIG;
+  const config = await readMatrixConfig(configFile);
   if (config.expectations === undefined) {
-    throw new ConfigError(args.config, "names no expectations file: add \"expectations\": \"expectations.json\" or pass --file");
+    throw new ConfigError(configFile, "names no expectations file: add \"expectations\": \"expectations.json\" or pass --file");
   }
   return displayPath(config.expectations);
 }

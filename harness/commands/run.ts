@@ -1,4 +1,5 @@
 // `hpy-matrix run`: the matrix of suites × backends, its reports and its gate.
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -11,7 +12,8 @@ import { parseReporterArgs, writeReports, type ReporterSpec } from '../reports/r
 
 /** The flags that choose what runs: shared by `run` and `expectations --update`. */
 export interface MatrixArgs {
-  config: string;
+  /** Absent: matrix.json, which --suite and --backend together can do without. */
+  config?: string;
   backend?: string[];
   suite?: string[];
   jobs?: number;
@@ -27,7 +29,7 @@ interface RunArgs extends MatrixArgs {
 
 export function matrixOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('config', { type: 'string', default: 'matrix.json', describe: 'matrix file' })
+    .option('config', { type: 'string', describe: `matrix file (default: ${DEFAULT_CONFIG}; not needed when --suite and --backend are both given)` })
     .option('backend', { type: 'string', array: true, describe: 'backend to run (repeatable; replaces the config list)' })
     .option('suite', { type: 'string', array: true, describe: 'suite name or folder path (repeatable; replaces the config list)' })
     .option('jobs', { type: 'number', describe: 'cells run at once (default: config, else CPU count)' })
@@ -82,7 +84,7 @@ export interface PreparedRun {
  * the expectations file read and checked: every ConfigError here means exit status 2.
  */
 export async function prepareRun(args: MatrixArgs, expectationsFlag: string | undefined): Promise<PreparedRun> {
-  const file = await readMatrixConfig(args.config);
+  const file = await configOrNone(args);
   if (args.grep !== undefined) checkRegExp('--grep', args.grep);
   const expectationsFile = expectationsFlag === undefined
     ? file.expectations
@@ -99,6 +101,28 @@ export async function prepareRun(args: MatrixArgs, expectationsFlag: string | un
     config,
     ...(expectationsFile === undefined ? {} : { expectations: await readExpectations(displayPath(expectationsFile)) }),
   };
+}
+
+export const DEFAULT_CONFIG = 'matrix.json';
+
+/**
+ * The config file, or, when none was named, matrix.json is absent and the command line names
+ * both suites and backends, an empty one: a project can run without writing a config first.
+ */
+async function configOrNone(args: MatrixArgs): Promise<MatrixConfig> {
+  if (args.config === undefined && args.suite && args.backend && !(await exists(DEFAULT_CONFIG))) {
+    return { backends: [], suites: [] };
+  }
+  try {
+    return await readMatrixConfig(args.config ?? DEFAULT_CONFIG);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || args.config !== undefined || await exists(DEFAULT_CONFIG)) throw err;
+    throw new ConfigError(DEFAULT_CONFIG, 'no such file (give both --suite and --backend to run without one, or write one: hpy-matrix init)');
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
 }
 
 export async function runWithProgress({ config, expectations }: PreparedRun, grep: string | undefined): Promise<MatrixResult> {
