@@ -318,7 +318,7 @@ describe('hpy-matrix run', function () {
     expect(() => parseJsonReport('{"schema": 1', 'a.json')).to.throw(/^a\.json: not JSON \(/);
     expect(() => parseJsonReport('[]', 'b.json')).to.throw('b.json: not a json report of hpy-matrix run (not an object)');
     expect(() => parseJsonReport('{"schema": 7}', 'c.json')).to.throw('c.json: json report schema 7, this hpy-matrix reads schema 1');
-    expect(() => parseJsonReport('{"schema": 1, "cells": []}', 'd.json')).to.throw('d.json: not a complete json report (no durationMs, environment, gate, coverage)');
+    expect(() => parseJsonReport('{"schema": 1, "cells": []}', 'd.json')).to.throw('d.json: not a complete json report (no matrix, durationMs, environment, gate, coverage)');
   });
 
   it('bench/matrix (smoke, times never checked): every row, the speedup, compiler runs and the per-cell cost', async () => {

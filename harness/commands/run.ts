@@ -1,5 +1,5 @@
 // `hpy-matrix run`: the matrix of suites × backends, its reports and its gate.
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import {
@@ -8,6 +8,9 @@ import {
 import { readExpectations, type Expectations } from '../runner/expectations.js';
 import { progressDisplay } from '../runner/progress.js';
 import { runMatrix, type MatrixResult } from '../runner/runner.js';
+import { retriedKey } from '../runner/gate.js';
+import { parseShard, type Shard } from '../runner/shard.js';
+import { parseJsonReport } from '../reports/run/json.js';
 import { parseReporterArgs, writeReports, type ReporterSpec } from '../reports/run/reporters.js';
 
 /** The flags that choose what runs: shared by `run` and `expectations --update`. */
@@ -23,6 +26,8 @@ export interface MatrixArgs {
 
 interface RunArgs extends MatrixArgs {
   expectations?: string;
+  shard?: string;
+  durations?: string;
   reporter: string[];
   out?: string[];
 }
@@ -46,7 +51,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       type: 'string', array: true, default: ['console'],
       describe: 'report format, or format:file (repeatable)',
     })
-    .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' }) as Argv<RunArgs>,
+    .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' })
+    .option('shard', { type: 'string', describe: 'run only share i of n of the cells (i/n), for one job of a CI job matrix; join the reports with hpy-matrix merge' })
+    .option('durations', { type: 'string', describe: 'json report of an earlier run: --shard balances the shards by its cell durations' }) as Argv<RunArgs>,
   handler: async (argv) => {
     process.exitCode = await run(argv);
   },
@@ -57,7 +64,7 @@ async function run(args: RunArgs): Promise<number> {
   let prepared: PreparedRun;
   let reporters: ReporterSpec[];
   try {
-    prepared = await prepareRun(args, args.expectations);
+    prepared = { ...(await prepareRun(args, args.expectations)), ...(await sharding(args)) };
     reporters = reporterSpecs(args.reporter, args.out ?? []);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -77,6 +84,30 @@ async function run(args: RunArgs): Promise<number> {
 export interface PreparedRun {
   config: MatrixConfig;
   expectations?: Expectations;
+  shard?: Shard;
+  durations?: ReadonlyMap<string, number>;
+}
+
+/** --shard, and the durations of --durations' report to balance it by. */
+async function sharding(args: RunArgs): Promise<Pick<PreparedRun, 'shard' | 'durations'>> {
+  if (args.durations !== undefined && args.shard === undefined) throw new ConfigError('--durations', 'balances shards: give --shard i/n too');
+  if (args.shard === undefined) return {};
+  const shard = parseShard('--shard', args.shard);
+  if (args.durations === undefined) return { shard };
+  let text: string;
+  try {
+    text = await readFile(args.durations, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError('--durations', `${args.durations}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`}`);
+  }
+  let earlier;
+  try {
+    earlier = parseJsonReport(text, args.durations);
+  } catch (err) {
+    throw new ConfigError('--durations', (err as Error).message);
+  }
+  return { shard, durations: new Map(earlier.cells.map((c) => [retriedKey(c), c.durationMs])) };
 }
 
 /**
@@ -125,10 +156,10 @@ async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
 
-export async function runWithProgress({ config, expectations }: PreparedRun, grep: string | undefined): Promise<MatrixResult> {
+export async function runWithProgress({ config, expectations, shard, durations }: PreparedRun, grep: string | undefined): Promise<MatrixResult> {
   const progress = progressDisplay(process.stderr);
   try {
-    return await runMatrix(config, { grep, expectations, progress });
+    return await runMatrix(config, { grep, expectations, progress, shard, durations });
   } finally {
     progress.finish();
   }

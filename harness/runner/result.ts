@@ -7,9 +7,14 @@ import type { ExtensionReport } from '../reports/extension/model.js';
 import type { CellResult } from './cell-result.js';
 import type { RunEnvironment } from './environment.js';
 import type { Gate } from './gate.js';
+import type { Shard } from './shard.js';
 
 export interface MatrixResult {
-  /** One per suite × backend, suite-major, in config order (not completion order). */
+  /** The matrix the cells are of: with --shard, more than the cells this run ran. */
+  matrix: MatrixIdentity;
+  /** Set on a run of one shard (--shard i/n): its cells are that share of the matrix. */
+  shard?: Shard;
+  /** One per suite × backend that ran here, suite-major, in config order (not completion order). */
   cells: CellResult[];
   durationMs: number;
   environment: RunEnvironment;
@@ -17,6 +22,17 @@ export interface MatrixResult {
   coverage: RunCoverage;
   /** Present when matrix.json names prebuilt extensions. */
   extensions?: RunExtension[];
+}
+
+/** Which matrix a result is of: the lists in config order, and a fingerprint of all that decides its results. */
+export interface MatrixIdentity {
+  suites: string[];
+  backends: string[];
+  /**
+   * SHA-256 over the suites and backends, the extensions' file names, --grep and the
+   * expectations file's entries: shard reports of one matrix have the same fingerprint.
+   */
+  fingerprint: string;
 }
 
 /** The coverage table of the run's backends, as their cells reported it. */

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +17,8 @@ import { judgeRun, retriedKey, type Retried } from './gate.js';
 import { cellCodeCacheFile, cellScript, prepareWorkerScript } from './package-paths.js';
 import type { CellEvent } from '../cell/protocol.js';
 import { runIsolated } from '../child/run-isolated.js';
-import type { MatrixResult, RunExtension } from './result.js';
+import type { MatrixIdentity, MatrixResult, RunExtension } from './result.js';
+import { shareOf, type Shard } from './shard.js';
 
 export type { MatrixResult } from './result.js';
 
@@ -27,6 +29,10 @@ export interface RunOptions {
   /** Known failures, flaky tests and skips; without it every non-pass is a regression. */
   expectations?: Expectations;
   progress?: ProgressListener;
+  /** Run only this share of the cells (and of the extensions to probe). */
+  shard?: Shard;
+  /** Cell durations of an earlier run (keyed by `retriedKey`), to balance the shards by. */
+  durations?: ReadonlyMap<string, number>;
 }
 
 /** Told about cells as they start and finish (in completion order), e.g. to draw progress. */
@@ -47,12 +53,16 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
   const resultsDir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-run-'));
   let stop: (() => Promise<unknown>) | undefined;
   try {
-    const cells = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
+    const all = config.suites.flatMap((suite) => config.backends.map((backend) => ({ suite, backend })));
+    const share = opts.shard ? shareOf(all.map((c) => retriedKey({ suite: c.suite.name, backend: c.backend })), opts.shard, opts.durations) : all.map((_, i) => i);
+    const cells = share.map((i) => all[i]!);
+    const backends = config.backends.filter((b) => cells.some((c) => c.backend === b));
+    const extensionFiles = opts.shard ? shareOf(config.extensions ?? [], opts.shard).map((i) => config.extensions![i]!) : config.extensions;
     const cacheDir = opts.buildCacheDir ?? cacheRoot();
-    const { ready: prepared, stop: stopPreparing } = prepareOffThread(config.backends);
+    const { ready: prepared, stop: stopPreparing } = prepareOffThread(backends);
     stop = stopPreparing;
     const compiledDir = path.join(cacheDir, 'suites-js');
-    const bundled = await precompileSuites(config.suites.map((s) => s.dir), compiledDir);
+    const bundled = await precompileSuites([...new Set(cells.map((c) => c.suite.dir))], compiledDir);
     const codeCacheEnv: Record<string, string> = bundled.size === 0 ? {} : { [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
@@ -62,7 +72,8 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     // A cell joins the queue once its backend is prepared, so the cells of other backends run
     // meanwhile. Backend by backend: cells running at once are then of different suites, which
     // on a cold cache compile different extensions instead of waiting for one build.
-    const queueOrder = config.backends.flatMap((_, b) => config.suites.map((_, s) => s * config.backends.length + b));
+    const queueOrder = cells.map((_, i) => i).sort((a, b) =>
+      config.backends.indexOf(cells[a]!.backend) - config.backends.indexOf(cells[b]!.backend) || a - b);
     const cellsDone = Promise.all(queueOrder.map(async (i) => {
       const { suite, backend } = cells[i]!;
       const isBundled = bundled.has(suite.dir);
@@ -77,17 +88,19 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
       });
     }));
     // Probed in the queue beside the cells, each backend once it is prepared.
-    const extensions = Promise.all((config.extensions ?? []).map((file) => limit(() =>
+    const extensions = Promise.all((extensionFiles ?? []).map((file) => limit(() =>
       extensionReport(file, config.backends, timeoutMs, async (backend) => (await prepared.get(backend)) ?? {}))));
     await cellsDone;
     const gate = judgeRun(results, opts.expectations, retried);
     return {
+      matrix: matrixIdentity(config, opts),
+      ...(opts.shard ? { shard: opts.shard } : {}),
       cells: results,
       durationMs: Math.round(performance.now() - started),
       environment: runEnvironment(Object.assign({}, ...(await Promise.all(prepared.values())))),
       gate,
-      coverage: coverage.report(config.backends, results),
-      ...(config.extensions === undefined ? {} : { extensions: await extensions }),
+      coverage: coverage.report(backends, results),
+      ...(extensionFiles === undefined ? {} : { extensions: await extensions }),
     };
   } finally {
     // Set-up nobody waits for any more (the run failed before its cells) must not keep the
@@ -95,6 +108,20 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     await stop?.();
     await rm(resultsDir, { recursive: true, force: true });
   }
+}
+
+/** The matrix a run is of, and the fingerprint that tells whether two shard reports are of the same one. */
+function matrixIdentity(config: MatrixConfig, opts: RunOptions): MatrixIdentity {
+  const suites = config.suites.map((s) => s.name);
+  const fingerprint = createHash('sha256').update(JSON.stringify({
+    suites,
+    backends: config.backends,
+    // By name: CI jobs check the project out in different folders.
+    extensions: (config.extensions ?? []).map((f) => path.basename(f)),
+    grep: opts.grep ?? null,
+    expectations: opts.expectations?.entries ?? null,
+  })).digest('hex');
+  return { suites, backends: [...config.backends], fingerprint };
 }
 
 /**

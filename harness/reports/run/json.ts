@@ -1,24 +1,17 @@
 // The json reporter writes the whole result; parseJsonReport reads one back for other reporters.
-import type { CellResult } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
 
 /** Bumped when a field changes meaning or disappears; new fields keep the number. */
 export const JSON_REPORT_SCHEMA = 1;
 
-/** The json reporter's document; every field is described in the README. */
-export interface JsonReport {
-  schema: typeof JSON_REPORT_SCHEMA;
-  durationMs: number;
-  environment: MatrixResult['environment'];
-  gate: MatrixResult['gate'];
-  cells: CellResult[];
-  coverage: MatrixResult['coverage'];
-  extensions?: MatrixResult['extensions'];
-}
+/** The json reporter's document: the whole result; every field is described in the README. */
+export type JsonReport = { schema: typeof JSON_REPORT_SCHEMA } & MatrixResult;
 
 export function jsonReport(result: MatrixResult): JsonReport {
   return {
     schema: JSON_REPORT_SCHEMA,
+    matrix: result.matrix,
+    ...(result.shard === undefined ? {} : { shard: result.shard }),
     durationMs: result.durationMs,
     environment: result.environment,
     gate: result.gate,
@@ -48,10 +41,12 @@ export function parseJsonReport(text: string, source: string): MatrixResult {
   if (report.schema !== JSON_REPORT_SCHEMA) {
     throw new Error(`${source}: json report schema ${JSON.stringify(report.schema)}, this hpy-matrix reads schema ${JSON_REPORT_SCHEMA}`);
   }
-  const missing = (['durationMs', 'environment', 'gate', 'cells', 'coverage'] as const).filter((k) => report[k] === undefined);
+  const missing = (['matrix', 'durationMs', 'environment', 'gate', 'cells', 'coverage'] as const).filter((k) => report[k] === undefined);
   if (missing.length > 0) throw new Error(`${source}: not a complete json report (no ${missing.join(', ')})`);
   if (!Array.isArray(report.cells)) throw new Error(`${source}: 'cells' is not a list`);
   return {
+    matrix: report.matrix!,
+    ...(report.shard === undefined ? {} : { shard: report.shard }),
     cells: report.cells,
     durationMs: report.durationMs!,
     environment: report.environment!,
