@@ -76,7 +76,7 @@ describe('debug and trace layers', function () {
       const { path: so } = await buildExtension({ sources: [path.join(ROOT, LEAKY, 'leaky.c')] });
       const suites = await resolveSuites('test', [LEAKY], ROOT);
       const run = await runMatrix({ backends: ['reference'], suites, extensions: [so] });
-      const html = await REPORTERS.html!(run, false);
+      const html = await REPORTERS.html!(run, { toTerminal: false });
       expect(html).to.include('id="ext-0"');
       expect(html).to.include("<h2>Extension <code>leaky</code></h2>");
       expect(html).to.include('ctx_Add');

@@ -9,7 +9,45 @@ import { formatJsonReport, JSON_REPORT_SCHEMA } from '../harness/reports/run/jso
 import { formatJunitReport } from '../harness/reports/run/junit.js';
 import { formatMarkdownReport } from '../harness/reports/run/markdown.js';
 import { parseReporterArgs, REPORTERS, writeReports } from '../harness/reports/run/reporters.js';
+import { formatHtmlReport } from '../harness/reports/run/html.js';
+import type { CellResult } from '../harness/runner/cell-result.js';
+import type { Expectations } from '../harness/runner/expectations.js';
+import { judgeRun } from '../harness/runner/gate.js';
+import type { MatrixResult } from '../harness/runner/result.js';
 import { NASTY_ERROR, NASTY_TITLE, sampleRun } from './fixtures/reports/sample-run.js';
+
+/**
+ * Eight cells judged by the real gate against an expectations file: known failures, a known
+ * crash, a regression, an unexpected pass, a flaky pass, a skip and passes.
+ */
+function judgedRun(): MatrixResult {
+  const cell = (suite: string, backend: string, status: CellResult['status'], tests: Array<[string, 'passed' | 'failed']> = []): CellResult => ({
+    suite, backend, status, durationMs: 100, skipped: 0,
+    passed: tests.filter(([, s]) => s === 'passed').length, failed: tests.filter(([, s]) => s === 'failed').length,
+    tests: tests.map(([title, s]) => ({ title: `${suite} ${title}`, status: s, ...(s === 'failed' ? { error: `AssertionError: ${title}` } : {}) })),
+    ...(status === 'CRASH' ? { error: "killed by SIGSEGV in 'known dies'", signal: 'SIGSEGV' } : {}),
+  });
+  const cells = [
+    cell('known', 'reference', 'FAIL', [['one', 'failed'], ['two', 'failed'], ['three', 'passed']]),
+    cell('known', 'debug:reference', 'CRASH', [['one', 'passed']]),
+    cell('fresh', 'reference', 'FAIL', [['one', 'failed']]),
+    cell('fresh', 'debug:reference', 'PASS', [['one', 'passed']]),
+    cell('stale', 'reference', 'PASS', [['one', 'passed']]),
+    cell('stale', 'debug:reference', 'SKIP'),
+    cell('shaky', 'reference', 'PASS', [['one', 'passed']]),
+    cell('shaky', 'debug:reference', 'PASS', [['one', 'passed']]),
+  ];
+  const expectations: Expectations = { file: 'expectations.json', entries: [
+    { suite: 'known', backend: 'reference', test: 'known one', status: 'failed', reason: 'no compiler' },
+    { suite: 'known', backend: 'reference', test: 'known two', status: 'failed', reason: 'refcounts differ' },
+    { suite: 'known', backend: 'debug:reference', status: 'CRASH', reason: 'segfault in the layer' },
+    { suite: 'stale', backend: 'reference', test: 'stale one', status: 'failed', reason: 'fixed since' },
+    { suite: 'stale', backend: 'debug:reference', status: 'SKIP', reason: 'too slow' },
+    { suite: 'shaky', backend: 'reference', flaky: { retries: 2 }, reason: 'timing' },
+  ] };
+  const gate = judgeRun(cells, expectations, new Map([['shaky\0reference', { cell: true, tests: new Set<string>() }]]));
+  return { ...sampleRun(), matrix: { suites: ['known', 'fresh', 'stale', 'shaky'], backends: ['reference', 'debug:reference'], fingerprint: '0'.repeat(64) }, cells, gate };
+}
 
 interface Case { name: string; classname: string; failure?: Outcome; error?: Outcome; skipped?: Outcome }
 interface Outcome { message: string | null; type: string | null; text: string }
@@ -194,6 +232,51 @@ describe('reporters', () => {
         '6 cells: 1 FAIL, 1 CRASH, 1 PASS, 1 TIMEOUT, 1 ERROR, 1 SKIP (4.2 s)',
         'gate: exit 1 (not as expected): 3 regressions, 0 unexpected passes, 1 flaky; expectations: expectations.json',
       ]);
+    });
+  });
+
+  describe('known results shown as known', () => {
+    it('console: more than six cells are a grid, known failures labelled, details of what the gate holds against the run only', () => {
+      const text = formatConsoleReport(judgedRun());
+      expect(text.split('\n\n')[0]).to.equal([
+        'suite | reference              | debug:reference',
+        '------|------------------------|-----------------',
+        'known | FAIL (expected: 2)     | CRASH (expected)',
+        'fresh | FAIL                   | PASS',
+        'stale | PASS (unexpected pass) | SKIP',
+        'shaky | PASS (flaky)           | PASS',
+      ].join('\n'));
+      expect(text).to.include('fresh × reference: FAIL\n  ✗ fresh one\n      AssertionError: one');
+      expect(text).to.include('stale × reference: PASS (unexpected pass)');
+      expect(text).not.to.include('known × reference');
+      expect(text).to.include('2 cells with known or flaky results not detailed (--verbose lists them)');
+      expect(text).to.include('gate: exit 1 (not as expected): 1 regression, 1 unexpected pass, 1 flaky; expectations: expectations.json');
+    });
+
+    it('console --verbose: every cell in the table, every failure with its expectation', () => {
+      const text = formatConsoleReport(judgedRun(), { verbose: true });
+      expect(text).to.match(/^known \| reference\s+\| FAIL \(expected: 2\)\s+\|\s+1 \|\s+2 \|/m);
+      expect(text).to.include('known × reference: FAIL (expected: 2)\n  ✗ known one (expected: no compiler)\n      AssertionError: one\n  ✗ known two (expected: refcounts differ)');
+      expect(text).to.include("known × debug:reference: CRASH (expected)\n  killed by SIGSEGV in 'known dies'");
+    });
+
+    it('console colours by what the gate made of a cell: a known failure is not red', () => {
+      const text = formatConsoleReport(judgedRun(), { colour: true });
+      expect(text).to.include('\u001b[36mFAIL (expected: 2)    \u001b[39m');
+      expect(text).to.include('\u001b[1;31mFAIL                  \u001b[22;39m');
+    });
+
+    it('markdown and html: known failures marked as known, only regressions as failures', () => {
+      const md = formatMarkdownReport(judgedRun());
+      expect(md).to.include('| known | ☑️ FAIL (expected: 2) (1 passed, 2 failed) | ☑️ CRASH (expected) (1 passed) |');
+      expect(md).to.include('| fresh | ❌ FAIL (0 passed, 1 failed) | ✅ PASS (1 passed) |');
+      expect(md).to.include('| stale | ❗ PASS (unexpected pass) (1 passed) | ⏭️ SKIP (0 passed) |');
+      expect(md).to.include('- **known one** (expected: no compiler)');
+      const html = formatHtmlReport(judgedRun());
+      expect(html).to.include('<td class="tone-expected"><span class="status"><a href="#cell-0">FAIL (expected: 2)</a></span>');
+      expect(html).to.include('<td class="tone-regression"><span class="status"><a href="#cell-2">FAIL</a></span>');
+      expect(html).to.include('<td class="tone-unexpected"><span class="status">PASS (unexpected pass)</span>');
+      expect(html).to.include('<strong>known one</strong> (expected: no compiler)');
     });
   });
 });

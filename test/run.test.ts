@@ -132,8 +132,8 @@ describe('hpy-matrix run', function () {
       expect(cell.error).to.match(/^cannot load broken\.test\.ts: Error: fixture: broken at import\n/);
     });
 
-    it('console report: a row per cell, then the failures and errors', () => {
-      const text = formatConsoleReport(result);
+    it('console report, --verbose: a row per cell, then the failures and errors', () => {
+      const text = formatConsoleReport(result, { verbose: true });
       const lines = text.split('\n');
       expect(lines[0]).to.match(/^suite\s+\| backend\s+\| status\s+\| passed \| failed \| skipped \|\s+time$/);
       expect(text).to.match(/^test\/fixtures\/suites\/all-pass\s+\| reference \| PASS\s+\|\s+5 \|\s+0 \|\s+1 \|\s+\d+\.\d s$/m);

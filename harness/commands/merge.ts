@@ -11,6 +11,7 @@ interface MergeArgs {
   reports: string[];
   reporter: string[];
   out?: string[];
+  verbose: boolean;
 }
 
 export const mergeCommand: CommandModule<object, MergeArgs> = {
@@ -19,7 +20,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   builder: (yargs: Argv<object>) => yargs
     .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'json reports of hpy-matrix run --shard i/n' })
     .option('reporter', { type: 'string', array: true, default: ['console'], describe: 'report format, or format:file (repeatable)' })
-    .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' }) as Argv<MergeArgs>,
+    .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'console: every cell in a table and the details of every cell that did not pass' }) as Argv<MergeArgs>,
   handler: async (argv) => {
     process.exitCode = await merge(argv);
   },
@@ -55,7 +57,7 @@ async function merge(args: MergeArgs): Promise<number> {
     return fail(err.message);
   }
   try {
-    await writeReports(merged, reporters);
+    await writeReports(merged, reporters, { verbose: args.verbose });
   } catch (err) {
     return fail(`cannot write the report: ${(err as Error).message}`);
   }

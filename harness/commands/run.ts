@@ -28,6 +28,7 @@ interface RunArgs extends MatrixArgs {
   expectations?: string;
   shard?: string;
   durations?: string;
+  verbose: boolean;
   reporter: string[];
   out?: string[];
 }
@@ -52,6 +53,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       describe: 'report format, or format:file (repeatable)',
     })
     .option('out', { type: 'string', array: true, describe: 'file of the next reporter other than console (repeatable)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'console: every cell in a table and the details of every cell that did not pass' })
     .option('shard', { type: 'string', describe: 'run only share i of n of the cells (i/n), for one job of a CI job matrix; join the reports with hpy-matrix merge' })
     .option('durations', { type: 'string', describe: 'json report of an earlier run: --shard balances the shards by its cell durations' }) as Argv<RunArgs>,
   handler: async (argv) => {
@@ -73,7 +75,7 @@ async function run(args: RunArgs): Promise<number> {
   }
   const result = await runWithProgress(prepared, args.grep);
   try {
-    await writeReports(result, reporters);
+    await writeReports(result, reporters, { verbose: args.verbose });
   } catch (err) {
     console.error(`hpy-matrix run: cannot write the report: ${(err as Error).message}`);
     return 2;

@@ -10,6 +10,8 @@ thead th { background: #f3f3f5; } td.num { text-align: right; font-variant-numer
 .status { font-weight: 600; } .counts, .time { display: block; font-size: .85em; color: #555; }
 .PASS, .OK, .yes { background: #e3f6e5; } .FAIL, .CRASH, .FAILS-TO-LOAD, .no { background: #fde2e1; }
 .ERROR, .DEGRADED, .partial { background: #fbeed5; } .TIMEOUT { background: #fff5c2; } .SKIP { background: #eee; color: #666; }
+.tone-pass { background: #e3f6e5; } .tone-expected { background: #e4eef8; } .tone-regression { background: #fde2e1; }
+.tone-unexpected { background: #f6e1f6; } .tone-flaky { background: #fff5c2; } .tone-skip { background: #eee; color: #666; }
 pre { background: #f7f7f9; border: 1px solid #e2e2e6; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
 details { margin: .4rem 0; } summary { cursor: pointer; font-weight: 600; }
 dl.env { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; } dl.env dt { font-weight: 600; }

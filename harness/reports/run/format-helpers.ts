@@ -19,6 +19,50 @@ export function needsDetails(cell: CellResult): boolean {
   return cell.status !== 'PASS' && cell.status !== 'SKIP';
 }
 
+/**
+ * How a reader should take a cell, after the gate: 'expected' is a known failure the
+ * expectations file lists (not red beside a green gate), 'regression' and 'unexpected' are what
+ * the gate holds against the run. Without a verdict (no gate ran) anything but PASS is a regression.
+ */
+export type Tone = 'pass' | 'expected' | 'regression' | 'unexpected' | 'flaky' | 'skip';
+
+export function cellTone(cell: CellResult): Tone {
+  if (cell.status === 'SKIP') return 'skip';
+  switch (cell.verdict?.outcome) {
+    case 'regression': return 'regression';
+    case 'unexpected-pass': return 'unexpected';
+    case 'flaky': return 'flaky';
+    case 'expected': return cell.status === 'PASS' ? 'pass' : 'expected';
+    default: return cell.status === 'PASS' ? 'pass' : 'regression';
+  }
+}
+
+/** The cell's status with what the gate made of it: `FAIL (expected: 2)`, `CRASH (expected)`, `PASS (flaky)`. */
+export function cellLabel(cell: CellResult): string {
+  switch (cellTone(cell)) {
+    case 'expected': {
+      if (cell.status !== 'FAIL') return `${cell.status} (expected)`;
+      const known = cell.tests.filter((t) => t.status === 'failed' && t.verdict?.outcome === 'expected').length;
+      return `FAIL (expected: ${known})`;
+    }
+    case 'flaky': return `${cell.status} (flaky)`;
+    case 'unexpected': return `${cell.status} (unexpected pass)`;
+    default: return cell.status;
+  }
+}
+
+/** Cells the gate holds against the run: regressions and unexpected passes. */
+export function isGateProblem(cell: CellResult): boolean {
+  const tone = cellTone(cell);
+  return tone === 'regression' || tone === 'unexpected';
+}
+
+/** A failed test's note when the expectations file knows it: ` (expected: <reason>)`, else ''. */
+export function expectedNote(test: CellResult['tests'][number]): string {
+  if (test.verdict?.outcome !== 'expected' || test.status !== 'failed') return '';
+  return test.verdict.reason ? ` (expected: ${test.verdict.reason})` : ' (expected)';
+}
+
 /** Suites and backends in the order the run has them (suite-major cells). */
 export function axes(result: MatrixResult): { suites: string[]; backends: string[] } {
   return {

@@ -3,7 +3,9 @@
 import { FUNCTION_MEMBERS, statuses, type Status } from '../coverage/table.js';
 import type { CellResult } from '../../runner/cell-result.js';
 import type { MatrixResult, RunCoverage, RunExtension } from '../../runner/result.js';
-import { axes, environmentRows, gateSentence, needsDetails, seconds, testCounts } from './format-helpers.js';
+import {
+  axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts,
+} from './format-helpers.js';
 import { extensionSection } from '../extension/html.js';
 import { detailsButtons, htmlPage, statusClass } from '../html-page.js';
 import { escapeMarkup as h } from '../markup.js';
@@ -52,8 +54,8 @@ function matrixSection(result: MatrixResult): string[] {
       const found = lookup.get(`${suite}\0${backend}`);
       if (!found) return '<td>–</td>';
       const { cell, index } = found;
-      const label = needsDetails(cell) ? `<a href="#cell-${index}">${cell.status}</a>` : cell.status;
-      return `<td class="${statusClass(cell.status)}"><span class="status">${label}</span>` +
+      const label = needsDetails(cell) ? `<a href="#cell-${index}">${h(cellLabel(cell))}</a>` : h(cellLabel(cell));
+      return `<td class="${toneClass(cell)}"><span class="status">${label}</span>` +
         `<span class="counts">${h(testCounts(cell))}</span><span class="time">${seconds(cell.durationMs)}</span></td>`;
     });
     return `<tr><th scope="row">${h(suite)}</th>${tds.join('')}</tr>`;
@@ -76,14 +78,14 @@ function failuresSection(result: MatrixResult): string[] {
 /** Open by default: a failure is what the reader came for. */
 function cellDetails(cell: CellResult, index: number): string {
   const parts = [`<details open id="cell-${index}" class="cell">`,
-    `<summary>${h(`${cell.suite} × ${cell.backend}`)}: <span class="${statusClass(cell.status)}">${cell.status}</span> (${h(testCounts(cell))})</summary>`];
+    `<summary>${h(`${cell.suite} × ${cell.backend}`)}: <span class="${toneClass(cell)}">${h(cellLabel(cell))}</span> (${h(testCounts(cell))})</summary>`];
   if (cell.verdict) parts.push(`<p class="note">gate: ${h(cell.verdict.outcome)}${cell.verdict.reason ? ` — ${h(cell.verdict.reason)}` : ''}</p>`);
   if (cell.error) parts.push(`<pre class="cell-error">${h(cell.error)}</pre>`);
   const failed = cell.tests.filter((t) => t.status === 'failed');
   if (failed.length > 0) {
     parts.push('<ul class="failed-tests">');
     for (const t of failed) {
-      parts.push(`<li><strong>${h(t.title)}</strong>${t.error ? `<pre>${h(t.error)}</pre>` : ''}`);
+      parts.push(`<li><strong>${h(t.title)}</strong>${h(expectedNote(t))}${t.error ? `<pre>${h(t.error)}</pre>` : ''}`);
       for (const f of t.findings ?? []) parts.push(`<p class="note">${h(`${f.kind}${f.function ? ` in ${f.function}` : ''}: ${f.message}`)}</p>`);
       parts.push('</li>');
     }
@@ -92,6 +94,11 @@ function cellDetails(cell: CellResult, index: number): string {
   if (cell.output) parts.push(`<details><summary>output</summary><pre>${h(cell.output)}</pre></details>`);
   parts.push('</details>');
   return parts.join('\n');
+}
+
+/** Cells are coloured by what the gate made of them: a known failure is not red. */
+function toneClass(cell: CellResult): string {
+  return `tone-${cellTone(cell)}`;
 }
 
 function environmentSection(result: MatrixResult): string[] {

@@ -2,9 +2,19 @@
 // that did not pass, the gate and the environment. Fit for a CI job summary or a PR comment.
 import type { CellResult, CellStatus } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
-import { axes, environmentRows, gateSentence, needsDetails, seconds, testCounts } from './format-helpers.js';
+import {
+  axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts, type Tone,
+} from './format-helpers.js';
 
-const MARK: Record<CellStatus, string> = { PASS: '✅', FAIL: '❌', ERROR: '⚠️', CRASH: '💥', TIMEOUT: '⏱️', SKIP: '⏭️' };
+// A regression is marked by its status; a known failure, a flaky pass and an unexpected pass
+// have marks of their own, so that only what the gate holds against the run looks broken.
+const REGRESSION_MARK: Record<CellStatus, string> = { PASS: '✅', FAIL: '❌', ERROR: '⚠️', CRASH: '💥', TIMEOUT: '⏱️', SKIP: '⏭️' };
+const MARK: Record<Exclude<Tone, 'regression'>, string> = { pass: '✅', expected: '☑️', unexpected: '❗', flaky: '🔁', skip: '⏭️' };
+
+function mark(cell: CellResult): string {
+  const tone = cellTone(cell);
+  return tone === 'regression' ? REGRESSION_MARK[cell.status] : MARK[tone];
+}
 
 export function formatMarkdownReport(result: MatrixResult): string {
   const out = ['# hpy-matrix report', ''];
@@ -29,7 +39,7 @@ export function matrixTable(result: MatrixResult): string[] {
   const rows = suites.map((suite) => {
     const cells = backends.map((backend) => {
       const c = lookup.get(`${suite}\0${backend}`);
-      return c ? `${MARK[c.status]} ${c.status} (${testCounts(c)})` : '–';
+      return c ? `${mark(c)} ${cellLabel(c)} (${testCounts(c)})` : '–';
     });
     return `| ${cellText(suite)} | ${cells.map(cellText).join(' | ')} |`;
   });
@@ -37,9 +47,9 @@ export function matrixTable(result: MatrixResult): string[] {
 }
 
 function cellSection(cell: CellResult): string[] {
-  const out = [`### ${inline(`${cell.suite} × ${cell.backend}`)}: ${cell.status}`, ''];
+  const out = [`### ${inline(`${cell.suite} × ${cell.backend}`)}: ${inline(cellLabel(cell))}`, ''];
   for (const t of cell.tests.filter((t) => t.status === 'failed')) {
-    out.push(`- **${inline(t.title)}**`);
+    out.push(`- **${inline(t.title)}**${inline(expectedNote(t))}`);
     if (t.error) out.push('', ...fenced(t.error, '  '), '');
   }
   if (cell.error) out.push('', ...fenced(cell.error, ''), '');

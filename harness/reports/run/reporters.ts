@@ -14,12 +14,19 @@ export interface ReporterSpec {
   out?: string;
 }
 
-/** Renders the run from its result alone; `toTerminal` says the text goes to an interactive stdout. */
-type Reporter = (result: MatrixResult, toTerminal: boolean) => string;
+/** How a reporter is asked to render: `toTerminal` says the text goes to an interactive stdout. */
+export interface RenderOptions {
+  toTerminal: boolean;
+  /** --verbose: the console reporter lists every cell in full. */
+  verbose?: boolean;
+}
+
+/** Renders the run from its result alone. */
+type Reporter = (result: MatrixResult, opts: RenderOptions) => string;
 
 /** Reporters that --reporter accepts. A new reporter is one more entry. */
 export const REPORTERS: Record<string, Reporter> = {
-  console: (result, toTerminal) => formatConsoleReport(result, { colour: toTerminal }),
+  console: (result, { toTerminal, verbose }) => formatConsoleReport(result, { colour: toTerminal, verbose }),
   json: (result) => formatJsonReport(result),
   junit: (result) => formatJunitReport(result),
   markdown: (result) => formatMarkdownReport(result),
@@ -65,12 +72,12 @@ export function parseReporterArgs(reporters: string[], outs: string[]): Reporter
 }
 
 /** Writes every report: to its file, or to stdout. */
-export async function writeReports(result: MatrixResult, specs: ReporterSpec[]): Promise<void> {
+export async function writeReports(result: MatrixResult, specs: ReporterSpec[], opts: { verbose?: boolean } = {}): Promise<void> {
   for (const spec of specs) {
     const reporter = REPORTERS[spec.name];
     if (!reporter) throw new Error(`unknown reporter '${spec.name}' (known: ${Object.keys(REPORTERS).join(', ')})`);
     const toTerminal = spec.out === undefined && wantsColour(process.stdout);
-    const text = reporter(result, toTerminal);
+    const text = reporter(result, { toTerminal, verbose: opts.verbose });
     if (spec.out === undefined) {
       process.stdout.write(text);
     } else {
