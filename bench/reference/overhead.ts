@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import koffi from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE } from '../../dist/loader/abi/abi.generated.js';
 import { ReferenceBackend } from '../../dist/loader/backends/reference/index.js';
-import { HandleTable } from '../../dist/loader/backends/reference/handles.js';
-import { PyInt, PyTuple, type PyObject } from '../../dist/loader/backends/reference/objects.js';
+import { HandleTable } from '../../dist/loader/backends/reference/hpy/handles.js';
+import { PyInt, PyTuple, type PyObject } from '../../dist/loader/backends/reference/python/objects.js';
 import { measure, type Case } from './measure.js';
 import { buildLoops, loadLoops, type Loop } from './native.js';
 

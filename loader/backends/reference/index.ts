@@ -2,23 +2,23 @@
 import { CTX_MEMBERS } from '../../abi/abi.generated.js';
 import { openBinary } from '../../binary.js';
 import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
-import { coreApi } from './api-core.js';
-import { containersApi } from './api-containers.js';
-import { errorsApi } from './api-errors.js';
-import { objectsApi } from './api-objects.js';
-import { runtimeApi } from './api-runtime.js';
-import { textApi } from './api-text.js';
-import { typesApi } from './api-types.js';
-import { installBuiltins } from './builtins.js';
+import { coreApi } from './api/core.js';
+import { containersApi } from './api/containers.js';
+import { errorsApi } from './api/errors.js';
+import { objectsApi } from './api/objects.js';
+import { runtimeApi } from './api/runtime.js';
+import { textApi } from './api/text.js';
+import { typesApi } from './api/types.js';
+import { installBuiltins } from './python/builtins.js';
 import { DebugLayer, TraceLayer, type LayerKind } from '../../layers/layers.js';
 import { layersApi, layersLibrary } from '../../layers/native.js';
-import { ReferenceContext } from './context.js';
-import { createModule } from './extension.js';
-import { Interp } from './interp.js';
+import { ReferenceContext } from './hpy/context.js';
+import { createModule } from './hpy/extension.js';
+import { Interp } from './python/interp.js';
 import {
   PyBytes, PyDict, PyException, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple,
-} from './objects.js';
-import { Ops } from './ops.js';
+} from './python/objects.js';
+import { Ops } from './python/ops.js';
 
 const asObj = (r: Ref) => r as unknown as PyObject;
 const asRef = (o: PyObject) => o as unknown as Ref;

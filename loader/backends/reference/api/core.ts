@@ -1,8 +1,8 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
-import { ENUMS } from '../../abi/abi.generated.js';
-import type { ApiTable, ReferenceContext } from './context.js';
-import { PyDict, PyFloat, PyInt, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from './objects.js';
-import { readSmallIntptrs, type Pointer } from '../../native-memory.js';
+import { ENUMS } from '../../../abi/abi.generated.js';
+import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { PyDict, PyFloat, PyInt, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from '../python/objects.js';
+import { readSmallIntptrs, type Pointer } from '../../../native-memory.js';
 
 /** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
 const SAFE = 2n ** 53n;

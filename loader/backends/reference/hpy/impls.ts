@@ -1,11 +1,11 @@
 // Calling an extension's impls directly (path B of the ABI brief: no trampolines involved),
 // with handles opened for the arguments and closed after the call.
 import koffi, { type TypeObject } from 'koffi';
-import { ENUMS } from '../../abi/abi.generated.js';
-import { signatureName, type MethDef } from '../../module-def.js';
-import type { Pointer } from '../../native-memory.js';
+import { ENUMS } from '../../../abi/abi.generated.js';
+import { signatureName, type MethDef } from '../../../module-def.js';
+import type { Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
-import { PyBuiltinFunction, PyModule, PyObject, PyRaise, PyType, type HostFunction, type Kwargs } from './objects.js';
+import { PyBuiltinFunction, PyModule, PyObject, PyRaise, PyType, type HostFunction, type Kwargs } from '../python/objects.js';
 
 const SIG = ENUMS.HPyFunc_Signature;
 

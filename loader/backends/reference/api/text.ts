@@ -1,9 +1,9 @@
 // Context functions of the reference backend: str encodings and decoders beyond UTF-8, substrings.
 import koffi from 'koffi';
-import { readBytes, readCBytes, type Pointer } from '../../native-memory.js';
-import { decode, encode, lookupCodec } from './codecs.js';
-import type { ApiTable, ReferenceContext } from './context.js';
-import { PyBytes, PyStr, type PyObject } from './objects.js';
+import { readBytes, readCBytes, type Pointer } from '../../../native-memory.js';
+import { decode, encode, lookupCodec } from '../python/codecs.js';
+import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { PyBytes, PyStr, type PyObject } from '../python/objects.js';
 
 export function textApi(c: ReferenceContext): ApiTable {
   const { rt } = c;

@@ -1,9 +1,9 @@
 // Context functions of the reference backend: capsules, context variables, Leave/Reenter, eval, debug aids.
-import { ENUMS } from '../../abi/abi.generated.js';
-import { allocCopy, readCString, readPointer, writeI64, type Pointer } from '../../native-memory.js';
-import { unsupported, type ApiTable, type ReferenceContext } from './context.js';
-import { addressOf, contextVarGet, contextVarSet, newContextVar } from './modules.js';
-import { PyCapsule, type CapsuleState, type PyObject } from './objects.js';
+import { ENUMS } from '../../../abi/abi.generated.js';
+import { allocCopy, readCString, readPointer, writeI64, type Pointer } from '../../../native-memory.js';
+import { unsupported, type ApiTable, type ReferenceContext } from '../hpy/context.js';
+import { addressOf, contextVarGet, contextVarSet, newContextVar } from '../python/modules.js';
+import { PyCapsule, type CapsuleState, type PyObject } from '../python/objects.js';
 
 const KEY = ENUMS._HPyCapsule_key;
 

@@ -3,15 +3,15 @@
 // TypeScript. Every callback catches everything: an exception escaping into koffi would
 // make it skip the later callbacks of the same native call.
 import koffi, { type TypeObject } from 'koffi';
-import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../abi/abi.generated.js';
-import { allocCopy, allocZeroed, writeI64, writePointer, type Pointer } from '../../native-memory.js';
-import { directGate, type CallGate } from '../../layers/gate.js';
+import { CTX_MEMBERS, CTX_SIZE, type CtxMember } from '../../../abi/abi.generated.js';
+import { allocCopy, allocZeroed, writeI64, writePointer, type Pointer } from '../../../native-memory.js';
+import { directGate, type CallGate } from '../../../layers/gate.js';
 import { HandleTable } from './handles.js';
 import { ImplCaller } from './impls.js';
 import { Lifetime } from './lifetime.js';
-import type { Interp } from './interp.js';
-import { PyException, PyObject, PyRaise, PyType } from './objects.js';
-import type { Ops } from './ops.js';
+import type { Interp } from '../python/interp.js';
+import { PyException, PyObject, PyRaise, PyType } from '../python/objects.js';
+import type { Ops } from '../python/ops.js';
 
 /**
  * A context function that the reference backend cannot provide, with the reason. It raises

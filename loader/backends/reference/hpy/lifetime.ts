@@ -2,7 +2,7 @@
 // resources tied to an object (HPy payloads, capsule destructors) are released by death
 // actions that run once the object is gone. An action must not reference its object, or the
 // object would never die.
-import { collectUntilQuiet, watchedRegistry } from '../../js-gc.js';
+import { collectUntilQuiet, watchedRegistry } from '../../../js-gc.js';
 
 export class Lifetime {
   private readonly actions = new Map<number, () => void>();

@@ -1,10 +1,10 @@
 // Instances of HPy types: their zeroed native payload, their HPyFields, and what happens when
 // they die (tp_finalize, fields cleared through tp_traverse, tp_destroy, payload freed).
 import koffi, { type TypeObject } from 'koffi';
-import { readI64, writeI64, allocZeroed, type Pointer } from '../../native-memory.js';
+import { readI64, writeI64, allocZeroed, type Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
-import { asSubtype, inherited } from './hpy-types.js';
-import { NativeState, type PyObject, type PyType } from './objects.js';
+import { asSubtype, inherited } from './type-from-spec.js';
+import { NativeState, type PyObject, type PyType } from '../python/objects.js';
 
 /** Payloads are at least this big, so that AsStruct never returns NULL for a real instance. */
 const MIN_PAYLOAD = 16;

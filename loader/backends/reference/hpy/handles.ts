@@ -1,5 +1,5 @@
 // The handle table: HPy handles of the reference backend are indices into it.
-import type { PyObject } from './objects.js';
+import type { PyObject } from '../python/objects.js';
 
 export class HandleTable {
   private readonly objects: (PyObject | undefined)[] = [undefined];

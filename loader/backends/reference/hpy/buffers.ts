@@ -1,12 +1,12 @@
 // The buffer protocol of the reference backend: `memoryview(obj)` over an HPy type's
 // HPy_bf_getbuffer (released through HPy_bf_releasebuffer), or over bytes.
 import koffi from 'koffi';
-import { STRUCTS } from '../../abi/abi.generated.js';
-import { allocZeroed, readCString, readI32, readI64, writeI64, readPointer, readScalar, writeScalar, type Pointer } from '../../native-memory.js';
-import { NativeData } from './api-containers.js';
+import { STRUCTS } from '../../../abi/abi.generated.js';
+import { allocZeroed, readCString, readI32, readI64, writeI64, readPointer, readScalar, writeScalar, type Pointer } from '../../../native-memory.js';
+import { NativeData } from '../api/containers.js';
 import type { ReferenceContext } from './context.js';
-import { inherited } from './hpy-types.js';
-import { PyBytes, PyInt, PyObject, PyType } from './objects.js';
+import { inherited } from './type-from-spec.js';
+import { PyBytes, PyInt, PyObject, PyType } from '../python/objects.js';
 
 const B = STRUCTS.HPy_buffer;
 const F = B.fields;

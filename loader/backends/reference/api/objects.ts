@@ -1,9 +1,9 @@
 // Context functions of the reference backend: iteration, slices, List_Insert, ASCII and Bytes.
-import { writeI64, type Pointer } from '../../native-memory.js';
-import { listInsert } from './builtins.js';
-import type { ApiTable, ReferenceContext } from './context.js';
-import { PyBytes, PyInt, PyList, PyRaise, PySlice, PyStr, type PyObject } from './objects.js';
-import { newSlice, unpackSlice } from './slices.js';
+import { writeI64, type Pointer } from '../../../native-memory.js';
+import { listInsert } from '../python/builtins.js';
+import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { PyBytes, PyInt, PyList, PyRaise, PySlice, PyStr, type PyObject } from '../python/objects.js';
+import { newSlice, unpackSlice } from '../python/slices.js';
 
 export function objectsApi(c: ReferenceContext): ApiTable {
   const { rt, ops } = c;

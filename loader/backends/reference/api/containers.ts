@@ -1,11 +1,11 @@
 // Context functions of the reference backend: str, bytes, tuple, list, dict, builders,
 // trackers, globals and import.
 import koffi from 'koffi';
-import { allocCopy, readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../native-memory.js';
-import { readHandles } from './api-core.js';
-import { decode, encode, hasSurrogates } from './codecs.js';
-import type { ApiTable, ReferenceContext } from './context.js';
-import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from './objects.js';
+import { allocCopy, readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../../native-memory.js';
+import { readHandles } from './core.js';
+import { decode, encode, hasSurrogates } from '../python/codecs.js';
+import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from '../python/objects.js';
 
 /**
  * Native copies of str/bytes data handed to C (`AsUTF8AndSize`, `Bytes_AsString`): one per

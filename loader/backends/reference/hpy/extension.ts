@@ -1,10 +1,10 @@
 // Turning a loaded universal binary into a module of the reference interpreter.
-import { ENUMS } from '../../abi/abi.generated.js';
-import { LoadError, type OpenedBinary } from '../../binary.js';
-import { decodeModuleDef, slotName } from '../../module-def.js';
-import type { Pointer } from '../../native-memory.js';
+import { ENUMS } from '../../../abi/abi.generated.js';
+import { LoadError, type OpenedBinary } from '../../../binary.js';
+import { decodeModuleDef, slotName } from '../../../module-def.js';
+import type { Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
-import { PyModule, PyObject } from './objects.js';
+import { PyModule, PyObject } from '../python/objects.js';
 
 const SLOT = ENUMS.HPySlot_Slot;
 

@@ -1,10 +1,10 @@
 // Context functions of the reference backend: errno errors, new exception types, warnings, unraisable.
 import koffi from 'koffi';
-import { readCBytes, type Pointer } from '../../native-memory.js';
-import { decode } from './codecs.js';
-import type { ApiTable, ReferenceContext } from './context.js';
-import { warn, unraisableHookArgs } from './modules.js';
-import { PyDict, PyException, PyStr, PyTuple, PyType, type PyObject } from './objects.js';
+import { readCBytes, type Pointer } from '../../../native-memory.js';
+import { decode } from '../python/codecs.js';
+import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { warn, unraisableHookArgs } from '../python/modules.js';
+import { PyDict, PyException, PyStr, PyTuple, PyType, type PyObject } from '../python/objects.js';
 
 // The C library's message for an errno value, as CPython's PyErr_SetFromErrno uses it.
 let strerror: ((errnum: number) => string) | undefined;

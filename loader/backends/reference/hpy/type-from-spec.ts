@@ -1,17 +1,17 @@
 // Types made by HPyType_FromSpec: decoding the spec, checking it as CPython's HPy does, and
 // turning its HPyDefs into type slots, methods and descriptors of the reference object model.
-import { ENUMS, STRUCTS } from '../../abi/abi.generated.js';
-import { decodeDef, slotName, type Def, type GetSetDef, type MemberDef } from '../../module-def.js';
+import { ENUMS, STRUCTS } from '../../../abi/abi.generated.js';
+import { decodeDef, slotName, type Def, type GetSetDef, type MemberDef } from '../../../module-def.js';
 import {
   readCString, readI32, readI64, readNullTerminated, readPointer, readScalar, writeScalar, type Pointer,
-} from '../../native-memory.js';
+} from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
 import { newInstance, readField, storeField } from './instances.js';
-import { hasIndex } from './ops.js';
+import { hasIndex } from '../python/ops.js';
 import {
   PyBytes, PyDict, PyFloat, PyInt, PyList, PyObject, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type TypeSlots,
   type UnaryOp,
-} from './objects.js';
+} from '../python/objects.js';
 
 const SLOT = ENUMS.HPySlot_Slot;
 const SHAPE = ENUMS.HPyType_BuiltinShape;

@@ -1,8 +1,8 @@
 // The reference backend's object model: Python objects as TypeScript objects.
 // Behaviour lives in type slots (as in CPython) so that builtin types and HPy types
 // defined by extensions dispatch the same way.
-import type { Pointer } from '../../native-memory.js';
-import type { HPyTypeInfo } from './hpy-types.js';
+import type { Pointer } from '../../../native-memory.js';
+import type { HPyTypeInfo } from '../hpy/type-from-spec.js';
 
 export type Kwargs = Map<string, PyObject> | null;
 
