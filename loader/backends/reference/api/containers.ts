@@ -1,29 +1,12 @@
 // Context functions of the reference backend: str, bytes, tuple, list, dict, builders,
 // trackers, globals and import.
 import koffi from 'koffi';
-import { allocCopy, readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../../native-memory.js';
-import { readHandles } from './core.js';
+import { readBytes, readCBytes, writeI64, writePointer, type Pointer } from '../../../native-memory.js';
 import { decode, encode, hasSurrogates } from '../python/codecs.js';
 import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { readHandles } from '../hpy/handles.js';
+import { NativeData } from '../hpy/native-data.js';
 import { PyBytes, PyDict, PyList, PyStr, PyTuple, type PyObject } from '../python/objects.js';
-
-/**
- * Native copies of str/bytes data handed to C (`AsUTF8AndSize`, `Bytes_AsString`): one per
- * object, alive as long as the object, so the pointer outlives every handle to it.
- */
-export class NativeData {
-  private readonly copies = new WeakMap<PyObject, Pointer>();
-  private readonly registry = new FinalizationRegistry<Pointer>((p) => koffi.free(p));
-  get(owner: PyObject, bytes: Uint8Array): Pointer {
-    let p = this.copies.get(owner);
-    if (p === undefined) {
-      p = allocCopy(bytes);
-      this.copies.set(owner, p);
-      this.registry.register(owner, p);
-    }
-    return p;
-  }
-}
 
 export function containersApi(c: ReferenceContext): ApiTable {
   const { rt, ops } = c;

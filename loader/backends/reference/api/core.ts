@@ -1,8 +1,9 @@
 // Context functions of the reference backend: handles, objects, numbers, errors.
 import { ENUMS } from '../../../abi/abi.generated.js';
+import type { Pointer } from '../../../native-memory.js';
 import type { ApiTable, ReferenceContext } from '../hpy/context.js';
+import { readHandles } from '../hpy/handles.js';
 import { PyDict, PyFloat, PyInt, PyRaise, PyStr, PyTuple, PyType, type BinaryOp, type Kwargs, type PyObject } from '../python/objects.js';
-import { readSmallIntptrs, type Pointer } from '../../../native-memory.js';
 
 /** koffi takes a number for a 64-bit result when it is exact, a bigint otherwise. */
 const SAFE = 2n ** 53n;
@@ -10,12 +11,6 @@ const I32 = [-(1n << 31n), (1n << 31n) - 1n] as const;
 const U32 = [0n, (1n << 32n) - 1n] as const;
 const I64 = [-(1n << 63n), (1n << 63n) - 1n] as const;
 const U64 = [0n, (1n << 64n) - 1n] as const;
-
-/** Reads `n` handles from a `const HPy *` array (a value that is no handle reads as -1). */
-export function readHandles(ptr: Pointer | null, n: number): number[] {
-  if (n <= 0 || !ptr) return [];
-  return readSmallIntptrs(ptr, n);
-}
 
 export function coreApi(c: ReferenceContext): ApiTable {
   const { rt, ops } = c;

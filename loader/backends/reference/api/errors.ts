@@ -2,6 +2,7 @@
 import koffi from 'koffi';
 import { readCBytes, type Pointer } from '../../../native-memory.js';
 import { decode } from '../python/codecs.js';
+import { c3 } from '../python/mro.js';
 import type { ApiTable, ReferenceContext } from '../hpy/context.js';
 import { warn, unraisableHookArgs } from '../python/modules.js';
 import { PyDict, PyException, PyStr, PyTuple, PyType, type PyObject } from '../python/objects.js';
@@ -65,19 +66,12 @@ export function errorsApi(c: ReferenceContext): ApiTable {
     for (const b of bases) if (!(b instanceof PyType)) throw rt.typeError('bases must be types');
     const types = bases as PyType[];
     const type = new PyType(rt.type, name, types[0], module);
-    if (types.length > 1) type.mro = [type, ...c3Merge(types.map((b) => [...b.mro]).concat([types]))];
-    return type;
-  };
-  const c3Merge = (seqs: PyType[][]): PyType[] => {
-    const out: PyType[] = [];
-    for (;;) {
-      seqs = seqs.filter((s) => s.length);
-      if (!seqs.length) return out;
-      const head = seqs.map((s) => s[0]).find((cand) => !seqs.some((s) => s.indexOf(cand) > 0));
-      if (!head) throw rt.typeError('Cannot create a consistent method resolution order (MRO)');
-      out.push(head);
-      seqs = seqs.map((s) => (s[0] === head ? s.slice(1) : s));
+    if (types.length > 1) {
+      const mro = c3(types);
+      if (!mro) throw rt.typeError('Cannot create a consistent method resolution order (MRO)');
+      type.mro = [type, ...mro];
     }
+    return type;
   };
 
   return {

@@ -1,11 +1,12 @@
 // Context functions of the reference backend: types from HPyType_Spec, HPy_New, payloads and fields.
 import { STRUCTS } from '../../../abi/abi.generated.js';
 import { readPointer, writePointer, type Pointer } from '../../../native-memory.js';
-import { NativeData } from './containers.js';
+import { NativeData } from '../hpy/native-data.js';
 import { installMemoryview } from '../hpy/buffers.js';
 import { partial, type ApiTable, type ReferenceContext } from '../hpy/context.js';
-import { createType, inherited, payloadOf, shapeOf } from '../hpy/type-from-spec.js';
-import { loadField, newInstance, storeField } from '../hpy/instances.js';
+import { loadField, newInstance, payloadOf, storeField } from '../hpy/instances.js';
+import { createType } from '../hpy/type-from-spec.js';
+import { inherited, shapeOf } from '../hpy/type-info.js';
 import { PyType } from '../python/objects.js';
 
 const CALL_IMPL = STRUCTS.HPyCallFunction.fields.impl.offset;

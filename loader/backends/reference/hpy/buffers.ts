@@ -3,9 +3,9 @@
 import koffi from 'koffi';
 import { STRUCTS } from '../../../abi/abi.generated.js';
 import { allocZeroed, readCString, readI32, readI64, writeI64, readPointer, readScalar, writeScalar, type Pointer } from '../../../native-memory.js';
-import { NativeData } from '../api/containers.js';
+import { NativeData } from './native-data.js';
 import type { ReferenceContext } from './context.js';
-import { inherited } from './type-from-spec.js';
+import { inherited } from './type-info.js';
 import { PyBytes, PyInt, PyObject, PyType } from '../python/objects.js';
 
 const B = STRUCTS.HPy_buffer;

@@ -1,4 +1,5 @@
 // The handle table: HPy handles of the reference backend are indices into it.
+import { readSmallIntptrs, type Pointer } from '../../../native-memory.js';
 import type { PyObject } from '../python/objects.js';
 
 export class HandleTable {
@@ -37,4 +38,10 @@ export class HandleTable {
   get openCount(): number {
     return this.objects.length - this.constantLimit - this.free.length;
   }
+}
+
+/** Reads `n` handles from a `const HPy *` array (a value that is no handle reads as -1). */
+export function readHandles(ptr: Pointer | null, n: number): number[] {
+  if (n <= 0 || !ptr) return [];
+  return readSmallIntptrs(ptr, n);
 }

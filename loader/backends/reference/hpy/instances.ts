@@ -3,8 +3,23 @@
 import koffi, { type TypeObject } from 'koffi';
 import { readI64, writeI64, allocZeroed, type Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
-import { asSubtype, inherited } from './type-from-spec.js';
-import { NativeState, type PyObject, type PyType } from '../python/objects.js';
+import { PyBytes, PyDict, PyFloat, PyInt, PyList, PyObject, PyStr, PyTuple, type PyType } from '../python/objects.js';
+import { inherited } from './type-info.js';
+
+/**
+ * What an instance of an HPy type owns beyond its Python value: the payload that the
+ * extension's C struct lives in, and the objects its HPyFields refer to. The referents are
+ * kept here, on the JavaScript side, so that the collector sees them (and their cycles).
+ */
+export class NativeState {
+  /** HPyField values written into the payload are keys of this map. */
+  readonly fields = new Map<number, PyObject>();
+  /** The next field value to hand out; values are only meaningful within one owner. */
+  nextField = 1;
+  /** HPy_SetCallFunction's impl for this object, instead of the type's HPy_tp_call. */
+  call: Pointer | null = null;
+  constructor(readonly payload: Pointer) {}
+}
 
 /** Payloads are at least this big, so that AsStruct never returns NULL for a real instance. */
 const MIN_PAYLOAD = 16;
@@ -78,6 +93,52 @@ function clearingVisitor(c: ReferenceContext): Pointer {
     visitors.set(c, v);
   }
   return v;
+}
+
+/** The builtin class whose representation instances of `t` share (object for plain ones). */
+export function solidBase(c: ReferenceContext, t: PyType): PyType {
+  const builtins = Object.values(c.rt.types) as PyType[];
+  return t.mro.find((m) => builtins.includes(m) || m === c.rt.type) ?? c.rt.object;
+}
+
+/** A copy of a builtin value as an instance of subtype `t` (used for builtin shapes). */
+export function asSubtype(c: ReferenceContext, t: PyType, v: PyObject | undefined): PyObject {
+  if (v === undefined) {
+    const base = solidBase(c, t);
+    const rt = c.rt;
+    if (base === rt.types.int) v = rt.int(0);
+    else if (base === rt.types.float) v = rt.float(0);
+    else if (base === rt.types.str) v = rt.str('');
+    else if (base === rt.types.tuple) v = rt.tuple([]);
+    else if (base === rt.types.list) v = rt.list([]);
+    else if (base === rt.types.dict) v = rt.dict();
+    else if (base === rt.type) throw rt.typeError(`cannot create '${t.tpName}' instances with HPy_New (a metaclass); call it with (name, bases, dict)`);
+    else v = new PyObject(t);
+  }
+  if (v.type === t) return v;
+  let o: PyObject;
+  if (v instanceof PyInt) o = new PyInt(t, v.value);
+  else if (v instanceof PyFloat) o = new PyFloat(t, v.value);
+  else if (v instanceof PyStr) o = new PyStr(t, v.value);
+  else if (v instanceof PyBytes) o = new PyBytes(t, v.value);
+  else if (v instanceof PyTuple) o = new PyTuple(t, v.items);
+  else if (v instanceof PyList) o = new PyList(t, v.items);
+  else if (v instanceof PyDict) {
+    const d = new PyDict(t);
+    for (const [k, e] of v.entries) d.entries.set(k, e);
+    o = d;
+  } else {
+    o = v;
+    o.type = t;
+  }
+  return o;
+}
+
+/** The payload of an instance of an HPy type (the object itself must be one). */
+export function payloadOf(c: ReferenceContext, obj: PyObject): Pointer {
+  const state = obj.native ?? newInstance(c, obj.type, obj).obj.native;
+  if (!state) throw c.rt.error('SystemError', `'${obj.type.tpName}' object has no HPy payload`);
+  return state.payload;
 }
 
 // --- HPyField ----------------------------------------------------------------------------

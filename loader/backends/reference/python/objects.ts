@@ -1,8 +1,8 @@
 // The reference backend's object model: Python objects as TypeScript objects.
 // Behaviour lives in type slots (as in CPython) so that builtin types and HPy types
 // defined by extensions dispatch the same way.
-import type { Pointer } from '../../../native-memory.js';
-import type { HPyTypeInfo } from '../hpy/type-from-spec.js';
+import type { NativeState } from '../hpy/instances.js';
+import type { HPyTypeInfo } from '../hpy/type-info.js';
 
 export type Kwargs = Map<string, PyObject> | null;
 
@@ -58,21 +58,6 @@ export class PyObject {
   /** The C side of an instance of an HPy type. */
   native: NativeState | null = null;
   constructor(public type: PyType) {}
-}
-
-/**
- * What an instance of an HPy type owns beyond its Python value: the payload that the
- * extension's C struct lives in, and the objects its HPyFields refer to. The referents are
- * kept here, on the JavaScript side, so that the collector sees them (and their cycles).
- */
-export class NativeState {
-  /** HPyField values written into the payload are keys of this map. */
-  readonly fields = new Map<number, PyObject>();
-  /** The next field value to hand out; values are only meaningful within one owner. */
-  nextField = 1;
-  /** HPy_SetCallFunction's impl for this object, instead of the type's HPy_tp_call. */
-  call: Pointer | null = null;
-  constructor(readonly payload: Pointer) {}
 }
 
 export class PyType extends PyObject {
