@@ -4,7 +4,8 @@ import { readCBytes, type Pointer } from '../../../native-memory.js';
 import { decode } from '../python/codecs.js';
 import { c3 } from '../python/mro.js';
 import type { ApiTable, ReferenceContext } from '../hpy/context.js';
-import { warn, unraisableHookArgs } from '../python/modules.js';
+import { unraisableHookArgs } from '../python/modules/sys.js';
+import { warn } from '../python/modules/warnings.js';
 import { PyDict, PyException, PyStr, PyTuple, PyType, type PyObject } from '../python/objects.js';
 
 // The C library's message for an errno value, as CPython's PyErr_SetFromErrno uses it.

@@ -1,6 +1,6 @@
 // Context functions of the reference backend: iteration, slices, List_Insert, ASCII and Bytes.
 import { writeI64, type Pointer } from '../../../native-memory.js';
-import { listInsert } from '../python/builtins.js';
+import { listInsert } from '../python/types/list.js';
 import type { ApiTable, ReferenceContext } from '../hpy/context.js';
 import { PyBytes, PyInt, PyList, PyRaise, PySlice, PyStr, type PyObject } from '../python/objects.js';
 import { newSlice, unpackSlice } from '../python/slices.js';

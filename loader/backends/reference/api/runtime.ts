@@ -2,7 +2,8 @@
 import { ENUMS } from '../../../abi/abi.generated.js';
 import { allocCopy, readCString, readPointer, writeI64, type Pointer } from '../../../native-memory.js';
 import { unsupported, type ApiTable, type ReferenceContext } from '../hpy/context.js';
-import { addressOf, contextVarGet, contextVarSet, newContextVar } from '../python/modules.js';
+import { contextVarGet, contextVarSet, newContextVar } from '../python/modules/contextvars.js';
+import { addressOf } from '../python/text.js';
 import { PyCapsule, type CapsuleState, type PyObject } from '../python/objects.js';
 
 const KEY = ENUMS._HPyCapsule_key;

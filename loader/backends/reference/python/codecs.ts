@@ -1,7 +1,7 @@
 // The codecs the reference interpreter knows (UTF-8, ASCII, Latin-1) with CPython's error
 // handlers and error ranges. A Python str is a JS string here; a lone surrogate code point
 // (from surrogateescape, or a wchar_t in D800–DFFF) is a lone UTF-16 unit.
-import { unicodeDecodeError, unicodeEncodeError } from './exceptions.js';
+import { unicodeDecodeError, unicodeEncodeError } from './types/exceptions.js';
 import type { Interp } from './interp.js';
 import type { PyRaise } from './objects.js';
 

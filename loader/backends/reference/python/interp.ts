@@ -50,6 +50,8 @@ export class Interp {
    */
   readonly modules: PyDict;
   private readonly smallInts: PyInt[] = [];
+  private readonly identityHashes = new WeakMap<PyObject, bigint>();
+  private lastIdentity = 0;
 
   constructor() {
     this.type = new PyType(null, 'type', null);
@@ -118,6 +120,13 @@ export class Interp {
   }
   builtinFunction(name: string, fn: HostFunction, self: PyObject | null = null): PyBuiltinFunction {
     return new PyBuiltinFunction(this.types.builtin_function_or_method, name, fn, self);
+  }
+
+  /** A stable hash for an object without a value to hash, as CPython's address-based one. */
+  identityHash(o: PyObject): bigint {
+    let h = this.identityHashes.get(o);
+    if (h === undefined) this.identityHashes.set(o, (h = BigInt(++this.lastIdentity * 16)));
+    return h;
   }
 
   // --- exceptions -----------------------------------------------------------------------

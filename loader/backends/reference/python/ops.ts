@@ -19,10 +19,6 @@ const SWAPPED_OP = [4, 5, 2, 3, 0, 1];
 export class Ops {
   constructor(private readonly rt: Interp) {}
 
-  typeName(o: PyObject): string {
-    return o.type.name;
-  }
-
   // --- text ----------------------------------------------------------------------------
 
   repr(o: PyObject): string {

@@ -1,4 +1,5 @@
 // Python's text forms and hashes of builtin values, where JavaScript's differ.
+import type { PyObject } from './objects.js';
 
 /** repr(float): shortest round-trip digits, Python's switch to exponent form. */
 export function floatRepr(x: number): string {
@@ -21,7 +22,8 @@ export function floatRepr(x: number): string {
   return (neg ? '-' : '') + out;
 }
 
-function escapeCodePoint(cp: number): string {
+/** A code point as Python's backslash escapes spell it: \xhh, \uhhhh or \Uhhhhhhhh. */
+export function escapeCodePoint(cp: number): string {
   if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
   if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
   return `\\U${cp.toString(16).padStart(8, '0')}`;
@@ -103,4 +105,13 @@ export function hashTuple(hashes: bigint[]): bigint {
   acc = (acc + (BigInt(hashes.length) ^ (P5 ^ 3527539n))) & M;
   const r = BigInt.asIntN(64, acc);
   return r === -1n ? 1546275796n : r;
+}
+
+/** Fake but stable object addresses for reprs that CPython prints with `at 0x…`. */
+const addresses = new WeakMap<PyObject, number>();
+let lastAddress = 0;
+export function addressOf(o: PyObject): string {
+  let a = addresses.get(o);
+  if (a === undefined) addresses.set(o, (a = 0x7f0000100000 + ++lastAddress * 0x30));
+  return `0x${a.toString(16)}`;
 }

@@ -1,47 +1,8 @@
-// Small stdlib modules of the reference interpreter that context functions depend on:
-// `warnings` (HPyErr_WarnEx), `sys` (the unraisable hook of HPyErr_WriteUnraisable) and
-// `contextvars` (HPyContextVar_*).
-import type { Interp } from './interp.js';
-import type { Ops } from './ops.js';
-import {
-  PyContextToken, PyContextVar, PyException, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType,
-  type Kwargs,
-} from './objects.js';
-
-/**
- * Binds positional and keyword arguments to parameter names as a Python signature would;
- * `defaults` holds the values of the optional trailing parameters.
- */
-export function bindArgs(rt: Interp, fname: string, args: PyObject[], kwargs: Kwargs, names: string[],
-  defaults: PyObject[]): PyObject[] {
-  const required = names.length - defaults.length;
-  if (args.length > names.length) {
-    throw rt.typeError(`${fname}() takes from ${required} to ${names.length} positional arguments but ${args.length} were given`);
-  }
-  const out: (PyObject | undefined)[] = [...args];
-  for (const [k, v] of kwargs ?? []) {
-    const i = names.indexOf(k);
-    if (i < 0) throw rt.typeError(`${fname}() got an unexpected keyword argument '${k}'`);
-    if (out[i] !== undefined) throw rt.typeError(`${fname}() got multiple values for argument '${k}'`);
-    out[i] = v;
-  }
-  return names.map((n, i) => {
-    const v = out[i] ?? (i >= required ? defaults[i - required] : undefined);
-    if (v === undefined) throw rt.typeError(`${fname}() missing 1 required positional argument: '${n}'`);
-    return v;
-  });
-}
-
-/** Fake but stable object addresses for reprs that CPython prints with `at 0x…`. */
-const addresses = new WeakMap<PyObject, number>();
-let lastAddress = 0;
-export function addressOf(o: PyObject): string {
-  let a = addresses.get(o);
-  if (a === undefined) addresses.set(o, (a = 0x7f0000100000 + ++lastAddress * 0x30));
-  return `0x${a.toString(16)}`;
-}
-
-// --- warnings ---------------------------------------------------------------------------------
+// The `warnings` module, as much of it as HPyErr_WarnEx and an extension's tests need: filters,
+// the once/default registries and showwarning.
+import type { Interp } from '../interp.js';
+import type { Ops } from '../ops.js';
+import { PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType, type Kwargs } from '../objects.js';
 
 const ACTIONS = ['error', 'ignore', 'always', 'default', 'module', 'once'];
 
@@ -219,139 +180,26 @@ function warnObject(rt: Interp, ops: Ops, category: PyObject, message: PyObject,
   ops.call(show, [message, category, rt.str(WARN_FILE), rt.int(WARN_LINE), rt.None, rt.None]);
 }
 
-// --- sys ----------------------------------------------------------------------------------------
-
-export function installSys(rt: Interp, ops: Ops): void {
-  const m = rt.module('sys');
-  m.dict!.set('maxsize', rt.int((1n << 63n) - 1n));
-  m.dict!.set('modules', rt.modules);
-  const hook = rt.builtinFunction('unraisablehook', (args) => {
-    rt.arity('sys.unraisablehook', args, 1);
-    const u = args[0];
-    const get = (name: string) => ops.getattr(u, name);
-    const obj = get('object');
-    const value = get('exc_value');
-    const where = obj === rt.None ? '' : `Exception ignored in: ${ops.repr(obj)}\n`;
-    process.stderr.write(`${where}${(get('exc_type') as PyType).name}: ${ops.str(value)}\n`);
-    return rt.None;
-  });
-  m.dict!.set('unraisablehook', hook);
-  m.dict!.set('__unraisablehook__', hook);
-  rt.addModule('sys', m);
-}
-
-const unraisableArgsTypes = new WeakMap<Interp, PyType>();
-
 /**
- * What sys.unraisablehook is called with: CPython's UnraisableHookArgs (exc_type, exc_value,
- * exc_traceback, err_msg, object).
+ * Binds positional and keyword arguments to parameter names as a Python signature would;
+ * `defaults` holds the values of the optional trailing parameters.
  */
-export function unraisableHookArgs(rt: Interp, exc: PyException, obj: PyObject | null): PyObject {
-  let type = unraisableArgsTypes.get(rt);
-  if (!type) unraisableArgsTypes.set(rt, (type = new PyType(rt.type, 'UnraisableHookArgs', rt.object, 'sys')));
-  const o = new PyObject(type);
-  o.dict = new Map<string, PyObject>([
-    ['exc_type', exc.type], ['exc_value', exc], ['exc_traceback', rt.None], ['err_msg', rt.None],
-    ['object', obj ?? rt.None],
-  ]);
-  return o;
-}
-
-// --- contextvars --------------------------------------------------------------------------------
-
-export function installContextvars(rt: Interp, ops: Ops): void {
-  const m = rt.module('contextvars');
-  const { ContextVar, Token } = rt.types;
-  const missingType = new PyType(rt.type, 'Token.MISSING', rt.object);
-  missingType.slots = { repr: () => rt.str('<Token.MISSING>') };
-  const MISSING = new PyObject(missingType);
-  Token.attrs.set('MISSING', MISSING);
-
-  ContextVar.slots = {
-    repr: (o) => {
-      const v = o as PyContextVar;
-      const dflt = v.defaultValue ? ` default=${ops.repr(v.defaultValue)}` : '';
-      return rt.str(`<ContextVar name=${reprName(v.name)}${dflt} at ${addressOf(v)}>`);
-    },
-    getattr: (o, name) => (name === 'name' ? rt.str((o as PyContextVar).name) : ops.genericGetattr(o, name)),
-    // ContextVar(name, *, default=<no default>)
-    new: (_type, args, kw) => {
-      if (args.length !== 1) throw rt.typeError(`ContextVar() takes exactly 1 positional argument (${args.length} given)`);
-      for (const k of kw?.keys() ?? []) {
-        if (k !== 'default') throw rt.typeError(`ContextVar() got an unexpected keyword argument '${k}'`);
-      }
-      if (!(args[0] instanceof PyStr)) throw rt.typeError('context variable name must be a str');
-      return newContextVar(rt, args[0].value, kw?.get('default') ?? null);
-    },
-  };
-  // CPython names these methods `ContextVar.name()` in its own checks, and `name` in Argument
-  // Clinic's (ContextVar.get).
-  const method = (type: PyType, name: string, fn: (self: PyObject, args: PyObject[]) => PyObject) =>
-    type.attrs.set(name, rt.builtinFunction(name, (args, kw) => {
-      rt.noKwargs(`${type.name}.${name}`, kw);
-      return fn(args[0], args.slice(1));
-    }));
-  method(ContextVar, 'get', (self, args) => {
-    rt.arity('get', args, 0, 1);
-    const v = contextVarGet(rt, self, args[0] ?? null);
-    if (v === null) throw new PyRaise(rt.newException(rt.excType('LookupError'), [self]));
+function bindArgs(rt: Interp, fname: string, args: PyObject[], kwargs: Kwargs, names: string[],
+  defaults: PyObject[]): PyObject[] {
+  const required = names.length - defaults.length;
+  if (args.length > names.length) {
+    throw rt.typeError(`${fname}() takes from ${required} to ${names.length} positional arguments but ${args.length} were given`);
+  }
+  const out: (PyObject | undefined)[] = [...args];
+  for (const [k, v] of kwargs ?? []) {
+    const i = names.indexOf(k);
+    if (i < 0) throw rt.typeError(`${fname}() got an unexpected keyword argument '${k}'`);
+    if (out[i] !== undefined) throw rt.typeError(`${fname}() got multiple values for argument '${k}'`);
+    out[i] = v;
+  }
+  return names.map((n, i) => {
+    const v = out[i] ?? (i >= required ? defaults[i - required] : undefined);
+    if (v === undefined) throw rt.typeError(`${fname}() missing 1 required positional argument: '${n}'`);
     return v;
   });
-  method(ContextVar, 'set', (self, args) => {
-    rt.arity('ContextVar.set', args, 1);
-    return contextVarSet(rt, self, args[0]);
-  });
-  method(ContextVar, 'reset', (self, args) => {
-    rt.arity('ContextVar.reset', args, 1);
-    const v = asContextVar(rt, self);
-    const t = args[0];
-    if (!(t instanceof PyContextToken)) throw rt.typeError(`expected an instance of Token, got ${ops.repr(t)}`);
-    if (t.used) throw rt.error('RuntimeError', `${ops.repr(t)} has already been used once`);
-    if (t.variable !== v) throw rt.error('ValueError', `${ops.repr(t)} was created by a different ContextVar`);
-    t.used = true;
-    v.value = t.oldValue;
-    return rt.None;
-  });
-  Token.slots = {
-    repr: (o) => {
-      const t = o as PyContextToken;
-      return rt.str(`<Token${t.used ? ' used' : ''} var=${ops.repr(t.variable)} at ${addressOf(t)}>`);
-    },
-    getattr: (o, name) => {
-      const t = o as PyContextToken;
-      if (name === 'var') return t.variable;
-      if (name === 'old_value') return t.oldValue ?? MISSING;
-      return ops.genericGetattr(o, name);
-    },
-  };
-  m.dict!.set('ContextVar', ContextVar);
-  m.dict!.set('Token', Token);
-  rt.addModule('contextvars', m);
-  rt.addModule('_contextvars', m);
-}
-
-function reprName(name: string): string {
-  return `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-export function newContextVar(rt: Interp, name: string, dflt: PyObject | null): PyContextVar {
-  return new PyContextVar(rt.types.ContextVar, name, dflt);
-}
-
-function asContextVar(rt: Interp, o: PyObject): PyContextVar {
-  if (!(o instanceof PyContextVar)) throw rt.typeError('an instance of ContextVar was expected');
-  return o;
-}
-
-/** PyContextVar_Get: the value, else `dflt`, else the variable's default, else null. */
-export function contextVarGet(rt: Interp, var_: PyObject, dflt: PyObject | null): PyObject | null {
-  const v = asContextVar(rt, var_);
-  return v.value ?? dflt ?? v.defaultValue;
-}
-
-export function contextVarSet(rt: Interp, var_: PyObject, value: PyObject): PyContextToken {
-  const v = asContextVar(rt, var_);
-  const token = new PyContextToken(rt.types.Token, v, v.value);
-  v.value = value;
-  return token;
 }

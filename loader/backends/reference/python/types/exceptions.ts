@@ -1,9 +1,11 @@
-// Exception classes whose constructor or str() differs from BaseException's: OSError (errno
-// attributes, the subclass chosen from errno) and the Unicode codec errors.
+// Exceptions: BaseException's constructor, repr, str and args, and the classes whose constructor
+// or str() differs from it: OSError (errno attributes, the subclass chosen from errno) and the
+// Unicode codec errors.
 import { constants } from 'node:os';
-import type { Interp } from './interp.js';
-import type { Ops } from './ops.js';
-import { PyBytes, PyException, PyInt, PyRaise, PyStr, type PyObject } from './objects.js';
+import type { Interp } from '../interp.js';
+import type { Ops } from '../ops.js';
+import { PyBytes, PyException, PyInt, PyRaise, PyStr, type PyObject } from '../objects.js';
+import { escapeCodePoint } from '../text.js';
 
 // Node does not export ESHUTDOWN; 108 is its value on Linux, the platform this backend runs on.
 const E: Record<string, number | undefined> = { ESHUTDOWN: 108, ...constants.errno };
@@ -19,9 +21,25 @@ const ERRNO_CLASSES: ReadonlyArray<readonly [number | undefined, string]> = [
 ];
 
 export function installExceptions(rt: Interp, ops: Ops): void {
+  const base = rt.excType('BaseException');
+  base.slots = {
+    repr: (o) => {
+      const e = o as PyException;
+      const inner = e.args.items.length === 1 ? ops.repr(e.args.items[0]) : e.args.items.map((a) => ops.repr(a)).join(', ');
+      return rt.str(`${e.type.name}(${inner})`);
+    },
+    str: (o) => {
+      const items = (o as PyException).args.items;
+      if (o.type.isSubtypeOf(rt.excType('KeyError')) && items.length === 1) return rt.str(ops.repr(items[0]));
+      return rt.str(items.length === 0 ? '' : items.length === 1 ? ops.str(items[0]) : ops.repr((o as PyException).args));
+    },
+    getattr: (o, name) => (name === 'args' ? (o as PyException).args : ops.genericGetattr(o, name)),
+    new: (type, args) => rt.newException(type, args),
+  };
+
   const byErrno = new Map<bigint, string>();
   for (const [n, name] of ERRNO_CLASSES) if (n !== undefined) byErrno.set(BigInt(n), name);
-  const baseStr = rt.excType('BaseException').slots.str!;
+  const baseStr = base.slots.str!;
   const none = rt.None;
 
   const oserror = rt.excType('OSError');
@@ -94,17 +112,11 @@ export function installExceptions(rt: Interp, ops: Ops): void {
       if (!c || !(c.object instanceof PyStr)) return baseStr(o);
       const cps = [...c.object.value];
       if (c.start < cps.length && c.end === c.start + 1) {
-        return rt.str(`'${c.encoding}' codec can't encode character '${escapeChar(cps[c.start].codePointAt(0)!)}' in position ${c.start}: ${c.reason}`);
+        return rt.str(`'${c.encoding}' codec can't encode character '${escapeCodePoint(cps[c.start].codePointAt(0)!)}' in position ${c.start}: ${c.reason}`);
       }
       return rt.str(`'${c.encoding}' codec can't encode characters in position ${c.start}-${c.end - 1}: ${c.reason}`);
     },
   };
-}
-
-function escapeChar(cp: number): string {
-  if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
-  if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
-  return `\\U${cp.toString(16).padStart(8, '0')}`;
 }
 
 export function unicodeDecodeError(rt: Interp, encoding: string, data: Uint8Array, start: number, end: number, reason: string): PyRaise {
