@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTs } from './gen-ts.mjs';
+import { generateReferenceImpls } from './gen-reference.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outputs = [['loader/abi/abi.generated.ts', generateTs()]];
+outputs.push(...generateReferenceImpls());
 try {
   const { generateC } = await import('./gen-c.mjs');
   outputs.push(...generateC());

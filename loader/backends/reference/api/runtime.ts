@@ -1,5 +1,5 @@
 // Context functions of the reference backend: capsules, context variables, Leave/Reenter, eval, debug aids.
-import { ENUMS } from '../../../abi/abi.generated.js';
+import { ENUMS, STRUCTS } from '../../../abi/abi.generated.js';
 import { allocCopy, readCString, readPointer, writeI64, type Pointer } from '../../../native-memory.js';
 import { unsupported, type ApiTable, type ReferenceContext } from '../hpy/context.js';
 import { contextVarGet, contextVarSet, newContextVar } from '../python/modules/contextvars.js';
@@ -7,6 +7,7 @@ import { addressOf } from '../python/text.js';
 import { PyCapsule, type CapsuleState, type PyObject } from '../python/objects.js';
 
 const KEY = ENUMS._HPyCapsule_key;
+const DESTRUCTOR = STRUCTS.HPyCapsule_Destructor.fields;
 
 type DestructorImpl = (name: bigint, pointer: bigint, context: bigint) => void;
 
@@ -33,9 +34,9 @@ export function runtimeApi(c: ReferenceContext): ApiTable {
   /** The impl of an HPyCapsule_Destructor struct ({cpy_trampoline, impl}); null for NULL. */
   const readDestructor = (d: Pointer | null): DestructorImpl | null => {
     if (!d) return null;
-    const trampoline = readPointer(d, 0), impl = readPointer(d, 8);
+    const trampoline = readPointer(d, DESTRUCTOR.cpy_trampoline.offset), impl = readPointer(d, DESTRUCTOR.impl.offset);
     if (!trampoline || !impl) throw rt.error('ValueError', 'Invalid HPyCapsule destructor');
-    const raw = c.impls.fn(impl, 'capsuleDestructor');
+    const raw = c.impls.fn(impl, 'HPyFunc_CAPSULE_DESTRUCTOR');
     return (name, pointer, context) => raw(asPtr(name), asPtr(pointer), asPtr(context));
   };
   const capsule = (h: number, what: string): PyCapsule => {
@@ -160,6 +161,6 @@ export function runtimeApi(c: ReferenceContext): ApiTable {
     EvalCode: unsupported('the reference backend has no Python compiler, so no code objects to run'),
     FromPyObject: unsupported('legacy CPython interop: a universal binary cannot hold a PyObject *'),
     AsPyObject: unsupported('legacy CPython interop: the reference backend has no PyObject *'),
-    CallRealFunctionFromTrampoline: unsupported('the reference backend calls impls directly (path B), so no trampoline calls it'),
+    CallRealFunctionFromTrampoline: unsupported('the reference backend calls impls directly, so no trampoline calls it'),
   };
 }

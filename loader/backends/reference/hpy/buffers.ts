@@ -144,7 +144,7 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
   if (!getbuffer) throw rt.typeError(`memoryview: a bytes-like object is required, not '${obj.type.tpName}'`);
   const struct = allocZeroed(B.size);
   try {
-    const f = c.impls.fn(getbuffer, 'getbuffer');
+    const f = c.impls.fn(getbuffer, 'HPyFunc_GETBUFFERPROC');
     c.impls.callStatus('bf_getbuffer', [obj], ([h], ctx) => f(ctx, h, struct, FULL_RO));
   } catch (e) {
     koffi.free(struct);
@@ -160,7 +160,7 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
     released = true;
     try {
       if (releasebuffer) {
-        const f = c.impls.fn(releasebuffer, 'releasebuffer');
+        const f = c.impls.fn(releasebuffer, 'HPyFunc_RELEASEBUFFERPROC');
         // The extension sees the view's obj as one of its own handles again, for the call.
         const seen = ownedHandle ? g.arg(ownedHandle) : 0;
         writeI64(struct, F.obj.offset, seen);

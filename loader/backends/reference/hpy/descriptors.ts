@@ -70,8 +70,8 @@ const descriptorTypeCache = new WeakMap<object, { getset: PyType; member: PyType
 
 export function getsetDescriptor(c: ReferenceContext, owner: PyType, d: GetSetDef): PyDescriptor {
   const calls = c.impls;
-  const getter = d.getter ? calls.fn(d.getter, 'getter') : null;
-  const setter = d.setter ? calls.fn(d.setter, 'setter') : null;
+  const getter = d.getter ? calls.fn(d.getter, 'HPyFunc_GETTER') : null;
+  const setter = d.setter ? calls.fn(d.setter, 'HPyFunc_SETTER') : null;
   const closure = d.closure ?? null;
   return new PyDescriptor(descriptorTypes(c).getset, d.name, owner,
     getter && ((obj) => calls.callWithHandles(d.name, [obj], ([h], ctx) => getter(ctx, h, closure) as number)),

@@ -34,7 +34,7 @@ export function createModule(c: ReferenceContext, bin: OpenedBinary, moduleName:
   if (creates.length) {
     if (def.defines.length > 1) fail('HPy_mod_create must be the only definition of the module (no methods, no other slots)');
     if (def.doc || def.globals.length) fail('a module with HPy_mod_create cannot have a doc or globals');
-    const f = caller.fn((creates[0] as { impl: Pointer }).impl, 'h_h');
+    const f = caller.fn((creates[0] as { impl: Pointer }).impl, 'HPyFunc_MOD_CREATE');
     module = caller.callWithHandles('HPy_mod_create', [spec], ([s], ctx) => f(ctx, s) as number);
     if (module instanceof PyModule) fail('HPy_mod_create returned a module object; it must return some other object');
     return module;

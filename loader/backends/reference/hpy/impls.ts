@@ -1,7 +1,9 @@
-// Calling an extension's impls directly (path B of the ABI brief: no trampolines involved),
-// with handles opened for the arguments and closed after the call.
+// Calling an extension's impls. The reference backend calls them directly, without the
+// trampolines CPython's HPy goes through, with handles opened for the arguments and closed after
+// the call; the prototype of each impl comes from its HPyFunc_Signature.
 import koffi, { type TypeObject } from 'koffi';
 import { ENUMS } from '../../../abi/abi.generated.js';
+import { IMPL_PROTOTYPES, type ImplSignature } from '../../../abi/impl-signatures.generated.js';
 import { signatureName, type MethDef } from '../../../module-def.js';
 import type { Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
@@ -9,38 +11,12 @@ import { PyBuiltinFunction, PyModule, PyObject, PyRaise, PyType, type HostFuncti
 
 const SIG = ENUMS.HPyFunc_Signature;
 
-// One koffi prototype per C shape; several HPyFunc signatures share a shape. HPy and
-// HPy_ssize_t are intptr_t; results declared `int` must stay `int` (only eax is set).
-const SHAPES = {
-  h_h: 'intptr_t (void *, intptr_t)',
-  h_hh: 'intptr_t (void *, intptr_t, intptr_t)',
-  h_hhh: 'intptr_t (void *, intptr_t, intptr_t, intptr_t)',
-  h_hhi: 'intptr_t (void *, intptr_t, intptr_t, int)',
-  i_h: 'int (void *, intptr_t)',
-  i_hh: 'int (void *, intptr_t, intptr_t)',
-  i_hhh: 'int (void *, intptr_t, intptr_t, intptr_t)',
-  i_hhhh: 'int (void *, intptr_t, intptr_t, intptr_t, intptr_t)',
-  varargs: 'intptr_t (void *, intptr_t, intptr_t *, size_t)',
-  keywords: 'intptr_t (void *, intptr_t, intptr_t *, size_t, intptr_t)',
-  newfunc: 'intptr_t (void *, intptr_t, intptr_t *, intptr_t, intptr_t)',
-  initproc: 'int (void *, intptr_t, intptr_t *, intptr_t, intptr_t)',
-  getter: 'intptr_t (void *, intptr_t, void *)',
-  setter: 'int (void *, intptr_t, intptr_t, void *)',
-  getbuffer: 'int (void *, intptr_t, void *, int)',
-  releasebuffer: 'void (void *, intptr_t, void *)',
-  destructor: 'void (void *, intptr_t)',
-  destroy: 'void (void *)',
-  traverse: 'int (void *, void *, void *)',
-  capsuleDestructor: 'void (void *, void *, void *)',
-} as const;
-export type Shape = keyof typeof SHAPES;
-
-let protos: Record<Shape, TypeObject> | undefined;
-function proto(shape: Shape): TypeObject {
-  // koffi prototype names are process-wide: declare each once.
-  protos ??= Object.fromEntries(Object.entries(SHAPES).map(([k, v]) =>
-    [k, koffi.proto(v.replace('(', `HPyMatrixImpl_${k}(`))])) as Record<Shape, TypeObject>;
-  return protos[shape];
+const protos = new Map<ImplSignature, TypeObject>();
+function proto(signature: ImplSignature): TypeObject {
+  // koffi prototype names are process-wide: each is declared once, on first use.
+  let p = protos.get(signature);
+  if (!p) protos.set(signature, (p = koffi.proto(IMPL_PROTOTYPES[signature])));
+  return p;
 }
 
 export type NativeFn = (...args: unknown[]) => unknown;
@@ -52,11 +28,11 @@ export class ImplCaller {
   private readonly decoded = new Map<string, NativeFn>();
   constructor(private readonly c: ReferenceContext) {}
 
-  fn(ptr: Pointer, shape: Shape): NativeFn {
-    const key = `${shape}:${ptr}`;
+  fn(ptr: Pointer, signature: ImplSignature): NativeFn {
+    const key = `${signature}:${ptr}`;
     let f = this.decoded.get(key);
     if (!f) {
-      f = koffi.decode(ptr, proto(shape)) as NativeFn;
+      f = koffi.decode(ptr, proto(signature)) as NativeFn;
       this.decoded.set(key, f);
     }
     return f;
@@ -141,7 +117,7 @@ export class ImplCaller {
   callKeywords(name: string, impl: Pointer, self: PyObject, args: readonly PyObject[], kwargs: Kwargs): PyObject {
     const c = this.c;
     const rt = c.rt;
-    const f = this.fn(impl, 'keywords');
+    const f = this.fn(impl, 'HPyFunc_KEYWORDS');
     const names = kwargs && kwargs.size ? rt.tuple([...kwargs.keys()].map((k) => rt.str(k))) : null;
     const objs = names ? [self, names, ...args, ...kwargs!.values()] : [self, ...args];
     return this.callWithHandles(name, objs, (hs, ctx) => {
@@ -182,7 +158,7 @@ export class ImplCaller {
     let body: HostFunction;
     switch (def.signature) {
       case SIG.HPyFunc_NOARGS: {
-        const f = this.fn(def.impl, 'h_h');
+        const f = this.fn(def.impl, 'HPyFunc_NOARGS');
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
@@ -192,7 +168,7 @@ export class ImplCaller {
         break;
       }
       case SIG.HPyFunc_O: {
-        const f = this.fn(def.impl, 'h_hh');
+        const f = this.fn(def.impl, 'HPyFunc_O');
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
@@ -202,7 +178,7 @@ export class ImplCaller {
         break;
       }
       case SIG.HPyFunc_VARARGS: {
-        const f = this.fn(def.impl, 'varargs');
+        const f = this.fn(def.impl, 'HPyFunc_VARARGS');
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all, callee);
           noKw(kwargs, callee);
@@ -224,7 +200,7 @@ export class ImplCaller {
 
   /** Runs an HPy_mod_exec slot; a failure raises the extension's exception. */
   exec(impl: Pointer, module: PyObject): void {
-    const f = this.fn(impl, 'i_h');
+    const f = this.fn(impl, 'HPyFunc_INQUIRY');
     this.callStatus('HPy_mod_exec', [module], ([h], ctx) => f(ctx, h));
   }
 }

@@ -1,6 +1,7 @@
 // Instances of HPy types: their zeroed native payload, their HPyFields, and what happens when
 // they die (tp_finalize, fields cleared through tp_traverse, tp_destroy, payload freed).
 import koffi, { type TypeObject } from 'koffi';
+import { VISITPROC_PROTOTYPE } from '../../../abi/impl-signatures.generated.js';
 import { readI64, writeI64, allocZeroed, type Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
 import { PyBytes, PyDict, PyFloat, PyInt, PyList, PyObject, PyStr, PyTuple, type PyType } from '../python/objects.js';
@@ -61,7 +62,7 @@ function finalizeAction(c: ReferenceContext, type: PyType, state: NativeState, f
 function runFinalizer(c: ReferenceContext, type: PyType, state: NativeState, finalize: Pointer): void {
   const ghost = asSubtype(c, type, undefined);
   ghost.native = state;
-  const f = c.impls.fn(finalize, 'destructor');
+  const f = c.impls.fn(finalize, 'HPyFunc_DESTRUCTOR');
   try {
     c.impls.callVoid('HPy_tp_finalize', [ghost], ([h], ctx) => f(ctx, h));
   } catch (e) {
@@ -74,8 +75,8 @@ function runFinalizer(c: ReferenceContext, type: PyType, state: NativeState, fin
 function release(c: ReferenceContext, type: PyType, payload: Pointer): void {
   const chain = type.mro.filter((t) => t.hpy);
   const visit = clearingVisitor(c);
-  for (const t of chain) if (t.hpy!.traverse) c.impls.fn(t.hpy!.traverse, 'traverse')(payload, visit, null);
-  for (const t of chain) if (t.hpy!.destroy) c.impls.fn(t.hpy!.destroy, 'destroy')(payload);
+  for (const t of chain) if (t.hpy!.traverse) c.impls.fn(t.hpy!.traverse, 'HPyFunc_TRAVERSEPROC')(payload, visit, null);
+  for (const t of chain) if (t.hpy!.destroy) c.impls.fn(t.hpy!.destroy, 'HPyFunc_DESTROYFUNC')(payload);
   koffi.free(payload);
 }
 
@@ -85,7 +86,7 @@ let visitProto: TypeObject | undefined;
 function clearingVisitor(c: ReferenceContext): Pointer {
   let v = visitors.get(c);
   if (!v) {
-    visitProto ??= koffi.pointer(koffi.proto('int HPyMatrixClearVisit(void *field, void *arg)'));
+    visitProto ??= koffi.pointer(koffi.proto(VISITPROC_PROTOTYPE));
     v = c.registerCallback((field: Pointer | null) => {
       if (field) writeI64(field, 0, 0);
       return 0;

@@ -1,6 +1,7 @@
 // HPySlots of an HPyType_Spec as type slots of the reference object model: each calls the
 // extension's impl directly, with CPython's fallbacks where CPython has them.
-import { ENUMS } from '../../../abi/abi.generated.js';
+import { ENUMS, SLOT_SIGNATURES } from '../../../abi/abi.generated.js';
+import type { ImplSignature } from '../../../abi/impl-signatures.generated.js';
 import { slotName } from '../../../module-def.js';
 import type { Pointer } from '../../../native-memory.js';
 import { hasIndex } from '../python/ops.js';
@@ -27,12 +28,19 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
   const calls = c.impls;
   const name = slotName(slot);
   if (name === null) throw rt.error('ValueError', `type '${type.tpName}': invalid slot value ${slot}`);
-  const h1 = () => calls.fn(impl, 'h_h');
-  const h2 = () => calls.fn(impl, 'h_hh');
-  const unaryCall = (f = h1()) => (a: PyObject) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x) as number);
-  const binaryCall = (f = h2()) => (a: PyObject, b: PyObject) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y) as number);
+  // The impl's prototype follows from the slot's HPyFunc signature. Decoded on first need: a
+  // slot that another one overrides (sq_item beside mp_subscript) is never decoded.
+  const native = () => calls.fn(impl, SLOT_SIGNATURES[name] as ImplSignature);
+  const unaryCall = () => {
+    const f = native();
+    return (a: PyObject) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x) as number);
+  };
+  const binaryCall = () => {
+    const f = native();
+    return (a: PyObject, b: PyObject) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y) as number);
+  };
   const ternaryCall = () => {
-    const f = calls.fn(impl, 'h_hhh');
+    const f = native();
     return (a: PyObject, b: PyObject, m: PyObject) => calls.callWithHandles(name, [a, b, m], ([x, y, z], ctx) => f(ctx, x, y, z) as number);
   };
   // sq_item and sq_ass_item get indices made non-negative with the length, as in CPython.
@@ -70,13 +78,13 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_nb_bool: {
-      const f = calls.fn(impl, 'i_h');
+      const f = native();
       s.bool = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x)) !== 0;
       return;
     }
     case SLOT.HPy_mp_length:
     case SLOT.HPy_sq_length: {
-      const f = h1();
+      const f = native();
       s.len = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
       return;
     }
@@ -85,7 +93,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     case SLOT.HPy_sq_item: {
       if (has(SLOT.HPy_mp_subscript)) return;
-      const f = h2();
+      const f = native();
       s.getitem = (o, key) => {
         const i = index(o, key);
         return calls.callWithHandles(name, [o], ([x], ctx) => f(ctx, x, i) as number);
@@ -95,7 +103,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_mp_ass_subscript: {
-      const f = calls.fn(impl, 'i_hhh');
+      const f = native();
       s.setitem = (o, k, v) => {
         calls.callStatus(name, v ? [o, k, v] : [o, k], ([x, y, z], ctx) => f(ctx, x, y, z ?? 0));
       };
@@ -103,7 +111,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
     }
     case SLOT.HPy_sq_ass_item: {
       if (has(SLOT.HPy_mp_ass_subscript)) return;
-      const f = calls.fn(impl, 'i_hhh');
+      const f = native();
       s.setitem = (o, key, v) => {
         const i = index(o, key);
         calls.callStatus(name, v ? [o, v] : [o], ([x, z], ctx) => f(ctx, x, i, z ?? 0));
@@ -111,7 +119,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_sq_contains: {
-      const f = calls.fn(impl, 'i_hh');
+      const f = native();
       s.contains = (o, item) => calls.callStatus(name, [o, item], ([x, y], ctx) => f(ctx, x, y)) !== 0;
       return;
     }
@@ -123,7 +131,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     case SLOT.HPy_sq_repeat:
     case SLOT.HPy_sq_inplace_repeat: {
-      const f = h2();
+      const f = native();
       const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x, n) as number);
       if (slot === SLOT.HPy_sq_repeat) s.repeat = repeat;
       else if (!has(SLOT.HPy_nb_inplace_multiply)) {
@@ -139,7 +147,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       };
       return;
     case SLOT.HPy_tp_hash: {
-      const f = h1();
+      const f = native();
       s.hash = (a) => {
         const v = calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
         return BigInt(v);
@@ -153,12 +161,12 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       s.str = unaryCall();
       return;
     case SLOT.HPy_tp_richcompare: {
-      const f = calls.fn(impl, 'h_hhi');
+      const f = native();
       s.richcompare = (a, b, op) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y, op) as number);
       return;
     }
     case SLOT.HPy_tp_new: {
-      const f = calls.fn(impl, 'newfunc');
+      const f = native();
       s.new = (t, args, kw) => withKwDict(c, kw, (kwObj) =>
         calls.callWithHandles(name, kwObj ? [t, kwObj, ...args] : [t, ...args], (hs, ctx) => {
           const [th, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
@@ -167,7 +175,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_tp_init: {
-      const f = calls.fn(impl, 'initproc');
+      const f = native();
       s.init = (self, args, kw) => withKwDict(c, kw, (kwObj) => {
         calls.callStatus(name, kwObj ? [self, kwObj, ...args] : [self, ...args], (hs, ctx) => {
           const [sh, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
