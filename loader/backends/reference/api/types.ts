@@ -1,10 +1,10 @@
 // Context functions of the reference backend: types from HPyType_Spec, HPy_New, payloads and fields.
 import { STRUCTS } from '../../../abi/abi.generated.js';
 import { readPointer, writePointer, type Pointer } from '../../../native-memory.js';
-import { NativeData } from '../hpy/native-data.js';
 import { installMemoryview } from '../hpy/buffers.js';
 import { partial, type ApiTable, type ReferenceContext } from '../hpy/context.js';
 import { loadField, newInstance, payloadOf, storeField } from '../hpy/instances.js';
+import { NativeData } from '../hpy/native-data.js';
 import { createType } from '../hpy/type-from-spec.js';
 import { inherited, shapeOf } from '../hpy/type-info.js';
 import { PyType } from '../python/objects.js';
@@ -16,6 +16,7 @@ export function typesApi(c: ReferenceContext): ApiTable {
   const o = (h: number) => c.obj(h);
   const ret = c.open.bind(c);
   const names = new NativeData();
+  // memoryview calls the getbuffer slots of HPy types, so it is installed with the context that runs them.
   installMemoryview(c);
   const asStruct = (h: number) => payloadOf(c, o(h));
   const typeArg = (h: number, fn: string): PyType => {

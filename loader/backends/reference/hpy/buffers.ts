@@ -30,7 +30,7 @@ interface Export {
   release: (() => void) | null;
 }
 
-export class PyMemoryView extends PyObject {
+class PyMemoryView extends PyObject {
   constructor(type: PyType, readonly exporter: PyObject, public exp: Export | null) {
     super(type);
   }

@@ -208,11 +208,8 @@ export class ReferenceContext {
     } catch {
       text = '<exception str() failed>';
     }
-    this.unraisable.push({ where, text });
     process.stderr.write(`Exception ignored in: ${where}\n${text}\n`);
   }
-  /** What reportUnraisable reported, for tests and reports. */
-  readonly unraisable: Array<{ where: string; text: string }> = [];
 
   close(): void {
     this.lifetime.close();

@@ -15,9 +15,6 @@ export class HandleTable {
     this.constantLimit = this.objects.length;
     return objs.map((_, i) => first + i);
   }
-  isConstant(h: number): boolean {
-    return h > 0 && h < this.constantLimit;
-  }
   open(o: PyObject): number {
     const h = this.free.pop();
     if (h === undefined) return this.objects.push(o) - 1;

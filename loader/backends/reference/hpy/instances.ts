@@ -103,7 +103,7 @@ export function solidBase(c: ReferenceContext, t: PyType): PyType {
 }
 
 /** A copy of a builtin value as an instance of subtype `t` (used for builtin shapes). */
-export function asSubtype(c: ReferenceContext, t: PyType, v: PyObject | undefined): PyObject {
+function asSubtype(c: ReferenceContext, t: PyType, v: PyObject | undefined): PyObject {
   if (v === undefined) {
     const base = solidBase(c, t);
     const rt = c.rt;

@@ -6,7 +6,7 @@ import {
   strKey, type BinaryOp, type Kwargs, type UnaryOp,
 } from './objects.js';
 
-export const OP_SYMBOLS: Record<BinaryOp, string> = {
+const OP_SYMBOLS: Record<BinaryOp, string> = {
   add: '+', sub: '-', mul: '*', matmul: '@', floordiv: '//', truediv: '/', mod: '%', divmod: 'divmod()',
   pow: '** or pow()', lshift: '<<', rshift: '>>', and: '&', xor: '^', or: '|',
 };

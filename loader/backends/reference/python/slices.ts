@@ -30,7 +30,7 @@ export function unpackSlice(rt: Interp, ops: Ops, s: PySlice): [bigint, bigint, 
   return [start, stop, step];
 }
 
-export interface SliceRange {
+interface SliceRange {
   start: number;
   stop: number;
   step: number;
@@ -39,7 +39,7 @@ export interface SliceRange {
 }
 
 /** PySlice_AdjustIndices: clips unpacked bounds to a sequence of `length` items. */
-export function adjustIndices(length: number, start: bigint, stop: bigint, step: bigint): SliceRange {
+function adjustIndices(length: number, start: bigint, stop: bigint, step: bigint): SliceRange {
   const r = adjustIndicesBig(BigInt(length), start, stop, step);
   return { start: Number(r[0]), stop: Number(r[1]), step: Number(step), count: Number(r[2]) };
 }
@@ -65,13 +65,13 @@ export function adjustIndicesBig(n: bigint, start: bigint, stop: bigint, step: b
   return [a, b, count];
 }
 
-export function sliceRange(rt: Interp, ops: Ops, s: PySlice, length: number): SliceRange {
+function sliceRange(rt: Interp, ops: Ops, s: PySlice, length: number): SliceRange {
   const [start, stop, step] = unpackSlice(rt, ops, s);
   return adjustIndices(length, start, stop, step);
 }
 
 /** The positions a slice selects, in slice order. */
-export function slicePositions(r: SliceRange): number[] {
+function slicePositions(r: SliceRange): number[] {
   const out: number[] = [];
   for (let i = 0, p = r.start; i < r.count; i++, p += r.step) out.push(p);
   return out;
