@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import koffi from 'koffi';
 import { CTX_MEMBERS, CTX_SIZE } from '../../dist/loader/abi/abi.generated.js';
 import { ReferenceBackend } from '../../dist/loader/backends/reference/index.js';
-import { HandleTable } from '../../dist/loader/backends/reference/handles.js';
-import { PyInt, PyTuple, type PyObject } from '../../dist/loader/backends/reference/objects.js';
+import { HandleTable } from '../../dist/loader/backends/reference/hpy/handles.js';
+import { PyInt, PyTuple, type PyObject } from '../../dist/loader/backends/reference/python/objects.js';
 import { measure, type Case } from './measure.js';
 import { buildLoops, loadLoops, type Loop } from './native.js';
 
@@ -182,7 +182,7 @@ const groups: Array<[string, Case[]]> = [
   ]],
   ['Long_AsInt64_t, per call', [
     on('bare callback', 1, loops.longAs, { ctx_Long_FromInt64_t: () => handleOne, ctx_Long_AsInt64_t: () => 123456789, ctx_Close: () => {} }),
-    on('range checks as api-core.ts (2n ** 53n per call)', 1, loops.longAs, {
+    on('range checks as api/core.ts (2n ** 53n per call)', 1, loops.longAs, {
       ctx_Long_FromInt64_t: (_c: unknown, v: number | bigint) => table.open(rt.int(BigInt(v))),
       ctx_Long_AsInt64_t: (_c: unknown, h: number) => {
         const v = (get(h) as PyInt).value;
@@ -212,7 +212,7 @@ const groups: Array<[string, Case[]]> = [
   ['Tuple_FromArray of 4 + Close, per call', [
     on('bare callbacks', 2, loops.tuple, { ctx_Long_FromInt64_t: () => handleOne, ctx_Tuple_FromArray: () => handleOne, ctx_Close: () => {} }),
     ...([
-      ['koffi.view + BigInt64Array (api-core.ts)', (p: bigint, n: number) => Array.from(new BigInt64Array(koffi.view(p, n * 8)), Number)],
+      ['koffi.view + BigInt64Array (api/core.ts)', (p: bigint, n: number) => Array.from(new BigInt64Array(koffi.view(p, n * 8)), Number)],
       ['koffi.decode(p, "int64_t", n)', (p: bigint, n: number) => Array.from(koffi.decode(p, 'int64_t', n) as BigInt64Array, Number)],
       ['memcpy to a scratch buffer viewed as Int32Array', readHandlesByMemcpy],
       ['koffi.decode.int64 per item', (p: bigint, n: number) => {

@@ -9,6 +9,7 @@ import { generateC } from './gen-c.mjs';
 import { generateCpythonFill, generateCpythonTrampoline } from './gen-cpython.mjs';
 import { generateDebugLayers } from './gen-debug.mjs';
 import { generateTs } from './gen-ts.mjs';
+import { generateReferenceImpls } from './gen-reference.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outputs = [
@@ -17,6 +18,7 @@ const outputs = [
   ...generateCpythonFill(),
   ...generateCpythonTrampoline(),
   ...generateDebugLayers(),
+  ...generateReferenceImpls(),
 ];
 
 const check = process.argv.includes('--check');

@@ -1,24 +1,20 @@
-// The `reference` backend: the HPy context written in TypeScript over our own object model.
+// The `reference` backend: the HPy context written in TypeScript over an object model of its own.
+// Three layers, each loading at run time only those below it: api/ (what each context function
+// does), hpy/ (the context struct, handles, calls into extension code, HPy types and their
+// instances) and python/ (Python objects, their protocols, the builtin types and modules). The
+// object model names two hpy/ types for what an HPy type and its instances carry, as types only.
 import { CTX_MEMBERS } from '../../abi/abi.generated.js';
-import { openBinary } from '../../binary.js';
 import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
-import { coreApi } from './api-core.js';
-import { containersApi } from './api-containers.js';
-import { errorsApi } from './api-errors.js';
-import { objectsApi } from './api-objects.js';
-import { runtimeApi } from './api-runtime.js';
-import { textApi } from './api-text.js';
-import { typesApi } from './api-types.js';
-import { installBuiltins } from './builtins.js';
+import { openBinary } from '../../binary.js';
 import { DebugLayer, TraceLayer, type LayerKind } from '../../layers/layers.js';
 import { layersApi, layersLibrary } from '../../layers/native.js';
-import { ReferenceContext } from './context.js';
-import { createModule } from './extension.js';
-import { Interp } from './interp.js';
-import {
-  PyBytes, PyDict, PyException, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple,
-} from './objects.js';
-import { Ops } from './ops.js';
+import { referenceApi } from './api/index.js';
+import { ReferenceContext } from './hpy/context.js';
+import { createModule } from './hpy/extension.js';
+import { installBuiltins } from './python/builtins.js';
+import { Interp } from './python/interp.js';
+import { PyBytes, PyDict, PyException, PyFloat, PyInt, PyModule, PyObject, PyRaise, PyStr } from './python/objects.js';
+import { Ops } from './python/ops.js';
 
 const asObj = (r: Ref) => r as unknown as PyObject;
 const asRef = (o: PyObject) => o as unknown as Ref;
@@ -35,12 +31,7 @@ export class ReferenceBackend implements Backend {
   constructor(layer?: LayerKind) {
     this.name = layer ? `${layer}:reference` : 'reference';
     installBuiltins(this.rt, this.ops);
-    this.ctx = new ReferenceContext(this.rt, this.ops, {
-      name: 'hpy-matrix reference',
-      api: (c) => ({
-        ...coreApi(c), ...containersApi(c), ...objectsApi(c), ...textApi(c), ...errorsApi(c), ...runtimeApi(c), ...typesApi(c),
-      }),
-    });
+    this.ctx = new ReferenceContext(this.rt, this.ops, { name: 'hpy-matrix reference', api: referenceApi });
     if (layer === 'debug') this.ctx.gate = (this.debug = new DebugLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
     if (layer === 'trace') this.ctx.gate = (this.trace = new TraceLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
   }
