@@ -5,26 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { importsIn } from './source-imports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** `import`/`export … from '…'` statements: [clause, specifier]; `type`-only ones excluded. */
-const STATEMENT = /^\s*(?:import|export)\s+(type\s+)?((?:[\w$]+\s*,\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?|[\w$]+))\s+from\s+['"]([^'"]+)['"]/gm;
-const BARE_IMPORT = /^\s*import\s+['"]([^'"]+)['"]/gm;
-
-/** The relative modules `source` loads at run time, as they are written. */
+/** The relative modules `source` loads as it is evaluated: no erased or dynamic imports. */
 function runtimeImports(source: string): string[] {
-  const out: string[] = [];
-  for (const [, typeOnly, clause, spec] of source.matchAll(STATEMENT)) {
-    if (typeOnly) continue;
-    const braces = /\{([^}]*)\}/.exec(clause);
-    const defaultOrNamespace = !clause.trimStart().startsWith('{') || clause.includes('*');
-    const names = braces ? braces[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
-    if (!defaultOrNamespace && names.length && names.every((n) => /^type\s/.test(n))) continue;
-    out.push(spec);
-  }
-  for (const [, spec] of source.matchAll(BARE_IMPORT)) out.push(spec);
-  return out.filter((s) => s.startsWith('.'));
+  return importsIn(source).filter((i) => !i.typeOnly && !i.dynamic && i.spec.startsWith('.')).map((i) => i.spec);
 }
 
 /** Module graph of the .ts files under `dir`: file → files it imports at run time (paths from ROOT). */
@@ -100,7 +87,7 @@ function cycleThrough(graph: Map<string, string[]>, component: Set<string>): str
   return [start, start];
 }
 
-describe('runtime import cycles in loader/', () => {
+describe('runtime import cycles in loader/ and harness/', () => {
   it('reads which imports load a module at run time', () => {
     const source = [
       "import koffi, { type TypeObject } from 'koffi';",
@@ -124,10 +111,12 @@ describe('runtime import cycles in loader/', () => {
     expect(findCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).to.deep.equal([]);
   });
 
-  it('has none among loader/**/*.ts', () => {
-    const graph = importGraph(path.join(ROOT, 'loader'));
-    expect(graph.size).to.be.greaterThan(20);
-    const cycles = findCycles(graph).map((c) => c.join(' → '));
-    expect(cycles, `runtime import cycles:\n  ${cycles.join('\n  ')}`).to.deep.equal([]);
-  });
+  for (const dir of ['loader', 'harness']) {
+    it(`has none among ${dir}/**/*.ts`, () => {
+      const graph = importGraph(path.join(ROOT, dir));
+      expect(graph.size).to.be.greaterThan(20);
+      const cycles = findCycles(graph).map((c) => c.join(' → '));
+      expect(cycles, `runtime import cycles:\n  ${cycles.join('\n  ')}`).to.deep.equal([]);
+    });
+  }
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
+import { importsIn } from './source-imports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -16,16 +17,12 @@ interface Import {
   typeOnly: boolean;
 }
 
-/** Every import of a source file: static, re-exports and dynamic import() with a literal. */
-export function importsOf(file: string, text: string): Import[] {
-  const found: Import[] = [];
-  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?\sfrom\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-  for (const m of text.matchAll(pattern)) {
-    const spec = m[3] ?? m[4] ?? m[5]!;
+/** Every import of a source file, dynamic ones included, resolved against the root. */
+function importsOf(file: string, text: string): Import[] {
+  return importsIn(text).map(({ spec, typeOnly }) => {
     const to = spec.startsWith('.') ? path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), spec)) : spec;
-    found.push({ from: file, to: to.replace(/\.c?js$/, (ext) => (ext === '.cjs' ? '.cts' : '.ts')), typeOnly: m[2] !== undefined });
-  }
-  return found;
+    return { from: file, to: to.replace(/\.c?js$/, (ext) => (ext === '.cjs' ? '.cts' : '.ts')), typeOnly };
+  });
 }
 
 function sources(): string[] {
