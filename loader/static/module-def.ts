@@ -3,9 +3,10 @@
  * returns by decoding its machine code, then walk the definition through the image
  * with relocations applied. Layouts come from the generated ABI tables only.
  */
-import { ENUMS, STRUCTS, type StructField } from '../abi/abi.generated.js';
+import { STRUCTS, type StructField } from '../abi/abi.generated.js';
 import type { ElfImage, PointerValue } from './elf.js';
 import { decodeReturnValue, SCAN_LIMIT, type ReturnValue } from './x86.js';
+import { DEF, GETSET, KIND, MEMBER, METH, MODDEF, SLOT } from '../abi/fields.js';
 
 export type ModuleDefine =
   | { kind: 'meth'; name: string; signature: number; doc: string | null }
@@ -35,13 +36,6 @@ export type ModuleDefLookup =
 /** Entries beyond this in a NULL-terminated array mean the terminator is missing. */
 const MAX_ARRAY_ENTRIES = 4096;
 
-const MODDEF = STRUCTS.HPyModuleDef.fields;
-const DEF = STRUCTS.HPyDef.fields;
-const METH = STRUCTS.HPyMeth.fields;
-const SLOT = STRUCTS.HPySlot.fields;
-const MEMBER = STRUCTS.HPyMember.fields;
-const GETSET = STRUCTS.HPyGetSet.fields;
-const KIND = ENUMS.HPyDef_Kind;
 const POINTER_SIZE = MODDEF.defines.size;
 
 /** Raised inside the walk; `external` separates "cannot see" from "is broken". */

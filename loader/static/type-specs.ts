@@ -6,18 +6,12 @@ import { ENUMS, STRUCTS, type StructField } from '../abi/abi.generated.js';
 import { signatureName, slotName } from '../module-def.js';
 import type { ElfImage } from './elf.js';
 import { integer, pointer, pointerArray, requiredString, string } from './module-def.js';
+import { DEF, GETSET, KIND, MEMBER, METH, SLOT, SPEC } from '../abi/fields.js';
 
 const PT_LOAD = 1;
 const PF_W = 2;
 const POINTER = 8;
 
-const SPEC = STRUCTS.HPyType_Spec.fields;
-const DEF = STRUCTS.HPyDef.fields;
-const METH = STRUCTS.HPyMeth.fields;
-const SLOT = STRUCTS.HPySlot.fields;
-const MEMBER = STRUCTS.HPyMember.fields;
-const GETSET = STRUCTS.HPyGetSet.fields;
-const KIND = ENUMS.HPyDef_Kind;
 const names = (e: Record<string, number>, prefix: string) => new Map(Object.entries(e).map(([k, v]) => [v, k.replace(prefix, '')]));
 const MEMBER_TYPES = names(ENUMS.HPyMember_FieldType, 'HPyMember_');
 const SHAPES = names(ENUMS.HPyType_BuiltinShape, 'HPyType_BuiltinShape_');
