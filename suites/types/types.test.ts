@@ -497,6 +497,7 @@ describe('types', () => {
     });
     it('tp_finalize runs before tp_destroy, once per object', async () => {
       let f: PyProxy | undefined = m.Finalizable(7);
+      expect(f!.type).to.equal('Finalizable');
       f = undefined;
       await collectGarbage();
       expect(m.take_log()).to.equal('finalize(7) destroy(7)');

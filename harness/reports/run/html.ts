@@ -7,7 +7,7 @@ import {
   axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts,
 } from './format-helpers.js';
 import { extensionSection } from '../extension/html.js';
-import { detailsButtons, htmlPage, statusClass } from '../html-page.js';
+import { detailsButtons, htmlPage } from '../html-page.js';
 import { escapeMarkup as h } from '../markup.js';
 
 export function formatHtmlReport(result: MatrixResult): string {
