@@ -37,7 +37,7 @@ describe('matrix.json', () => {
   it('reads every key; paths are relative to the file', async () => {
     const config = await read({
       backends: ['reference'], suites: ['basic', './my-suite'], extensions: ['build/mine.hpy0.so'],
-      jobs: 2, timeout: 30_000, expectations: 'known.json',
+      jobs: 2, timeout: 30_000, maxMemory: 512, expectations: 'known.json',
     });
     expect(config).to.deep.equal({
       backends: ['reference'],
@@ -48,6 +48,7 @@ describe('matrix.json', () => {
       extensions: [path.join(tmp, 'build', 'mine.hpy0.so')],
       jobs: 2,
       timeout: 30_000,
+      maxMemory: 512,
       expectations: path.join(tmp, 'known.json'),
     });
   });
@@ -66,6 +67,7 @@ describe('matrix.json', () => {
       .to.equal("'expectations' must be the path of a JSON file, got 3");
     expect(await refusal({ ...base, suites: ['basic', 'basic'] })).to.equal("'suites' lists 'basic' twice");
     expect(await refusal({ ...base, timeout: -1 })).to.equal("'timeout' must be a positive integer, got -1");
+    expect(await refusal({ ...base, maxMemory: 0 })).to.equal("'maxMemory' must be a positive integer, got 0");
   });
 
   it('an invalid expectations file names its line and column', async () => {

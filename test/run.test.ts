@@ -26,7 +26,7 @@ function cli(args: string[]) {
   return execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', ...args], { cwd: ROOT, reject: false });
 }
 
-async function matrixOf(names: string[], config: { timeout?: number } = {}, buildCacheDir?: string): Promise<MatrixResult> {
+async function matrixOf(names: string[], config: { timeout?: number; maxMemory?: number } = {}, buildCacheDir?: string): Promise<MatrixResult> {
   const suites = await resolveSuites('test', names.map((name) => `${FIXTURES}/${name}`), ROOT);
   return runMatrix({ backends: ['reference'], suites, ...config }, { buildCacheDir });
 }
@@ -148,6 +148,14 @@ describe('hpy-matrix run', function () {
       expect(lines.at(-3)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
       expect(lines.at(-2)).to.match(/^gate: exit 1 \(not as expected\): /);
     });
+  });
+
+  it('CRASH: a cell whose memory passes the limit is stopped, naming the limit and the test; the others go on', async () => {
+    const result = await matrixOf(['memory-hog', 'trivial'], { maxMemory: 300 });
+    const hog = cellOf(result, 'memory-hog');
+    expect(hog).to.include({ status: 'CRASH', signal: 'SIGKILL', crashedIn: 'memory-hog grows without end', passed: 1 });
+    expect(hog.error).to.match(/^out of memory \(limit 300 MB, resident \d+ MB\) in 'memory-hog grows without end'$/);
+    expect(cellOf(result, 'trivial').status).to.equal('PASS');
   });
 
   it('TIMEOUT: a cell that never finishes is stopped', async () => {
@@ -524,7 +532,7 @@ describe('hpy-matrix run', function () {
       ['wrong jobs', '{"backends": ["reference"], "suites": ["basic"], "jobs": 1.5}',
         (f) => `${f}: 'jobs' must be a positive integer, got 1.5`],
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
-        (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, expectations)`],
+        (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, maxMemory, expectations)`],
       ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
         (f) => `${f}: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
       ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
@@ -569,6 +577,7 @@ describe('hpy-matrix run', function () {
         [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],
         [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],
         [['--jobs', '0'], 'hpy-matrix run: --jobs: must be a positive integer, got 0'],
+        [['--max-memory', '-5'], 'hpy-matrix run: --max-memory: must be a positive integer, got -5'],
         [['--grep', '('], 'hpy-matrix run: --grep: Invalid regular expression: /(/: Unterminated group'],
       ];
       for (const [args, message] of cases) {

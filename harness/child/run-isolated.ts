@@ -2,6 +2,7 @@
 // (a crash or a hang in native code costs only that process), told where to write its events,
 // with a time limit. Cells and extension probes both run through here.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,8 @@ export interface IsolatedRun<E> {
   signal?: string;
   timedOut: boolean;
   timeoutMs: number;
+  /** Set when the child was killed for passing `maxMemoryBytes`: the limit, and the resident size seen. */
+  outOfMemory?: { limitBytes: number; residentBytes: number };
   /** The child's stderr, or its stdout when stderr is empty: the only clue when its events say nothing. */
   output: string;
   durationMs: number;
@@ -31,6 +34,8 @@ export interface IsolatedOptions {
   env?: Record<string, string>;
   /** Folder for the events file (default: a temporary one, removed afterwards). */
   resultsDir?: string;
+  /** The child is killed once its resident memory passes this many bytes (Linux: read from /proc). */
+  maxMemoryBytes?: number;
 }
 
 /**
@@ -43,13 +48,17 @@ export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun
   const results = path.join(dir, `events-${randomUUID()}.jsonl`);
   try {
     const started = performance.now();
-    const child = await execa(process.execPath, [...opts.args, '--results', results], {
+    const running = execa(process.execPath, [...opts.args, '--results', results], {
       reject: false,
       timeout: opts.timeoutMs,
       // Plain text in captured output: it ends up in error messages and reports.
       env: { ...opts.env, FORCE_COLOR: '0' },
       stdin: 'ignore',
     });
+    const watch = opts.maxMemoryBytes === undefined || running.pid === undefined
+      ? undefined : watchMemory(running.pid, opts.maxMemoryBytes, () => running.kill('SIGKILL'));
+    const child = await running;
+    const outOfMemory = watch?.stop();
     const durationMs = performance.now() - started;
     const { events, unreadable } = decodeEvents<E>(await readFile(results, 'utf8').catch(() => ''));
     return {
@@ -60,6 +69,7 @@ export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun
       ...(child.signal && !child.timedOut ? { signal: child.signal } : {}),
       timedOut: child.timedOut,
       timeoutMs: opts.timeoutMs,
+      ...(outOfMemory === undefined ? {} : { outOfMemory }),
       output: (child.stderr.trim() === '' ? child.stdout : child.stderr).trimEnd(),
       durationMs,
     };
@@ -73,4 +83,42 @@ export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun
 export function outputTail(output: string, lines = 20): string {
   const text = output.trimEnd();
   return text === '' ? '' : `\n${text.split('\n').slice(-lines).join('\n')}`;
+}
+
+const MEMORY_POLL_MS = 50;
+
+/**
+ * Polls the resident size of process `pid` and calls `kill` once it passes `limitBytes`. A
+ * limit on the address space (ulimit -v) would not do: V8 reserves far more address space than
+ * it uses. Where /proc cannot be read (not Linux), nothing is watched.
+ */
+function watchMemory(pid: number, limitBytes: number, kill: () => void): { stop(): { limitBytes: number; residentBytes: number } | undefined } {
+  let over: { limitBytes: number; residentBytes: number } | undefined;
+  const timer = setInterval(() => {
+    const resident = residentBytes(pid);
+    if (resident === undefined) {
+      clearInterval(timer);
+      return;
+    }
+    if (resident > limitBytes && over === undefined) {
+      over = { limitBytes, residentBytes: resident };
+      kill();
+    }
+  }, MEMORY_POLL_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return over;
+    },
+  };
+}
+
+/** VmRSS of a process, from /proc/<pid>/status; undefined once it is gone or where there is no /proc. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import {
 } from '../runner/config.js';
 import { readExpectations, type Expectations } from '../runner/expectations.js';
 import { progressDisplay } from '../runner/progress.js';
-import { runMatrix, type MatrixResult } from '../runner/runner.js';
+import { DEFAULT_MAX_MEMORY_MB, runMatrix, type MatrixResult } from '../runner/runner.js';
 import { retriedKey } from '../runner/gate.js';
 import { parseShard, type Shard } from '../runner/shard.js';
 import { parseJsonReport } from '../reports/run/json.js';
@@ -21,6 +21,7 @@ export interface MatrixArgs {
   suite?: string[];
   jobs?: number;
   timeout?: number;
+  maxMemory?: number;
   grep?: string;
 }
 
@@ -40,6 +41,7 @@ export function matrixOptions<T>(yargs: Argv<T>) {
     .option('suite', { type: 'string', array: true, describe: 'suite name or folder path (repeatable; replaces the config list)' })
     .option('jobs', { type: 'number', describe: 'cells run at once (default: config, else CPU count)' })
     .option('timeout', { type: 'number', describe: 'time limit of one cell in ms (default: config, else 10 minutes)' })
+    .option('max-memory', { type: 'number', describe: `memory limit of one cell in MB of resident memory (default: config, else ${DEFAULT_MAX_MEMORY_MB})` })
     .option('grep', { type: 'string', describe: 'run only tests whose full title matches this regular expression' });
 }
 
@@ -128,6 +130,7 @@ export async function prepareRun(args: MatrixArgs, expectationsFlag: string | un
     suites: args.suite ? await resolveSuites('--suite', args.suite, process.cwd()) : file.suites,
     jobs: args.jobs === undefined ? file.jobs : positiveInteger('--jobs', args.jobs),
     timeout: args.timeout === undefined ? file.timeout : positiveInteger('--timeout', args.timeout),
+    maxMemory: args.maxMemory === undefined ? file.maxMemory : positiveInteger('--max-memory', args.maxMemory),
     ...(expectationsFile === undefined ? {} : { expectations: expectationsFile }),
   };
   return {

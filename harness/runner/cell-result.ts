@@ -90,6 +90,13 @@ export function cellResult(cell: { suite: string; backend: string }, run: Isolat
   const inTest = running === undefined ? '' : ` in ${quote(running)}`;
 
   if (run.timedOut) return result('TIMEOUT', { error: `no result within ${run.timeoutMs} ms${inTest}` });
+  if (run.outOfMemory) {
+    return result('CRASH', {
+      error: `out of memory (limit ${megabytes(run.outOfMemory.limitBytes)}, resident ${megabytes(run.outOfMemory.residentBytes)})${inTest}`,
+      signal: 'SIGKILL',
+      ...(running === undefined ? {} : { crashedIn: running }),
+    });
+  }
   if (run.signal) {
     return result('CRASH', {
       error: `killed by ${run.signal}${inTest}${outputTail(run.output)}`,
@@ -108,6 +115,10 @@ export function cellResult(cell: { suite: string; backend: string }, run: Isolat
   }
   if (tests.length === 0) return result('ERROR', { error: 'no tests ran' });
   return result(count('failed') > 0 ? 'FAIL' : 'PASS');
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MB`;
 }
 
 function quote(title: string): string {

@@ -29,11 +29,13 @@ export interface MatrixConfig {
   jobs?: number;
   /** Time limit of one cell, in milliseconds. */
   timeout?: number;
+  /** Memory limit of one cell, in megabytes of resident memory. */
+  maxMemory?: number;
   /** Absolute path of the expectations file. */
   expectations?: string;
 }
 
-const KEYS = ['backends', 'suites', 'extensions', 'jobs', 'timeout', 'expectations'];
+const KEYS = ['backends', 'suites', 'extensions', 'jobs', 'timeout', 'maxMemory', 'expectations'];
 
 /** Reads and validates matrix.json; paths in it are relative to its folder. */
 export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
@@ -67,6 +69,7 @@ export async function readMatrixConfig(file: string): Promise<MatrixConfig> {
     ...(extensions === undefined ? {} : { extensions }),
     jobs: positiveInteger(file, 'jobs', fields.jobs),
     timeout: positiveInteger(file, 'timeout', fields.timeout),
+    maxMemory: positiveInteger(file, 'maxMemory', fields.maxMemory),
     ...(expectations === undefined ? {} : { expectations }),
   };
 }

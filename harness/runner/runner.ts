@@ -43,6 +43,8 @@ export interface ProgressListener {
 }
 
 export const DEFAULT_CELL_TIMEOUT_MS = 10 * 60_000;
+/** A cell uses 100 to 200 MB; a CI runner has a few GB for two cells at once. */
+export const DEFAULT_MAX_MEMORY_MB = 2048;
 /** Read by launch.cts. */
 const CODE_CACHE_ENV = 'HPY_MATRIX_CELL_CODE_CACHE';
 
@@ -69,6 +71,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     const results: CellResult[] = new Array(cells.length);
     const coverage = new CoverageCollector();
     const timeoutMs = config.timeout ?? DEFAULT_CELL_TIMEOUT_MS;
+    const maxMemoryBytes = (config.maxMemory ?? DEFAULT_MAX_MEMORY_MB) * 2 ** 20;
     // A cell joins the queue once its backend is prepared, so the cells of other backends run
     // meanwhile. Backend by backend: cells running at once are then of different suites, which
     // on a cold cache compile different extensions instead of waiting for one build.
@@ -81,7 +84,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
       results[i] = await limit(async () => {
         const outcome = await runCellWithRetries({
           suite, backend, opts, compiledDir, bundled: isBundled, env,
-          timeoutMs, resultsDir, onCapabilities: (events) => coverage.note(backend, events),
+          timeoutMs, maxMemoryBytes, resultsDir, onCapabilities: (events) => coverage.note(backend, events),
         });
         retried.set(retriedKey(outcome.result), outcome.retried);
         return outcome.result;
@@ -89,7 +92,8 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     }));
     // Probed in the queue beside the cells, each backend once it is prepared.
     const extensions = Promise.all((extensionFiles ?? []).map((file) => limit(() =>
-      extensionReport(file, config.backends, timeoutMs, async (backend) => (await prepared.get(backend)) ?? {}))));
+      extensionReport(file, config.backends, { timeoutMs: Math.min(timeoutMs, PROBE_TIMEOUT_MS), maxMemoryBytes },
+        async (backend) => (await prepared.get(backend)) ?? {}))));
     await cellsDone;
     const gate = judgeRun(results, opts.expectations, retried);
     return {
@@ -178,6 +182,7 @@ interface CellJob {
   /** The suite runs on the bundled cell (see cellScript). */
   bundled: boolean;
   timeoutMs: number;
+  maxMemoryBytes: number;
   resultsDir: string;
   /** Told every run's events, for the backend's capabilities. */
   onCapabilities: (events: CellEvent[]) => void;
@@ -255,6 +260,7 @@ async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] 
     ],
     env: job.env,
     timeoutMs: job.timeoutMs,
+    maxMemoryBytes: job.maxMemoryBytes,
     resultsDir: job.resultsDir,
   });
   job.onCapabilities(run.events);
@@ -262,10 +268,10 @@ async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] 
 }
 
 /** An extension whose file cannot be analysed at all has no report: the result says why. */
-async function extensionReport(file: string, backends: string[], timeoutMs: number,
+async function extensionReport(file: string, backends: string[], limits: { timeoutMs: number; maxMemoryBytes: number },
   envOf: (backend: string) => Promise<Record<string, string>>): Promise<RunExtension> {
   try {
-    return { file, report: await buildExtensionReport(file, { backends, timeoutMs: Math.min(timeoutMs, PROBE_TIMEOUT_MS), envOf }) };
+    return { file, report: await buildExtensionReport(file, { backends, ...limits, envOf }) };
   } catch (err) {
     return { file, error: (err as Error).message };
   }

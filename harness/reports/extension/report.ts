@@ -20,6 +20,8 @@ export const PROBE_TIMEOUT_MS = 60_000;
 export interface ExtensionReportOptions {
   backends: string[];
   timeoutMs?: number;
+  /** A probe is killed once its resident memory passes this. */
+  maxMemoryBytes?: number;
   /** The environment a backend's probe needs (what the runner prepared for it). */
   envOf?: (backend: string) => Promise<Record<string, string>>;
 }
@@ -35,6 +37,7 @@ export async function buildExtensionReport(file: string, opts: ExtensionReportOp
       args: [...probeCommand(), '--file', path.resolve(file), '--backend', name],
       timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
       env: (await opts.envOf?.(name)) ?? {},
+      ...(opts.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: opts.maxMemoryBytes }),
     });
     backends.push(backendReport(name, run, uses, elf));
   }
@@ -111,6 +114,7 @@ function backendReport(name: string, run: ProbeRun, uses: string[], elf: ElfImag
 function probeFailure(run: ProbeRun, ended: boolean): string | undefined {
   const tail = outputTail(run.output);
   if (run.timedOut) return `no answer within ${run.timeoutMs} ms`;
+  if (run.outOfMemory) return `out of memory (limit ${Math.round(run.outOfMemory.limitBytes / 2 ** 20)} MB)`;
   if (run.signal) return `killed by ${run.signal}${tail}`;
   if (!ended) return `the probe exited with code ${run.exitCode} before its end${tail}`;
   return undefined;
@@ -137,7 +141,9 @@ function lacks(coverage: BackendCoverage, uses: string[], calls: Record<string, 
  */
 function verdict(run: ProbeRun, loads: boolean, initializes: boolean, error: string | undefined,
   lacking: Lack[], traced: boolean, coverageError: string | undefined): Verdict {
-  if (run.signal) return { status: 'CRASH', message: `killed by ${run.signal} while ${!loads ? 'loading' : !initializes ? 'initializing' : 'inspecting the module'}` };
+  const stage = !loads ? 'loading' : !initializes ? 'initializing' : 'inspecting the module';
+  if (run.outOfMemory) return { status: 'CRASH', message: `out of memory while ${stage}` };
+  if (run.signal) return { status: 'CRASH', message: `killed by ${run.signal} while ${stage}` };
   if (!loads || !initializes) return { status: 'FAILS TO LOAD', message: firstLine(error ?? 'the probe stopped early') };
   if (error !== undefined) return { status: 'DEGRADED', message: `loads, but inspecting it failed: ${firstLine(error)}` };
   if (coverageError !== undefined) return { status: 'DEGRADED', message: `loads; capabilities unknown: ${coverageError}` };
