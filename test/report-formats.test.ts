@@ -9,6 +9,7 @@ import { formatJsonReport, JSON_REPORT_SCHEMA } from '../harness/reports/run/jso
 import { formatJunitReport } from '../harness/reports/run/junit.js';
 import { formatMarkdownReport } from '../harness/reports/run/markdown.js';
 import { parseReporterArgs, REPORTERS, writeReports } from '../harness/reports/run/reporters.js';
+import { formatGithubAnnotations } from '../harness/reports/run/github.js';
 import { formatHtmlReport } from '../harness/reports/run/html.js';
 import type { CellResult } from '../harness/runner/cell-result.js';
 import type { Expectations } from '../harness/runner/expectations.js';
@@ -72,8 +73,13 @@ print(json.dumps({"attrs": dict(root.attrib), "suites": [
 
 describe('reporters', () => {
   describe('parseReporterArgs', () => {
-    it('knows console, json, junit, markdown and html', () => {
-      expect(Object.keys(REPORTERS)).to.deep.equal(['console', 'json', 'junit', 'markdown', 'html']);
+    it('knows console, json, junit, markdown, html and github', () => {
+      expect(Object.keys(REPORTERS)).to.deep.equal(['console', 'json', 'junit', 'markdown', 'html', 'github']);
+    });
+
+    it('lets github share stdout with console (GitHub picks its commands out of any output), nothing else', () => {
+      expect(parseReporterArgs(['console', 'github'], [])).to.deep.equal([{ name: 'console' }, { name: 'github' }]);
+      expect(() => parseReporterArgs(['json', 'github'], [])).to.throw('--reporter: json and github would both write to stdout');
     });
 
     it('pairs --out in order with the reporters that are not console and have no file', () => {
@@ -92,7 +98,7 @@ describe('reporters', () => {
 
     const refusals: Array<[string, string[], string[], string]> = [
       ['an unknown reporter, listing the known ones', ['tap'], [],
-        "--reporter: unknown reporter 'tap' (known: console, json, junit, markdown, html)"],
+        "--reporter: unknown reporter 'tap' (known: console, json, junit, markdown, html, github)"],
       ['more --out than reporters without a file', ['console', 'json:a.json'], ['b.json'],
         '--out: 1 file(s) for 0 reporter(s) without a file (none); console writes to stdout only'],
       ['two reporters on stdout', ['console', 'json'], [],
@@ -277,6 +283,49 @@ describe('reporters', () => {
       expect(html).to.include('<td class="tone-regression"><span class="status"><a href="#cell-2">FAIL</a></span>');
       expect(html).to.include('<td class="tone-unexpected"><span class="status">PASS (unexpected pass)</span>');
       expect(html).to.include('<strong>known one</strong> (expected: no compiler)');
+    });
+  });
+
+  describe('github', () => {
+    it('annotates regressions and unexpected passes as errors, flaky passes as warnings, then the gate', () => {
+      const lines = formatGithubAnnotations(judgedRun()).trimEnd().split('\n');
+      expect(lines).to.deep.equal([
+        '::error title=fresh × reference%3A fresh one::AssertionError: one',
+        '::error title=stale × reference%3A stale one::passed, but the expectations file says it fails (fixed since): update it',
+        '::warning title=shaky × reference%3A flaky::passed on a retry (timing)',
+        '::error title=hpy-matrix gate::exit 1 (not as expected): 1 regression, 1 unexpected pass, 1 flaky; expectations: expectations.json',
+      ]);
+    });
+
+    it('escapes what workflow commands decode, keeps a message to its first lines, and names a crash', () => {
+      const text = formatGithubAnnotations(sampleRun());
+      expect(text).to.include(`::error title=basic × reference%3A ${NASTY_TITLE.replace(/:/g, '%3A').replace(/,/g, '%2C')}::`
+        + NASTY_ERROR.replace(/%/g, '%25').replace(/\n/g, '%0A'));
+      expect(text).to.include("::error title=basic × debug%3Areference%3A CRASH::killed by SIGSEGV in 'basic segfaults'");
+      const long = sampleRun();
+      long.cells[0]!.tests[1]!.error = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
+      expect(formatGithubAnnotations(long)).to.include('line 11%0A… 18 more lines');
+    });
+
+    it('a green gate is a notice', () => {
+      const green = { ...judgedRun(), cells: [], gate: { exitCode: 0 as const, regressions: 0, unexpectedPasses: 0, flaky: 0 } };
+      expect(formatGithubAnnotations(green)).to.equal('::notice title=hpy-matrix gate::exit 0 (as expected): 0 regressions, 0 unexpected passes, 0 flaky; no expectations file\n');
+    });
+
+    it('appends the markdown report to $GITHUB_STEP_SUMMARY when it is set', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-summary-'));
+      const summary = path.join(dir, 'summary.md');
+      const saved = process.env.GITHUB_STEP_SUMMARY;
+      process.env.GITHUB_STEP_SUMMARY = summary;
+      try {
+        await writeReports(judgedRun(), [{ name: 'github', out: path.join(dir, 'annotations.txt') }]);
+        expect(await readFile(summary, 'utf8')).to.equal(formatMarkdownReport(judgedRun()));
+        expect(await readFile(path.join(dir, 'annotations.txt'), 'utf8')).to.equal(formatGithubAnnotations(judgedRun()));
+      } finally {
+        if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+        else process.env.GITHUB_STEP_SUMMARY = saved;
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });

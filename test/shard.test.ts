@@ -120,7 +120,7 @@ describe('shards', () => {
         [['shard1.json', 'whole.json'], 'whole.json: shard 1/1, but shard1.json is one of 3 shards'],
         [['absent.json'], 'absent.json: no such file'],
         [['matrix.json'], 'matrix.json: json report schema undefined, this hpy-matrix reads schema 1'],
-        [['whole.json', '--reporter', 'yaml'], "--reporter: unknown reporter 'yaml' (known: console, json, junit, markdown, html)"],
+        [['whole.json', '--reporter', 'yaml'], "--reporter: unknown reporter 'yaml' (known: console, json, junit, markdown, html, github)"],
       ];
       for (const [args, message] of cases) {
         const r = await merge(args);

@@ -1,8 +1,9 @@
 // The reporters of `hpy-matrix run` and how --reporter/--out choose them.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MatrixResult } from '../../runner/result.js';
 import { formatConsoleReport, wantsColour } from './console.js';
+import { formatGithubAnnotations } from './github.js';
 import { formatHtmlReport } from './html.js';
 import { formatJsonReport } from './json.js';
 import { formatJunitReport } from './junit.js';
@@ -31,6 +32,7 @@ export const REPORTERS: Record<string, Reporter> = {
   junit: (result) => formatJunitReport(result),
   markdown: (result) => formatMarkdownReport(result),
   html: (result) => formatHtmlReport(result),
+  github: (result) => formatGithubAnnotations(result),
 };
 
 /**
@@ -56,7 +58,9 @@ export function parseReporterArgs(reporters: string[], outs: string[]): Reporter
   }
   outs.forEach((out, i) => { open[i]!.out = out; });
 
-  const toStdout = specs.filter((s) => s.out === undefined).map((s) => s.name);
+  // Workflow commands are lines GitHub picks out of any output: they may share stdout with console.
+  const toStdout = specs.filter((s) => s.out === undefined && !(s.name === 'github' && specs.some((o) => o.name === 'console' && o.out === undefined)))
+    .map((s) => s.name);
   if (toStdout.length > 1) {
     throw new Error(`--reporter: ${toStdout.join(' and ')} would both write to stdout; give all but one a file (name:FILE or --out FILE)`);
   }
@@ -78,6 +82,7 @@ export async function writeReports(result: MatrixResult, specs: ReporterSpec[], 
     if (!reporter) throw new Error(`unknown reporter '${spec.name}' (known: ${Object.keys(REPORTERS).join(', ')})`);
     const toTerminal = spec.out === undefined && wantsColour(process.stdout);
     const text = reporter(result, { toTerminal, verbose: opts.verbose });
+    if (spec.name === 'github') await appendStepSummary(result);
     if (spec.out === undefined) {
       process.stdout.write(text);
     } else {
@@ -85,4 +90,10 @@ export async function writeReports(result: MatrixResult, specs: ReporterSpec[], 
       await writeFile(spec.out, text);
     }
   }
+}
+
+/** Inside a GitHub Actions job, the Markdown report goes to the job's summary page too. */
+async function appendStepSummary(result: MatrixResult): Promise<void> {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) await appendFile(file, formatMarkdownReport(result));
 }
