@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import type { CellResult } from '../harness/runner/cell-result.js';
 import { parseShard, shareOf } from '../harness/runner/shard.js';
+import { formatConsoleReport } from '../harness/reports/run/console.js';
 import { parseJsonReport } from '../harness/reports/run/json.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -81,6 +82,7 @@ describe('shards', () => {
       // Each shard gates only its share: the one holding a failing cell fails, the others pass.
       const failing = shardResults.map((r) => r.cells.some((c) => c.status === 'FAIL') ? 1 : 0);
       expect(shards.map((s) => s.exitCode)).to.deep.equal(failing);
+      expect(formatConsoleReport(shardResults[1]!)).to.match(/^2 cells \(shard 2\/3\): /m);
 
       const merged = await merge(['shard3.json', 'shard1.json', 'shard2.json', '--reporter', 'json:merged.json', '--reporter', 'console']);
       expect(merged.exitCode, merged.stderr).to.equal(1);

@@ -2,7 +2,7 @@
 import type { CellResult } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
 import {
-  axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, isGateProblem, needsDetails, plural, seconds, type Tone,
+  axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, isGateProblem, needsDetails, plural, seconds, type Tone,
 } from './format-helpers.js';
 
 const ERROR_LINES = 4;
@@ -97,8 +97,7 @@ function summary(result: MatrixResult): string {
   const counts = new Map<string, number>();
   for (const cell of result.cells) counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
   const parts = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
-  const noun = result.cells.length === 1 ? 'cell' : 'cells';
-  return `${result.cells.length} ${noun}: ${parts} (${seconds(result.durationMs)})`;
+  return `${cellCount(result)}: ${parts} (${seconds(result.durationMs)})`;
 }
 
 function firstLines(text: string, n: number): string[] {

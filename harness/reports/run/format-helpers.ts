@@ -63,12 +63,16 @@ export function expectedNote(test: CellResult['tests'][number]): string {
   return test.verdict.reason ? ` (expected: ${test.verdict.reason})` : ' (expected)';
 }
 
-/** Suites and backends in the order the run has them (suite-major cells). */
+/** The suites and backends that have cells, in the matrix's order (a shard has some of them). */
 export function axes(result: MatrixResult): { suites: string[]; backends: string[] } {
-  return {
-    suites: [...new Set(result.cells.map((c) => c.suite))],
-    backends: [...new Set(result.cells.map((c) => c.backend))],
-  };
+  const has = (key: 'suite' | 'backend') => (name: string) => result.cells.some((c) => c[key] === name);
+  return { suites: result.matrix.suites.filter(has('suite')), backends: result.matrix.backends.filter(has('backend')) };
+}
+
+/** "60 cells", or for a shard "20 cells (shard 2/3)". */
+export function cellCount(result: MatrixResult): string {
+  const cells = plural(result.cells.length, 'cell');
+  return result.shard ? `${cells} (shard ${result.shard.index}/${result.shard.total})` : cells;
 }
 
 /** The gate in one sentence. */

@@ -4,7 +4,7 @@ import { FUNCTION_MEMBERS, statuses, type Status } from '../coverage/table.js';
 import type { CellResult } from '../../runner/cell-result.js';
 import type { MatrixResult, RunCoverage, RunExtension } from '../../runner/result.js';
 import {
-  axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts,
+  axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts,
 } from './format-helpers.js';
 import { extensionSection } from '../extension/html.js';
 import { detailsButtons, htmlPage } from '../html-page.js';
@@ -35,7 +35,7 @@ function navigation(result: MatrixResult): string {
 function summaryLine(result: MatrixResult): string {
   const counts = new Map<string, number>();
   for (const c of result.cells) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
-  return `${result.cells.length} cells: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')} in ${seconds(result.durationMs)}`;
+  return `${cellCount(result)}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')} in ${seconds(result.durationMs)}`;
 }
 
 function gateSection(result: MatrixResult): string[] {

@@ -3,7 +3,7 @@
 import type { CellResult, CellStatus } from '../../runner/cell-result.js';
 import type { MatrixResult } from '../../runner/result.js';
 import {
-  axes, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts, type Tone,
+  axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts, type Tone,
 } from './format-helpers.js';
 
 // A regression is marked by its status; a known failure, a flaky pass and an unexpected pass
@@ -20,7 +20,7 @@ export function formatMarkdownReport(result: MatrixResult): string {
   const out = ['# hpy-matrix report', ''];
   out.push(`**Gate:** ${inline(gateSentence(result))}`, '');
   out.push(...matrixTable(result), '');
-  out.push(`${result.cells.length} cells in ${seconds(result.durationMs)}.`, '');
+  out.push(`${cellCount(result)} in ${seconds(result.durationMs)}.`, '');
 
   const failing = result.cells.filter(needsDetails);
   if (failing.length > 0) {
