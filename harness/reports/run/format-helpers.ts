@@ -95,6 +95,6 @@ export function environmentRows(result: MatrixResult): Array<[string, string]> {
     ['Node.js', e.node],
     ['platform', `${e.platform} ${e.arch}`],
     ['CPUs', String(e.cpus)],
-    ['Python', e.python ?? '(none on PATH)'],
+    ['Python', e.python ?? (result.matrix.backends.some((b) => b.endsWith('cpython')) ? '(none on PATH)' : '(not used)')],
   ];
 }
