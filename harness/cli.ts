@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { coverageCommand } from './commands/coverage.js';
 import { expectationsCommand } from './commands/expectations.js';
+import { initCommand } from './commands/init.js';
 import { pythonPathCommand } from './commands/python-path.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -14,10 +15,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(buildCommand)
     .command(coverageCommand)
     .command(expectationsCommand)
+    .command(initCommand)
     .command(pythonPathCommand)
     .command(reportCommand)
     .command(runCommand)
-    .demandCommand(1, 'Name a command: build, coverage, expectations, python-path, report or run.')
+    .demandCommand(1, 'Name a command: build, coverage, expectations, init, python-path, report or run.')
     .strict()
     .help()
     .fail((msg, err, y) => {
