@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { buildCommand } from './commands/build.js';
 import { coverageCommand } from './commands/coverage.js';
 import { expectationsCommand } from './commands/expectations.js';
+import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
 import { pythonPathCommand } from './commands/python-path.js';
 import { reportCommand } from './commands/report.js';
@@ -15,11 +16,12 @@ export async function main(argv: string[]): Promise<void> {
     .command(buildCommand)
     .command(coverageCommand)
     .command(expectationsCommand)
+    .command(initCommand)
     .command(mergeCommand)
     .command(pythonPathCommand)
     .command(reportCommand)
     .command(runCommand)
-    .demandCommand(1, 'Name a command: build, coverage, expectations, merge, python-path, report or run.')
+    .demandCommand(1, 'Name a command: build, coverage, expectations, init, merge, python-path, report or run.')
     .strict()
     .help()
     .fail((msg, err, y) => {

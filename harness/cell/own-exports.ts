@@ -1,6 +1,7 @@
 // Lets require() of this package's own entry points ('hpy-matrix', 'hpy-matrix/suite') return
 // modules already loaded in this process, by entering them in require's cache under the files
-// that package.json's "exports" resolve to.
+// that package.json's "exports" resolve to, and resolving those names to these files from any
+// folder: a suite outside the package (one `hpy-matrix init` wrote) has no node_modules/hpy-matrix.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,6 +11,7 @@ interface CjsModuleClass {
   new (id: string): CjsModule;
   _cache: Record<string, CjsModule>;
   _nodeModulePaths(dir: string): string[];
+  _resolveFilename(request: string, ...rest: unknown[]): string;
 }
 interface CjsModule { filename: string; loaded: boolean; exports: unknown; paths: string[] }
 
@@ -28,5 +30,14 @@ export function provideOwnExports(namespaces: Record<string, object>): void {
     module.exports = namespace;
     module.paths = Module._nodeModulePaths(path.dirname(file));
     Module._cache[file] = module;
+    provided.set(subpath === '.' ? PACKAGE : `${PACKAGE}/${subpath.slice(2)}`, file);
   }
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return provided.get(request) ?? resolve.call(this, request, ...rest);
+  };
 }
+
+const PACKAGE = 'hpy-matrix';
+/** The files of the entry points provided, by the name a test file requires. */
+const provided = new Map<string, string>();

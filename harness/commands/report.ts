@@ -1,17 +1,19 @@
-// `hpy-matrix report`: an extension's static ABI report, and with --backend what loading it shows.
+// `hpy-matrix report`: an extension's static ABI report, and with --backend what loading it shows;
+// for a wheel, the same for every HPy binary inside it, with the wheel's tags.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { readFileSync } from 'node:fs';
 import { BACKEND_NAMES } from '../../loader/backends/names.js';
-import { ElfImage } from '../../loader/static/elf.js';
-import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
-import { buildExtensionReport } from '../reports/extension/report.js';
+import { readInputFile, ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
+import { buildExtensionReport, staticExtensionReport } from '../reports/extension/report.js';
 import { formatExtensionConsole, formatExtensionMarkdown } from '../reports/extension/format.js';
-import { EXTENSION_REPORT_SCHEMA, type ExtensionReport } from '../reports/extension/model.js';
-import { staticUses } from '../../loader/static/uses.js';
+import type { ExtensionReport } from '../reports/extension/model.js';
 import { extensionPage } from '../reports/extension/html.js';
 import { formatReport } from '../reports/extension/static-text.js';
+import { formatWheelConsole, formatWheelMarkdown } from '../reports/extension/wheel-format.js';
+import { wheelPage } from '../reports/extension/wheel-html.js';
+import type { WheelReport } from '../reports/extension/wheel-model.js';
+import { buildWheelReport } from '../reports/extension/wheel-report.js';
 
 export { formatReport };
 
@@ -46,9 +48,10 @@ export function runReport(args: ReportArgs): void {
 
 /**
  * The command with every option: the static report as above when neither --backend nor a
- * format other than console/json is asked; otherwise the per-extension report. Exit codes:
- * 0 every backend OK (and no ABI problem), 1 some backend not OK or ABI problems, 2 the file
- * cannot be analysed or the options are wrong.
+ * format other than console/json is asked; otherwise the per-extension report. A `.whl` gets
+ * the wheel's report, which holds one of those per HPy binary. Exit codes: 0 every backend OK
+ * (and no ABI problem), 1 some backend not OK or ABI problems (for a wheel, in any binary or in
+ * the wheel itself), 2 the file cannot be analysed or the options are wrong.
  */
 export async function runReportCommand(args: ReportArgs): Promise<number> {
   let format: Format;
@@ -61,20 +64,25 @@ export async function runReportCommand(args: ReportArgs): Promise<number> {
     console.error(`hpy-matrix report: ${err.message}`);
     return 2;
   }
-  if (backends.length === 0 && args.out === undefined && (format === 'console' || format === 'json')) {
+  const wheel = isWheel(args.file);
+  if (!wheel && backends.length === 0 && args.out === undefined && (format === 'console' || format === 'json')) {
     runReport({ ...args, json: format === 'json' });
     return process.exitCode as number;
   }
 
-  let report: ExtensionReport;
+  let report: ExtensionReport | WheelReport;
   try {
-    report = backends.length === 0 ? staticOnly(args.file) : await buildExtensionReport(args.file, { backends });
+    report = wheel
+      ? await buildWheelReport(args.file, { backends })
+      : backends.length === 0
+        ? staticExtensionReport(args.file, readInputFile(args.file))
+        : await buildExtensionReport(args.file, { backends });
   } catch (err) {
     if (!(err instanceof ReportError)) throw err;
     console.error(`hpy-matrix report: ${args.file}: ${err.reason}`);
     return 2;
   }
-  const text = render(report, format);
+  const text = 'wheel' in report ? renderWheel(report, format) : render(report, format);
   if (args.out === undefined) {
     process.stdout.write(text);
   } else {
@@ -87,6 +95,11 @@ export async function runReportCommand(args: ReportArgs): Promise<number> {
     }
   }
   return report.ok ? 0 : 1;
+}
+
+/** A wheel is known by its name: a file named .whl that is no zip is a broken wheel, not an ELF file. */
+function isWheel(file: string): boolean {
+  return file.toLowerCase().endsWith('.whl');
 }
 
 function chooseFormat(args: ReportArgs): Format {
@@ -108,15 +121,6 @@ function checkBackendNames(names: string[]): string[] {
   return [...new Set(names)];
 }
 
-/** The per-extension report without loading anything: for Markdown and HTML of the static report. */
-function staticOnly(file: string): ExtensionReport {
-  const stat = staticReport(file);
-  return {
-    schema: EXTENSION_REPORT_SCHEMA, file, module: stat.module, static: stat,
-    staticUses: staticUses(ElfImage.parse(readFileSync(file))), backends: [], ok: stat.ok,
-  };
-}
-
 function render(report: ExtensionReport, format: Format): string {
   switch (format) {
     case 'console': return `${formatExtensionConsole(report)}\n`;
@@ -126,12 +130,21 @@ function render(report: ExtensionReport, format: Format): string {
   }
 }
 
+function renderWheel(report: WheelReport, format: Format): string {
+  switch (format) {
+    case 'console': return `${formatWheelConsole(report)}\n`;
+    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown': return formatWheelMarkdown(report);
+    case 'html': return wheelPage(report);
+  }
+}
+
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <file>',
-  describe: 'ABI report of an HPy universal binary: static (never loads it), or with --backend what loading it on each backend shows',
+  describe: 'ABI report of an HPy universal binary or of every one in a wheel (.whl): static (never loads it), or with --backend what loading it on each backend shows',
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'extension binary, e.g. foo.hpy0.so' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'extension binary, e.g. foo.hpy0.so, or a wheel, e.g. foo-1.0-py3-none-linux_x86_64.whl' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (same as --format json)' })
       .option('backend', { type: 'string', array: true, describe: 'load the extension on this backend, in a child process (repeatable)' })
       .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} (default: console)` })

@@ -62,7 +62,8 @@ const UNIVERSAL_METHOD_SIGNATURES = new Set<number>([
 const MOD_CREATE = ENUMS.HPySlot_Slot.HPy_mod_create;
 const MOD_EXEC = ENUMS.HPySlot_Slot.HPy_mod_exec;
 
-function readFile(path: string): Buffer {
+/** A file to report on, or a ReportError saying in a few words why it cannot be read. */
+export function readInputFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
@@ -77,9 +78,17 @@ function readFile(path: string): Buffer {
 }
 
 export function staticReport(path: string): StaticReport {
+  return staticReportOf(path, readInputFile(path));
+}
+
+/**
+ * The report of a binary held in memory (a member of a wheel): `path` names it in the report
+ * and gives the file name that the ABI tag and the module name are read from.
+ */
+export function staticReportOf(path: string, bytes: Buffer): StaticReport {
   let elf: ElfImage;
   try {
-    elf = ElfImage.parse(readFile(path));
+    elf = ElfImage.parse(bytes);
   } catch (err) {
     if (err instanceof ElfError) throw new ReportError(path, err.message);
     throw err;

@@ -54,20 +54,22 @@ function contentsConsole(c: ModuleContents): string[] {
   return out;
 }
 
-export function formatExtensionMarkdown(r: ExtensionReport): string {
+/** `level` is the heading level of the report's title (2 inside a wheel's report). */
+export function formatExtensionMarkdown(r: ExtensionReport, level = 1): string {
   const s = r.static;
-  const out = [`# Extension \`${r.module}\``, '', `File: \`${r.file}\` — ${r.ok ? '**OK**' : '**NOT OK**'}`, ''];
+  const hx = (n: number, text: string) => `${'#'.repeat(level + n)} ${text}`;
+  const out = [hx(0, `Extension \`${r.module}\``), '', `File: \`${r.file}\` — ${r.ok ? '**OK**' : '**NOT OK**'}`, ''];
   if (r.backends.length) {
     out.push('| backend | loads | initializes | verdict |', '|---|---|---|---|',
       ...r.backends.map((b) => `| ${cell(b.backend)} | ${yesNo(b.loads)} | ${yesNo(b.initializes)} | ${cell(verdictText(b))} |`), '');
   }
-  out.push('## Static ABI report', '',
+  out.push(hx(1, 'Static ABI report'), '',
     `- ABI tag: ${s.abiTag ?? '(none)'}; requires ${s.requiredAbi ? `${s.requiredAbi.major}.${s.requiredAbi.minor}` : 'unknown'}`,
     `- Python C API imports: ${s.pyImports.join(', ') || '(none)'}`,
     `- problems: ${s.problems.map((p) => `[${p.code}] ${p.message}`).join('; ') || '(none)'}`,
     `- context functions its machine code calls (static scan): ${r.staticUses.length}`, '');
   for (const b of r.backends) {
-    out.push(`## On ${b.backend}: ${b.verdict.status}`, '');
+    out.push(hx(1, `On ${b.backend}: ${b.verdict.status}`), '');
     if (b.error) out.push('```', b.error, '```', '');
     if (b.lacking.length) {
       out.push('| used function | here | why |', '|---|---|---|',
@@ -84,7 +86,7 @@ export function formatExtensionMarkdown(r: ExtensionReport): string {
   return out.join('\n');
 }
 
-function verdictText(b: BackendReport): string {
+export function verdictText(b: BackendReport): string {
   return b.verdict.message ? `${b.verdict.status}: ${b.verdict.message}` : b.verdict.status;
 }
 
@@ -92,7 +94,8 @@ function sortedCalls(calls: Record<string, number>): Array<[string, number]> {
   return Object.entries(calls).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
 }
 
-function cell(text: string): string {
+/** Text made safe for one cell of a Markdown table. */
+export function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
 

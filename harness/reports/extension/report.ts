@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ElfImage } from '../../../loader/static/elf.js';
-import { staticReport } from '../../../loader/static/report.js';
+import { staticReport, staticReportOf } from '../../../loader/static/report.js';
 import { runIsolated, outputTail, type IsolatedRun } from '../../child/run-isolated.js';
 import { checkCapabilities, type BackendCoverage } from '../coverage/table.js';
 import {
@@ -49,6 +49,19 @@ export async function buildExtensionReport(file: string, opts: ExtensionReportOp
     staticUses: uses,
     backends,
     ok: stat.ok && backends.every((b) => b.verdict.status === 'OK'),
+  };
+}
+
+/**
+ * The report of a binary without loading it (no backend): for the formats that render a whole
+ * report, and for the binaries of a wheel. `file` names it; `bytes` are its contents. Throws
+ * ReportError when it cannot be analysed.
+ */
+export function staticExtensionReport(file: string, bytes: Buffer): ExtensionReport {
+  const stat = staticReportOf(file, bytes);
+  return {
+    schema: EXTENSION_REPORT_SCHEMA, file, module: stat.module, static: stat,
+    staticUses: staticUses(ElfImage.parse(bytes)), backends: [], ok: stat.ok,
   };
 }
 
