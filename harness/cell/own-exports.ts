@@ -20,6 +20,8 @@ export function provideOwnExports(namespaces: Record<string, object>): void {
   const root = packageRoot();
   const { exports } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
   const Module = createRequire(import.meta.url)('node:module') as CjsModuleClass;
+  // The files of the entry points provided, by the name a test file requires.
+  const provided = new Map<string, string>();
   for (const [subpath, namespace] of Object.entries(namespaces)) {
     const target = exports[subpath];
     if (typeof target !== 'string') throw new Error(`package.json exports no '${subpath}'`);
@@ -39,5 +41,3 @@ export function provideOwnExports(namespaces: Record<string, object>): void {
 }
 
 const PACKAGE = 'hpy-matrix';
-/** The files of the entry points provided, by the name a test file requires. */
-const provided = new Map<string, string>();
