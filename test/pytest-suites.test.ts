@@ -162,7 +162,9 @@ describe('pytest suites', function () {
       expect(await refusal({ path: OK, pythonPath: ['absent'] })).to.equal(`'suites'[0]: "pythonPath" folder ${path.join(tmp, 'absent')} not found`);
       expect(await refusal({ path: OK, args: '-x' })).to.equal('\'suites\'[0]: "args" must be an array of strings, got "-x"');
       expect(await refusal({ path: OK, env: { A: 1 } })).to.equal('\'suites\'[0]: "env" must be an object of strings, got {"A":1}');
-      expect(await refusal({ path: 'basic', args: ['-x'] })).to.equal('\'suites\'[0]: "args" applies to pytest suites, and \'basic\' is a mocha suite');
+      expect(await refusal({ path: path.join(ROOT, 'suites/basic'), args: ['-x'] }))
+        .to.equal(`'suites'[0]: "args" applies to pytest suites, and '${path.join(ROOT, 'suites/basic')}' is a mocha suite`);
+      expect(await refusal({ path: 'basic' })).to.equal(`suite folder 'basic' not found (looked for ${path.join(tmp, 'basic')})`);
       expect(await refusal(3)).to.equal("'suites'[0] must be a suite name, a path or an object with \"path\", got 3");
     });
   });

@@ -134,7 +134,8 @@ async function resolveSuiteEntries(file: string, value: unknown, baseDir: string
     const unknown = Object.keys(fields).find((key) => !SUITE_KEYS.includes(key));
     if (unknown !== undefined) throw new ConfigError(file, `${where}: unknown key ${quote(unknown)} (allowed: ${SUITE_KEYS.join(', ')})`);
     if (typeof fields.path !== 'string' || fields.path === '') throw new ConfigError(file, `${where}: "path" must be the suite's folder, got ${JSON.stringify(fields.path)}`);
-    const dir = await suiteFolder(file, fields.path, baseDir);
+    // "path" is always a folder, never the name of a suite shipped with hpy-matrix.
+    const dir = await suiteFolder(file, fields.path, baseDir, true);
     if (fields.kind !== undefined && fields.kind !== 'mocha' && fields.kind !== 'pytest') {
       throw new ConfigError(file, `${where}: "kind" must be "mocha" or "pytest", got ${JSON.stringify(fields.kind)}`);
     }
@@ -163,8 +164,8 @@ async function resolveSuiteEntries(file: string, value: unknown, baseDir: string
   return suites;
 }
 
-async function suiteFolder(source: string, spec: string, baseDir: string): Promise<string> {
-  const isPath = spec.includes('/') || spec.includes(path.sep) || spec === '.' || spec === '..';
+async function suiteFolder(source: string, spec: string, baseDir: string, alwaysPath = false): Promise<string> {
+  const isPath = alwaysPath || spec.includes('/') || spec.includes(path.sep) || spec === '.' || spec === '..';
   const dir = isPath ? path.resolve(baseDir, spec) : path.join(builtinSuitesDir(), spec);
   if (!(await isDirectory(dir))) {
     throw new ConfigError(source, isPath
