@@ -69,6 +69,9 @@ describe('pytest suites', function () {
         ]);
         expect(cellOf(report, 'pytest-ok', backend).status).to.equal('PASS');
       }
+      // The trace cell reports the context functions the tests called, as mocha trace cells do.
+      expect(cellOf(report, 'pytest-ok', 'trace:cpython').trace!.ctx_Add!.calls).to.equal(1);
+      expect(cellOf(report, 'pytest-ok', 'cpython')).to.not.have.property('trace');
     });
 
     it('on debug:cpython, fails the test that leaked with the finding, also in the JSON; a subprocess is in debug mode too', () => {

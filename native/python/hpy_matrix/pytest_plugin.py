@@ -82,6 +82,9 @@ class CellPlugin:
     def pytest_sessionfinish(self, session, exitstatus):
         for nodeid in list(self.tests):
             self.finish(nodeid)
+        counts = trace_counts()
+        if counts:
+            self.writer.write({"event": "trace", "counts": counts})
         outside = outside_findings()
         if outside:
             self.writer.write({"event": "test-begin", "title": "(debug findings outside tests)"})
@@ -146,6 +149,16 @@ def outside_findings():
     found = [clean(f) for f in _debug.get_findings()]
     _debug.clear_findings()
     return found
+
+
+def trace_counts():
+    """On a trace backend: calls and nanoseconds per context function over the session, as mocha
+    cells report them (what `hpy-matrix coverage --exercised` adds up)."""
+    if os.environ.get("HPY") != "trace":
+        return {}
+    from hpy_matrix.universal import _trace
+    durations = _trace.get_durations()
+    return {name: {"calls": calls, "ns": durations.get(name, 0)} for name, calls in _trace.get_call_counts().items() if calls}
 
 
 def summarize(findings):
