@@ -2,7 +2,7 @@
 // on cpython, debug:cpython and trace:cpython with hpy-matrix as `hpy`; skipped on reference; a
 // leak caught per test, a crash named, a subprocess that gets the drop-in, a missing pytest.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -170,6 +170,20 @@ describe('pytest suites', function () {
       expect(await refusal({ path: 'basic' })).to.equal(`suite folder 'basic' not found (looked for ${path.join(tmp, 'basic')})`);
       expect(await refusal(3)).to.equal("'suites'[0] must be a suite name, a path or an object with \"path\", got 3");
     });
+  });
+
+  it('the hpy shim keeps an installed HPy\'s other modules (a namespace package) reachable, and its own first', async () => {
+    const installed = path.join(tmp, 'installed');
+    await mkdir(path.join(installed, 'hpy', 'devel'), { recursive: true });
+    await writeFile(path.join(installed, 'hpy', 'devel', '__init__.py'), 'WHO = "installed hpy.devel"\n');
+    await mkdir(path.join(installed, 'hpy', 'debug'), { recursive: true });
+    await writeFile(path.join(installed, 'hpy', 'debug', '__init__.py'), 'raise ImportError("the installed hpy.debug was imported")\n');
+    const host = (await execa(process.execPath, [CLI, 'python-path'])).stdout;
+    const code = 'import hpy.devel, hpy.universal, hpy.debug.leakdetector, hpy.debug.pytest, hpy.trace; '
+      + 'print(hpy.devel.WHO, hpy.universal.__name__, hpy.debug.LeakDetector.__module__)';
+    const out = execFileSync(findPython().executable, ['-c', code],
+      { env: { ...process.env, PYTHONPATH: [path.join(ROOT, 'native/python/shim'), host, installed].join(path.delimiter) }, encoding: 'utf8' });
+    expect(out.trim()).to.equal('installed hpy.devel hpy_matrix.universal hpy_matrix.debug.leakdetector');
   });
 
   it('the stub loader build --stub writes loads the binary with hpy.universal', async () => {

@@ -60,6 +60,8 @@ export async function runPytestCell(job: PytestCellJob): Promise<CellResult> {
       PYTHONPATH: pythonPath.join(path.delimiter),
       // Read by the stub loaders HPy's build tools write (and by ours): the mode to load in.
       HPY: MODES[layer],
+      // pytest colours what it prints before it reads --color=no when FORCE_COLOR is set at all.
+      PY_COLORS: '0',
       ...(layer === 'debug' ? { HPY_MATRIX_LEAK_CHECK: '1' } : {}),
       ...(job.grep === undefined ? {} : { HPY_MATRIX_GREP: job.grep }),
       ...(job.skip.length === 0 ? {} : { HPY_MATRIX_SKIP: JSON.stringify(job.skip) }),

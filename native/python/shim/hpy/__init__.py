@@ -16,7 +16,8 @@ def _installed_hpy_folders():
     here = os.path.dirname(os.path.abspath(__file__))
     for entry in sys.path:
         folder = os.path.join(entry or os.getcwd(), "hpy")
-        if os.path.abspath(folder) != here and os.path.isfile(os.path.join(folder, "__init__.py")):
+        # HPy installs `hpy` as a namespace package: a folder without __init__.py.
+        if os.path.abspath(folder) != here and os.path.isdir(folder):
             yield folder
 
 
