@@ -5,9 +5,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { moduleNameFromOutput } from './extension.js';
 
-export function stubSource(moduleName: string, binaryName: string): string {
-  return `# Loads ${binaryName}, the HPy universal binary beside this file, with hpy.universal.
-# Written by hpy-matrix build --stub. The mode comes from the HPY environment variable
+/** `binary`: the binary's path from the stub's folder, with `/` (`foo.hpy0.so`, `../build/foo.hpy0.so`). */
+export function stubSource(moduleName: string, binary: string, writer = 'hpy-matrix build --stub'): string {
+  const where = binary.includes('/') ? `${binary}, from this file's folder,` : `${binary}, the HPy universal binary beside this file,`;
+  return `# Loads ${where} with hpy.universal.
+# Written by ${writer}. The mode comes from the HPY environment variable
 # (universal, debug or trace).
 
 
@@ -16,7 +18,8 @@ def _load():
     import sys
     from hpy.universal import _load_bootstrap
 
-    binary = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${JSON.stringify(binaryName)})
+    here = os.path.dirname(os.path.abspath(__file__))
+    binary = os.path.normpath(os.path.join(here, *${JSON.stringify(binary)}.split("/")))
     sys.modules[__name__] = _load_bootstrap(${JSON.stringify(moduleName)}, __name__, __package__, binary,
                                             __loader__, __spec__, os.environ)
 
