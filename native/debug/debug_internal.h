@@ -1,7 +1,15 @@
 /* Shared state of the debug context's files. One HDbg per debug instance; every context it
    hands out (the base one and the per-call ones) points back to it through _private.
    Single-threaded: HPy 0.9 extensions run under the GIL or on the reference backend's one
-   thread. */
+   thread.
+
+   Handles and builders are 64-byte records in pools (debug_pool.c): one reserved address range
+   per pool, records taken from a stack of free indices (or the next never-used one), and retired
+   records remembered in a ring of indices (the closed-handle queue), the oldest of which goes
+   back on the free stack. A handle is the address of its record, so telling whether a value is
+   one of ours is a subtraction and one comparison, and no memory outside the pool is read. The
+   functions on every call's path are the inline ones below; what they do not handle (a finding,
+   a full pool, stack traces, raw data) is in debug_handles.c. */
 #ifndef HDBG_INTERNAL_H
 #define HDBG_INTERNAL_H
 
@@ -14,54 +22,132 @@
 #include <stdio.h>
 
 #define HDBG_CTX_MAGIC 0x6864626763747821ULL    /* "hdbgctx!" */
-#define HDBG_HANDLE_MAGIC 0x68646267686e646cULL /* "hdbghndl" */
-#define HDBG_BUILDER_MAGIC 0x6864626762756c64ULL
 #define HDBG_RING 16       /* per-call contexts, reused in turn */
 #define HDBG_SMALL_ARRAY 16
 
-enum { H_OPEN = 1, H_CLOSED = 2, H_CONSTANT = 3 };
+#define HDBG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HDBG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* A record's state. OPEN and CONSTANT are the usable ones, and the only odd ones: a usable
+   handle is one whose state has bit 0 set. FREE: on the free stack or never used. */
+enum { H_FREE = 0, H_OPEN = 1, H_CLOSED = 2, H_CONSTANT = 3 };
 
 struct hdbg_raw;
 
 struct HDbgHandle {
-    uint64_t magic;
     HPy inner;
     uint64_t id;
+    const char *opened_by;  /* the context function that returned it */
+    const void *opened_in;  /* the key of the extension function that was running (hdbg_fn_name) */
+    struct hdbg_raw *raw;   /* char * data handed out for it, protected on close */
     int64_t generation;
-    uint8_t state;
+    /* Not char types: a store to them cannot alias the pools' fields, which then stay in
+       registers across the inline paths. */
+    uint16_t state;
     /* An argument wrapper: the caller owns the inner handle, so closing must not close it. */
-    uint8_t borrowed;
-    const char *opened_by; /* the context function that returned it */
-    const char *opened_in; /* the extension function that was running */
-    HDbgHandle *prev, *next; /* open list, closed queue or free list */
-    struct hdbg_raw *raw;    /* char * data handed out for it, protected on close */
-    void **stack;
-    int stack_depth;
+    uint16_t borrowed;
+    uint32_t stack_depth;
+    void **stack;           /* allocation stack, when stack traces are on (buffer kept on reuse) */
 };
 
-struct hdbg_list {
-    HDbgHandle *head, *tail;
-    int64_t count;
+/* ---- pools of 64-byte records (debug_pool.c) ---- */
+
+#define HDBG_RECORD 64
+#define HDBG_RECORD_SHIFT 6
+
+/* Retired records wait in one queue of indices, in the order they were retired. The newest
+   `max` of them are remembered (a stale use of one is recognized); the older ones, at the head,
+   are free, marked so, and reused oldest first, as the list of free handles was before. */
+struct hdbg_pool {
+    char *base;              /* the reserved range; records [0, used) have been handed out */
+    uint32_t used, committed, reserved;
+    uint32_t state_offset;   /* of the uint16_t that is zero in a free record */
+    uint32_t *q;             /* a power of two >= committed (a record is in it at most once) */
+    uint32_t qmask;          /* its capacity - 1 */
+    uint32_t qhead, qlen;    /* entries [qhead, qhead + qlen), wrapping */
+    uint32_t qfree;          /* how many entries at the head are free */
+    uint32_t max;            /* how many retired records are remembered */
 };
 
-/* Builders and trackers handed to the extension: [magic, kind, state, inner | items]. */
-enum { B_LIST = 1, B_TUPLE, B_TRACKER };
+/* Reserves room for `reserved` records (address space only); `state_offset` names the field of
+   a record (a uint16_t) that the pool sets to 0 when the record goes free. 0 on success. */
+int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved, uint32_t state_offset);
+void hdbg_pool_free(struct hdbg_pool *p);
+/* Hands out a record never used before (committing more of the range when needed); -1 when the
+   range is used up or memory is short. */
+int64_t hdbg_pool_fresh(struct hdbg_pool *p);
+/* How many retired records to remember; records forgotten by a smaller limit go free at once. */
+void hdbg_pool_set_max(struct hdbg_pool *p, int64_t n);
+/* Returns a record taken but never handed out: it is the next one taken. */
+void hdbg_pool_give_back(struct hdbg_pool *p, uint32_t i);
+
+static inline void *hdbg_pool_at(const struct hdbg_pool *p, uint32_t i) { return p->base + ((size_t)i << HDBG_RECORD_SHIFT); }
+static inline uint32_t hdbg_pool_index(const struct hdbg_pool *p, const void *r)
+{
+    return (uint32_t)(((const char *)r - p->base) >> HDBG_RECORD_SHIFT);
+}
+/* The queue's k-th entry from the head. */
+static inline uint32_t *hdbg_pool_q(const struct hdbg_pool *p, uint32_t k)
+{
+    return &p->q[(p->qhead + k) & p->qmask];
+}
+
+/* The record at address v, or NULL when v is not the address of a record handed out: the
+   offset rotated right by 6 is below `used` only when it is a multiple of 64 and in range. */
+static inline void *hdbg_pool_find(const struct hdbg_pool *p, uintptr_t v)
+{
+    uintptr_t off = v - (uintptr_t)p->base;
+    uintptr_t rot = (off >> HDBG_RECORD_SHIFT) | (off << (8 * sizeof(uintptr_t) - HDBG_RECORD_SHIFT));
+    return rot < p->used ? (void *)v : NULL;
+}
+
+/* The free record at the head of the queue (there must be one). */
+static inline uint32_t hdbg_pool_pop(struct hdbg_pool *p)
+{
+    uint32_t i = p->q[p->qhead];
+    p->qhead = (p->qhead + 1) & p->qmask;
+    p->qfree--;
+    p->qlen--;
+    return i;
+}
+
+/* A free record's index, or -1 when the pool cannot grow. */
+static inline int64_t hdbg_pool_take(struct hdbg_pool *p)
+{
+    if (HDBG_LIKELY(p->qfree > 0))
+        return hdbg_pool_pop(p);
+    return hdbg_pool_fresh(p);
+}
+
+/* Queues record i as retired; the oldest remembered record beyond `max` goes free. */
+static inline void hdbg_pool_retire(struct hdbg_pool *p, uint32_t i)
+{
+    *hdbg_pool_q(p, p->qlen) = i;
+    p->qlen++;
+    if (p->qlen - p->qfree > p->max) {
+        uint32_t out = *hdbg_pool_q(p, p->qfree);
+        *(uint16_t *)((char *)hdbg_pool_at(p, out) + p->state_offset) = 0;
+        p->qfree++;
+    }
+}
+
+/* ---- builders and trackers handed to the extension ---- */
+
+enum { B_FREE = 0, B_LIST = 1, B_TUPLE, B_TRACKER };
 enum { B_OPEN = 1, B_DONE = 2 };
 struct hdbg_builder {
-    uint64_t magic;
-    int kind, state;
-    intptr_t inner; /* the inner builder */
-    HPy *items;     /* a tracker's debug handles */
+    intptr_t inner;       /* the inner builder */
+    HPy *items;           /* a tracker's debug handles (the buffer is kept when the record is reused) */
     size_t length, capacity;
     const char *ended_by; /* "HPyListBuilder_Build"... */
-    struct hdbg_builder *next_done;
+    uint16_t kind, state;
 };
 
 struct hdbg_ctxinfo {
     uint64_t magic;
     HDbg *d;
     int active; /* calls running with this context */
-    const char *outer_name; /* the extension function name to restore when this call ends */
+    const void *outer; /* the key of the extension function to restore when this call ends */
 };
 
 struct hdbg_name {
@@ -80,26 +166,28 @@ struct HDbg {
     HPyContext base; /* first: hdbg_from_ctx checks _private */
     struct hdbg_ctxinfo base_info;
     HPyContext *inner;
+
+    /* The running extension function, as a key for hdbg_fn_name: the impl's address (called
+       through a trampoline) or its interned name (hdbg_enter); NULL outside any call. */
+    const void *current;
+    struct hdbg_pool handles;
+    uint64_t next_id;
+    int64_t generation;
+    int stack_limit;
+    /* The inline path opens a handle when more records than this are free: 0, or UINT32_MAX
+       while stack traces are on (they are captured on the slow path). */
+    uint32_t open_gate;
+    bool fatal;
+    struct hdbg_pool builders;
+    int64_t closed_max; /* as set: the pools remember at most what they can hold */
+
     HPyContext ring[HDBG_RING];
     struct hdbg_ctxinfo ring_info[HDBG_RING];
     unsigned ring_next;
-    const char *current; /* the running extension function, for findings */
-
-    uint64_t next_id;
-    int64_t generation;
-    struct hdbg_list open, closed, free;
-    int64_t closed_max;
-    HDbgHandle *constants; /* an array, one per handle member */
-    size_t nconstants;
-
-    struct hdbg_builder *done_head, *done_tail;
-    int64_t done_count;
 
     struct hdbg_raw *raw_closed_head, *raw_closed_tail; /* protected, oldest first */
     int64_t raw_closed_bytes, raw_max;
 
-    int stack_limit;
-    bool fatal;
     HDbgHook on_handle, on_builder;
     void *hook_arg;
 
@@ -112,11 +200,12 @@ struct HDbg {
     size_t interned_cap, interned_count;
 };
 
+void hdbg_ctx_misuse(HDbg *d, const char *fn);
+
 static inline HDbg *hdbg_get(HPyContext *ctx, const char *fn)
 {
     struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)ctx->_private;
-    void hdbg_ctx_misuse(HDbg *d, const char *fn);
-    if (ci->active <= 0)
+    if (HDBG_UNLIKELY(ci->active <= 0))
         hdbg_ctx_misuse(ci->d, fn);
     return ci->d;
 }
@@ -129,42 +218,221 @@ void hdbg_report_object(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle
                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void hdbg_raise(HDbg *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
-const char *hdbg_name_of(HDbg *d, const void *impl);
+/* The name of the extension function behind a key (HDbg.current, HDbgHandle.opened_in): NULL for
+   no key, "<extension code>" for a function without a name. */
+const char *hdbg_fn_name(HDbg *d, const void *key);
+static inline const char *hdbg_current_name(HDbg *d) { return hdbg_fn_name(d, d->current); }
 size_t hdbg_string_hash(const char *s);
-HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name);
 size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames);
+/* The end of a call into extension code: the result checked against the exception state. */
+HPy hdbg_take_result(HDbg *d, HPy dh);
 
-/* debug_handles.c */
-HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by);
-HPy hdbg_wrap(HDbg *d, HPy inner, const char *by);
+/* debug_handles.c: the slow paths and the rest */
+HDbgHandle *hdbg_open_slow(HDbg *d, HPy inner, const char *by, uint16_t borrowed);
+void hdbg_open_failed(HDbg *d, HPy inner, uint16_t borrowed);
 HPy hdbg_constant(HDbg *d, HPy inner);
-/* Small integers and misaligned values cannot be ours, and reading them could crash. */
-static inline bool hdbg_is_handle(HPy dh)
-{
-    return (uintptr_t)dh._i >= 4096 && (dh._i & 7) == 0 && ((HDbgHandle *)dh._i)->magic == HDBG_HANDLE_MAGIC;
-}
-
+/* Called when the record of a just-opened handle needs more than its fields (stack traces). */
+void hdbg_capture_stack(HDbg *d, HDbgHandle *h);
 /* The handle behind `dh` if it may be used; NULL otherwise, with a finding recorded. */
 HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn);
 /* A SystemError saying why `dh` cannot be used, for functions that must report failure. */
 void hdbg_raise_bad(HDbg *d, HPy dh, const char *fn);
-/* The inner handle of `dh` (NULL stays NULL). On a bad handle: false, with a finding and, for
-   hdbg_unwrap, a SystemError; a void function cannot report one and just does nothing. */
-bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn);
-bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn);
+bool hdbg_unwrap_slow(HDbg *d, HPy dh, HPy *out, const char *fn, bool raise);
 HPy *hdbg_unwrap_array(HDbg *d, const HPy *a, size_t n, HPy *small, const char *fn);
 void hdbg_array_done(HPy *a, HPy *small);
-/* Closes a debug handle; the inner one too unless it is borrowed. */
-void hdbg_close_handle(HDbg *d, HDbgHandle *h);
+/* Closes a debug handle (the inner one too unless it is borrowed) when it has more than its
+   fields to close: raw data. */
+void hdbg_close_slow(HDbg *d, HDbgHandle *h);
+void hdbg_release_arg_closed(HDbg *d, HDbgHandle *h);
 void hdbg_handles_free(HDbg *d);
+/* The open handles of generation >= gen, in the order they were opened (malloc'd; NULL when
+   there are none or memory is short). */
+HDbgHandle **hdbg_open_sorted(HDbg *d, int64_t gen, size_t *count);
 void hdbg_builder_retire(HDbg *d, struct hdbg_builder *b, const char *by);
 void hdbg_builders_free(HDbg *d);
+
+/* ---- the handles' hot paths ---- */
+
+/* The record of a debug handle of this instance (in any state), or NULL. */
+static inline HDbgHandle *hdbg_record(HDbg *d, HPy dh) { return (HDbgHandle *)hdbg_pool_find(&d->handles, (uintptr_t)dh._i); }
+static inline bool hdbg_usable(const HDbgHandle *h) { return (h->state & 1) != 0; }
+
+static inline HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
+{
+    struct hdbg_pool *p = &d->handles;
+    if (HDBG_UNLIKELY(p->qfree <= d->open_gate))
+        return hdbg_open_slow(d, inner, by, borrowed);
+    HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
+    h->inner = inner;
+    h->id = d->next_id++;
+    h->opened_by = by;
+    h->opened_in = d->current;
+    h->raw = NULL;
+    h->generation = d->generation;
+    h->state = H_OPEN;
+    h->borrowed = borrowed;
+    h->stack_depth = 0;
+    return h;
+}
+
+/* A new debug handle for an inner handle the extension will own (NULL stays NULL). */
+static inline HPy hdbg_wrap(HDbg *d, HPy inner, const char *by)
+{
+    if (HPy_IsNull(inner))
+        return HPy_NULL;
+    HDbgHandle *h = hdbg_open_handle(d, inner, by, 0);
+    if (HDBG_UNLIKELY(h == NULL)) {
+        hdbg_open_failed(d, inner, 0);
+        return HPy_NULL;
+    }
+    return (HPy){ (intptr_t)h };
+}
+
+/* The inner handle of `dh` (NULL stays NULL). On a bad handle: false, with a finding and, for
+   hdbg_unwrap, a SystemError; a void function cannot report one and just does nothing. */
+static inline bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
+{
+    HDbgHandle *h = hdbg_record(d, dh);
+    if (HDBG_LIKELY(h != NULL && hdbg_usable(h))) {
+        *out = h->inner;
+        return true;
+    }
+    return hdbg_unwrap_slow(d, dh, out, fn, true);
+}
+
+static inline bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
+{
+    HDbgHandle *h = hdbg_record(d, dh);
+    if (HDBG_LIKELY(h != NULL && hdbg_usable(h))) {
+        *out = h->inner;
+        return true;
+    }
+    return hdbg_unwrap_slow(d, dh, out, fn, false);
+}
+
+/* Marks an open handle closed and remembers it in the closed queue; the record the queue
+   forgets becomes free. */
+static inline void hdbg_retire(HDbg *d, HDbgHandle *h)
+{
+    h->state = H_CLOSED;
+    hdbg_pool_retire(&d->handles, hdbg_pool_index(&d->handles, h));
+}
+
+/* Closes an open debug handle; the inner one too unless it is borrowed. */
+static inline void hdbg_close_handle(HDbg *d, HDbgHandle *h)
+{
+    if (HDBG_UNLIKELY(h->raw != NULL)) {
+        hdbg_close_slow(d, h);
+        return;
+    }
+    if (!h->borrowed)
+        d->inner->ctx_Close(d->inner, h->inner);
+    hdbg_retire(d, h);
+}
+
+/* Argument handles of a call into extension code: borrowed (the caller keeps the inner handle),
+   opened before the call and closed after it, all at once. */
+static inline void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
+{
+    struct hdbg_pool *p = &d->handles;
+    if (HDBG_LIKELY(p->qfree >= n && d->open_gate == 0)) {
+        uint64_t id = d->next_id;
+        const void *in = d->current;
+        int64_t gen = d->generation;
+        for (size_t i = 0; i < n; i++) {
+            if (HPy_IsNull(inner[i])) {
+                out[i] = HPy_NULL;
+                continue;
+            }
+            HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
+            h->inner = inner[i];
+            h->id = id++;
+            h->opened_by = "argument";
+            h->opened_in = in;
+            h->raw = NULL;
+            h->generation = gen;
+            h->state = H_OPEN;
+            h->borrowed = 1;
+            h->stack_depth = 0;
+            out[i] = (HPy){ (intptr_t)h };
+        }
+        d->next_id = id;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        HDbgHandle *h = HPy_IsNull(inner[i]) ? NULL : hdbg_open_slow(d, inner[i], "argument", 1);
+        out[i] = (HPy){ (intptr_t)h };
+    }
+}
+
+static inline void hdbg_close_args(HDbg *d, const HPy *dh, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        HDbgHandle *h = (HDbgHandle *)dh[i]._i;
+        if (h == NULL)
+            continue;
+        if (HDBG_UNLIKELY(h->state != H_OPEN || h->raw != NULL))
+            hdbg_release_arg_closed(d, h);
+        else
+            hdbg_retire(d, h);
+    }
+}
+
+/* ---- calls into extension code ---- */
+
+extern const char hdbg_unnamed_key;
+
+/* Starts a call of the extension function behind `key` (its impl, or its interned name; NULL:
+   unnamed) and returns the context for it. */
+static inline HPyContext *hdbg_enter_key(HDbg *d, const void *key)
+{
+    /* The next context of the ring that is not in use by an outer call. */
+    unsigned i = d->ring_next;
+    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
+        i = (i + 1) % HDBG_RING;
+    d->ring_next = (i + 1) % HDBG_RING;
+    struct hdbg_ctxinfo *ci = &d->ring_info[i];
+    ci->active++;
+    ci->outer = d->current;
+    /* The name is looked up when a finding needs it (hdbg_fn_name), not on every call. */
+    d->current = key != NULL ? key : &hdbg_unnamed_key;
+    return &d->ring[i];
+}
+
+extern volatile int hdbg_raw_faults_pending;
+void hdbg_raw_flush_faults(HDbg *d);
+
+static inline void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
+{
+    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
+    /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
+       and the inner one's end must not invalidate the outer one's. */
+    if (ci != &d->base_info && ci->active > 0)
+        ci->active--;
+    d->current = ci->outer;
+    if (HDBG_UNLIKELY(hdbg_raw_faults_pending))
+        hdbg_raw_flush_faults(d);
+}
+
+/* The result of a call into extension code, for the caller: a new handle's inner handle (its
+   record goes to the closed queue), or what hdbg_take_result makes of anything else. */
+static inline HPy hdbg_end_result(HDbg *d, HPy dh)
+{
+    HPyContext *ic = d->inner;
+    HDbgHandle *h = hdbg_record(d, dh);
+    if (HDBG_LIKELY(h != NULL && h->state == H_OPEN && h->raw == NULL) && !ic->ctx_Err_Occurred(ic)) {
+        hdbg_retire(d, h);
+        return h->inner;
+    }
+    return hdbg_take_result(d, dh);
+}
 
 /* debug_rawdata.c */
 /* A protected copy of `data`, which `by` returned for handle h. */
 const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by);
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h);
-void hdbg_raw_flush_faults(HDbg *d);
+/* hdbg_raw_faults_pending: set by the SIGSEGV handler when it has caught an access to protected
+   data; the end of every call then runs hdbg_raw_flush_faults, which records the findings. */
 void hdbg_raw_free_all(HDbg *d);
 
 /* generated */

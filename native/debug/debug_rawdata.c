@@ -21,12 +21,14 @@ struct hdbg_raw {
     char *base;
     size_t mapped, size;
     uint64_t handle_id;
-    const char *by, *in;
+    const char *by;
+    const void *in; /* key of the extension function that asked for it (hdbg_fn_name) */
     volatile sig_atomic_t state, fault, reported;
 };
 
 /* Process-wide because signal handlers are; each entry names its instance. */
 static struct hdbg_raw *volatile g_all;
+volatile int hdbg_raw_faults_pending;
 static struct sigaction g_previous;
 static int g_installed;
 
@@ -44,6 +46,7 @@ static void on_segv(int sig, siginfo_t *info, void *uctx)
     if (r != NULL && r->state != R_UNPROTECTED) {
         r->fault = r->state == R_CLOSED ? F_AFTER_CLOSE : F_WRITE;
         r->state = R_UNPROTECTED;
+        hdbg_raw_faults_pending = 1;
         mprotect(r->base, r->mapped, PROT_READ | PROT_WRITE);
         return; /* the faulting access runs again and succeeds */
     }
@@ -115,7 +118,7 @@ static void report(HDbg *d, struct hdbg_raw *r)
     if (r->fault == F_NONE || r->reported)
         return;
     r->reported = 1;
-    const char *in = r->in ? r->in : "<no call>";
+    const char *in = r->in ? hdbg_fn_name(d, r->in) : "<no call>";
     if (r->fault == F_WRITE)
         hdbg_report(d, HDBG_RAW_DATA_WRITE, in, NULL,
                     "'%s' wrote to the read-only data of handle %llu returned by %s", in,
@@ -162,9 +165,18 @@ void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 
 void hdbg_raw_flush_faults(HDbg *d)
 {
-    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all)
-        if (r->d == d && r->fault != F_NONE && !r->reported)
+    int others = 0; /* faults on another instance's data, which its own flush records */
+    hdbg_raw_faults_pending = 0;
+    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all) {
+        if (r->fault == F_NONE || r->reported)
+            continue;
+        if (r->d == d)
             report(d, r);
+        else
+            others = 1;
+    }
+    if (others)
+        hdbg_raw_faults_pending = 1;
 }
 
 void hdbg_raw_free_all(HDbg *d)
