@@ -133,8 +133,8 @@ function generateTrace() {
  * context converts the trampoline's CPython arguments to its handles and calls the shim, which
  * takes the real impl from the layer's pending call and calls it with the layer's context and
  * handles. The handle arguments are opened together before the call and closed together after
- * it (LAYER_OPEN, LAYER_CLOSE), an array argument likewise (LAYER_ARGS, LAYER_ARGS_DONE). The
- * including file defines the LAYER_* macros.
+ * it (LAYER_OPEN, LAYER_CLOSE); with an array argument, the handles and the array's are one frame
+ * (LAYER_FRAME, LAYER_FRAME_DONE). The including file defines the LAYER_* macros.
  */
 function generateShims() {
   const out = [BANNER('shims between an inner context\'s trampoline handling and a layer'), '/* Included by debug_special.c and trace_ctx.c with the LAYER_* macros defined. */\n'];
@@ -176,17 +176,19 @@ function generateShims() {
     });
     const open = [];
     const close = [];
-    if (singles.length) {
-      open.push(`    HPy in[${singles.length}] = { ${singles.join(', ')} };`, `    HPy h[${singles.length}];`, `    LAYER_OPEN(L, in, h, ${singles.length});`);
-      close.push(`    LAYER_CLOSE(L, h, ${singles.length});`);
-    }
+    const k = singles.length;
     if (arrayLen) {
+      // The handles and the array are one frame: opened together, closed together.
       const { array, index } = arrayLen;
       const n = `a${index + 1}`;
       // KEYWORDS: keyword values follow the positional ones.
       const len = sig === 'HPyFunc_KEYWORDS' ? `LAYER_VECTOR_LENGTH(L, ${n}, a${index + 2})` : `(size_t)${n}`;
-      open.push(`    HPy small[LAYER_SMALL_ARRAY];`, `    size_t len = ${len};`, `    HPy *d${index} = LAYER_ARGS(L, ${array}, len, small);`);
-      close.push(`    LAYER_ARGS_DONE(L, d${index}, len, small);`);
+      open.push(`    HPy in[${k}] = { ${singles.join(', ')} };`, `    HPy small[${k} + LAYER_SMALL_ARRAY];`, `    size_t len = ${len};`,
+        `    HPy *h = LAYER_FRAME(L, in, ${k}, ${array}, len, small);`, `    HPy *d${index} = LAYER_FRAME_ARRAY(L, h, ${k}, ${array});`);
+      close.push(`    LAYER_FRAME_DONE(L, h, ${k}, len, small);`);
+    } else if (k) {
+      open.push(`    HPy in[${k}] = { ${singles.join(', ')} };`, `    HPy h[${k}];`, `    LAYER_OPEN(L, in, h, ${k});`);
+      close.push(`    LAYER_CLOSE(L, h, ${k});`);
     }
     const name = `LAYER_NAME(shim_${sig.slice('HPyFunc_'.length)})`;
     const body = ['    LAYER_STATE L = LAYER_BEGIN(ctx);', ...open, ...pre];

@@ -7,14 +7,12 @@ static HPy LAYER_NAME(shim_VARARGS)(HPyContext *ctx, HPy a0, const HPy *a1, size
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
     HPy in[1] = { a0 };
-    HPy h[1];
-    LAYER_OPEN(L, in, h, 1);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy small[1 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 1, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 1, a1);
     HPy r = _HPy_FPTR(HPyFunc_varargs, L.func)(L.ctx, h[0], d1, a2);
-    LAYER_CLOSE(L, h, 1);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    LAYER_FRAME_DONE(L, h, 1, len, small);
     return LAYER_END_HPY(L, r);
 }
 
@@ -22,14 +20,12 @@ static HPy LAYER_NAME(shim_KEYWORDS)(HPyContext *ctx, HPy a0, const HPy *a1, siz
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
     HPy in[2] = { a0, a3 };
-    HPy h[2];
-    LAYER_OPEN(L, in, h, 2);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = LAYER_VECTOR_LENGTH(L, a2, a3);
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
     HPy r = _HPy_FPTR(HPyFunc_keywords, L.func)(L.ctx, h[0], d1, a2, h[1]);
-    LAYER_CLOSE(L, h, 2);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return LAYER_END_HPY(L, r);
 }
 
@@ -322,14 +318,12 @@ static int LAYER_NAME(shim_INITPROC)(HPyContext *ctx, HPy a0, const HPy *a1, HPy
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
     HPy in[2] = { a0, a3 };
-    HPy h[2];
-    LAYER_OPEN(L, in, h, 2);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
     int r = _HPy_FPTR(HPyFunc_initproc, L.func)(L.ctx, h[0], d1, a2, h[1]);
-    LAYER_CLOSE(L, h, 2);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return (int)LAYER_END_STATUS(L, r);
 }
 
@@ -337,14 +331,12 @@ static HPy LAYER_NAME(shim_NEWFUNC)(HPyContext *ctx, HPy a0, const HPy *a1, HPy_
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
     HPy in[2] = { a0, a3 };
-    HPy h[2];
-    LAYER_OPEN(L, in, h, 2);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
     HPy r = _HPy_FPTR(HPyFunc_newfunc, L.func)(L.ctx, h[0], d1, a2, h[1]);
-    LAYER_CLOSE(L, h, 2);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return LAYER_END_HPY(L, r);
 }
 

@@ -384,7 +384,7 @@ HPy hdbg_take_result(HDbg *d, HPy dh)
     HPyContext *ic = d->inner;
     bool err = ic->ctx_Err_Occurred(ic) != 0;
     HDbgHandle *h = hdbg_record(d, dh);
-    if (HDBG_LIKELY(!err && h != NULL && h->state == H_OPEN && h->raw == NULL)) {
+    if (HDBG_LIKELY(!err && h != NULL && h->state == H_OPEN)) {
         /* A new handle, as it should be: the inner one is the caller's now. */
         hdbg_retire(d, h);
         return h->inner;

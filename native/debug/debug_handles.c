@@ -134,7 +134,7 @@ void hdbg_array_done(HPy *a, HPy *small)
 
 void hdbg_close_slow(HDbg *d, HDbgHandle *h)
 {
-    if (h->raw != NULL)
+    if (h->state == H_OPEN_RAW)
         hdbg_raw_on_close(d, h);
     if (!h->borrowed)
         d->inner->ctx_Close(d->inner, h->inner);
@@ -143,7 +143,7 @@ void hdbg_close_slow(HDbg *d, HDbgHandle *h)
 
 void hdbg_release_arg_closed(HDbg *d, HDbgHandle *h)
 {
-    if (h->state == H_OPEN) {
+    if (h->state == H_OPEN_RAW) {
         hdbg_close_slow(d, h); /* open, with raw data to protect */
         return;
     }
@@ -196,7 +196,7 @@ void hdbg_builder_retire(HDbg *d, struct hdbg_builder *b, const char *by)
     b->state = B_DONE;
     b->ended_by = by;
     b->length = 0; /* a tracker's buffer stays with the record for its next use */
-    hdbg_pool_retire(&d->builders, hdbg_pool_index(&d->builders, b));
+    hdbg_pool_retire(&d->builders, hdbg_pool_index(&d->builders, b), offsetof(struct hdbg_builder, kind));
 }
 
 void hdbg_builders_free(HDbg *d)
@@ -224,7 +224,7 @@ HDbgHandle **hdbg_open_sorted(HDbg *d, int64_t gen, size_t *count)
     HDbgHandle **all = NULL;
     for (uint32_t i = 0; i < p->used; i++) {
         HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, i);
-        if (h->state != H_OPEN || h->generation < gen)
+        if (!hdbg_is_open(h) || h->generation < gen)
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
@@ -285,6 +285,6 @@ int hdbg_handle_alive(const HDbgHandle *h, uint64_t id)
 
 void hdbg_force_close(HDbg *d, HDbgHandle *h)
 {
-    if (hdbg_record(d, (HPy){ (intptr_t)h }) == h && h->state == H_OPEN)
+    if (hdbg_record(d, (HPy){ (intptr_t)h }) == h && hdbg_is_open(h))
         hdbg_close_handle(d, h);
 }

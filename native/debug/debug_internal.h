@@ -20,17 +20,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define HDBG_CTX_MAGIC 0x6864626763747821ULL    /* "hdbgctx!" */
 #define HDBG_RING 16       /* per-call contexts, reused in turn */
 #define HDBG_SMALL_ARRAY 16
 
 #define HDBG_LIKELY(x) __builtin_expect(!!(x), 1)
+/* The paths of every call: inlined even into the largest shims. */
+#define HDBG_HOT static inline __attribute__((always_inline))
 #define HDBG_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* A record's state. OPEN and CONSTANT are the usable ones, and the only odd ones: a usable
-   handle is one whose state has bit 0 set. FREE: on the free stack or never used. */
-enum { H_FREE = 0, H_OPEN = 1, H_CLOSED = 2, H_CONSTANT = 3 };
+/* A record's state. The usable ones are the odd ones: OPEN, OPEN_RAW (open, with char * data
+   handed out for it, which its close must protect: the inline paths leave it to the slow ones)
+   and CONSTANT. FREE: forgotten by the closed queue, or never used. */
+enum { H_FREE = 0, H_OPEN = 1, H_CLOSED = 2, H_CONSTANT = 3, H_OPEN_RAW = 5 };
 
 struct hdbg_raw;
 
@@ -98,11 +102,15 @@ static inline void *hdbg_pool_find(const struct hdbg_pool *p, uintptr_t v)
 {
     uintptr_t off = v - (uintptr_t)p->base;
     uintptr_t rot = (off >> HDBG_RECORD_SHIFT) | (off << (8 * sizeof(uintptr_t) - HDBG_RECORD_SHIFT));
-    return rot < p->used ? (void *)v : NULL;
+    if (rot >= p->used)
+        return NULL;
+    if (v == 0)
+        __builtin_unreachable(); /* a record's address: callers need not test it for NULL */
+    return (void *)v;
 }
 
 /* The free record at the head of the queue (there must be one). */
-static inline uint32_t hdbg_pool_pop(struct hdbg_pool *p)
+HDBG_HOT uint32_t hdbg_pool_pop(struct hdbg_pool *p)
 {
     uint32_t i = p->q[p->qhead];
     p->qhead = (p->qhead + 1) & p->qmask;
@@ -112,22 +120,24 @@ static inline uint32_t hdbg_pool_pop(struct hdbg_pool *p)
 }
 
 /* A free record's index, or -1 when the pool cannot grow. */
-static inline int64_t hdbg_pool_take(struct hdbg_pool *p)
+HDBG_HOT int64_t hdbg_pool_take(struct hdbg_pool *p)
 {
     if (HDBG_LIKELY(p->qfree > 0))
         return hdbg_pool_pop(p);
     return hdbg_pool_fresh(p);
 }
 
-/* Queues record i as retired; the oldest remembered record beyond `max` goes free. */
-static inline void hdbg_pool_retire(struct hdbg_pool *p, uint32_t i)
+/* Queues record i as retired; the oldest remembered record beyond `max` goes free (its field
+   at `state_offset`, a constant where this is inlined, set to 0). */
+HDBG_HOT void hdbg_pool_retire(struct hdbg_pool *p, uint32_t i, size_t state_offset)
 {
-    *hdbg_pool_q(p, p->qlen) = i;
-    p->qlen++;
-    if (p->qlen - p->qfree > p->max) {
-        uint32_t out = *hdbg_pool_q(p, p->qfree);
-        *(uint16_t *)((char *)hdbg_pool_at(p, out) + p->state_offset) = 0;
-        p->qfree++;
+    uint32_t head = p->qhead, mask = p->qmask, len = p->qlen + 1, nfree = p->qfree;
+    p->q[(head + len - 1) & mask] = i;
+    p->qlen = len;
+    if (len - nfree > p->max) {
+        uint32_t out = p->q[(head + nfree) & mask];
+        *(uint16_t *)((char *)hdbg_pool_at(p, out) + state_offset) = 0;
+        p->qfree = nfree + 1;
     }
 }
 
@@ -256,8 +266,9 @@ void hdbg_builders_free(HDbg *d);
 /* The record of a debug handle of this instance (in any state), or NULL. */
 static inline HDbgHandle *hdbg_record(HDbg *d, HPy dh) { return (HDbgHandle *)hdbg_pool_find(&d->handles, (uintptr_t)dh._i); }
 static inline bool hdbg_usable(const HDbgHandle *h) { return (h->state & 1) != 0; }
+static inline bool hdbg_is_open(const HDbgHandle *h) { return h->state == H_OPEN || h->state == H_OPEN_RAW; }
 
-static inline HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
+HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
 {
     struct hdbg_pool *p = &d->handles;
     if (HDBG_UNLIKELY(p->qfree <= d->open_gate))
@@ -276,7 +287,7 @@ static inline HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, u
 }
 
 /* A new debug handle for an inner handle the extension will own (NULL stays NULL). */
-static inline HPy hdbg_wrap(HDbg *d, HPy inner, const char *by)
+HDBG_HOT HPy hdbg_wrap(HDbg *d, HPy inner, const char *by)
 {
     if (HPy_IsNull(inner))
         return HPy_NULL;
@@ -290,38 +301,45 @@ static inline HPy hdbg_wrap(HDbg *d, HPy inner, const char *by)
 
 /* The inner handle of `dh` (NULL stays NULL). On a bad handle: false, with a finding and, for
    hdbg_unwrap, a SystemError; a void function cannot report one and just does nothing. */
-static inline bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
+HDBG_HOT bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
 {
     HDbgHandle *h = hdbg_record(d, dh);
     if (HDBG_LIKELY(h != NULL && hdbg_usable(h))) {
         *out = h->inner;
         return true;
     }
-    return hdbg_unwrap_slow(d, dh, out, fn, true);
+    /* Through a local of its own: *out stays in a register on the inline path. */
+    HPy slow = HPy_NULL;
+    bool ok = hdbg_unwrap_slow(d, dh, &slow, fn, true);
+    *out = slow;
+    return ok;
 }
 
-static inline bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
+HDBG_HOT bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
 {
     HDbgHandle *h = hdbg_record(d, dh);
     if (HDBG_LIKELY(h != NULL && hdbg_usable(h))) {
         *out = h->inner;
         return true;
     }
-    return hdbg_unwrap_slow(d, dh, out, fn, false);
+    HPy slow = HPy_NULL;
+    bool ok = hdbg_unwrap_slow(d, dh, &slow, fn, false);
+    *out = slow;
+    return ok;
 }
 
 /* Marks an open handle closed and remembers it in the closed queue; the record the queue
    forgets becomes free. */
-static inline void hdbg_retire(HDbg *d, HDbgHandle *h)
+HDBG_HOT void hdbg_retire(HDbg *d, HDbgHandle *h)
 {
     h->state = H_CLOSED;
-    hdbg_pool_retire(&d->handles, hdbg_pool_index(&d->handles, h));
+    hdbg_pool_retire(&d->handles, hdbg_pool_index(&d->handles, h), offsetof(HDbgHandle, state));
 }
 
 /* Closes an open debug handle; the inner one too unless it is borrowed. */
-static inline void hdbg_close_handle(HDbg *d, HDbgHandle *h)
+HDBG_HOT void hdbg_close_handle(HDbg *d, HDbgHandle *h)
 {
-    if (HDBG_UNLIKELY(h->raw != NULL)) {
+    if (HDBG_UNLIKELY(h->state != H_OPEN)) {
         hdbg_close_slow(d, h);
         return;
     }
@@ -332,19 +350,21 @@ static inline void hdbg_close_handle(HDbg *d, HDbgHandle *h)
 
 /* Argument handles of a call into extension code: borrowed (the caller keeps the inner handle),
    opened before the call and closed after it, all at once. */
-static inline void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
+HDBG_HOT void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
 {
     struct hdbg_pool *p = &d->handles;
     if (HDBG_LIKELY(p->qfree >= n && d->open_gate == 0)) {
-        uint64_t id = d->next_id;
+        uint64_t id0 = d->next_id, id = id0;
         const void *in = d->current;
         int64_t gen = d->generation;
+        uint32_t head = p->qhead, mask = p->qmask;
         for (size_t i = 0; i < n; i++) {
             if (HPy_IsNull(inner[i])) {
                 out[i] = HPy_NULL;
                 continue;
             }
-            HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
+            HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, p->q[head]);
+            head = (head + 1) & mask;
             h->inner = inner[i];
             h->id = id++;
             h->opened_by = "argument";
@@ -356,6 +376,10 @@ static inline void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
             h->stack_depth = 0;
             out[i] = (HPy){ (intptr_t)h };
         }
+        uint32_t taken = (uint32_t)(id - id0);
+        p->qhead = head;
+        p->qfree -= taken;
+        p->qlen -= taken;
         d->next_id = id;
         return;
     }
@@ -365,17 +389,56 @@ static inline void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
     }
 }
 
-static inline void hdbg_close_args(HDbg *d, const HPy *dh, size_t n)
+HDBG_HOT void hdbg_close_args(HDbg *d, const HPy *dh, size_t n)
 {
+    struct hdbg_pool *p = &d->handles;
+    char *base = p->base;
+    uint32_t *q = p->q;
+    uint32_t mask = p->qmask, head = p->qhead, len = p->qlen, nfree = p->qfree, max = p->max;
     for (size_t i = 0; i < n; i++) {
         HDbgHandle *h = (HDbgHandle *)dh[i]._i;
         if (h == NULL)
             continue;
-        if (HDBG_UNLIKELY(h->state != H_OPEN || h->raw != NULL))
+        if (HDBG_UNLIKELY(h->state != H_OPEN)) {
+            /* Closed by the callee, or with raw data: the slow path, with the queue as it is. */
+            p->qlen = len;
+            p->qfree = nfree;
             hdbg_release_arg_closed(d, h);
-        else
-            hdbg_retire(d, h);
+            len = p->qlen;
+            nfree = p->qfree;
+            continue;
+        }
+        h->state = H_CLOSED;
+        q[(head + len) & mask] = (uint32_t)(((char *)h - base) >> HDBG_RECORD_SHIFT);
+        len++;
+        if (len - nfree > max) {
+            ((HDbgHandle *)hdbg_pool_at(p, q[(head + nfree) & mask]))->state = H_FREE;
+            nfree++;
+        }
     }
+    p->qlen = len;
+    p->qfree = nfree;
+}
+
+/* The argument handles of a call: k handles then an array of n, opened together into one
+   buffer (`small` when they fit, which holds k + HDBG_SMALL_ARRAY). */
+HDBG_HOT HPy *hdbg_open_frame(HDbg *d, const HPy *in, size_t k, const HPy *a, size_t n, HPy *small)
+{
+    HPy *out = n <= HDBG_SMALL_ARRAY ? small : malloc((k + n) * sizeof(HPy));
+    if (HDBG_UNLIKELY(out == NULL)) {
+        out = small; /* no memory: the impl sees the first few at most */
+        n = HDBG_SMALL_ARRAY;
+    }
+    hdbg_open_args(d, in, out, k);
+    hdbg_open_args(d, a, out + k, n);
+    return out;
+}
+
+HDBG_HOT void hdbg_close_frame(HDbg *d, HPy *h, size_t k, size_t n, HPy *small)
+{
+    hdbg_close_args(d, h, k + (h == small && n > HDBG_SMALL_ARRAY ? HDBG_SMALL_ARRAY : n));
+    if (h != small)
+        free(h);
 }
 
 /* ---- calls into extension code ---- */
@@ -384,7 +447,7 @@ extern const char hdbg_unnamed_key;
 
 /* Starts a call of the extension function behind `key` (its impl, or its interned name; NULL:
    unnamed) and returns the context for it. */
-static inline HPyContext *hdbg_enter_key(HDbg *d, const void *key)
+HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 {
     /* The next context of the ring that is not in use by an outer call. */
     unsigned i = d->ring_next;
@@ -402,7 +465,7 @@ static inline HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 extern volatile int hdbg_raw_faults_pending;
 void hdbg_raw_flush_faults(HDbg *d);
 
-static inline void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
+HDBG_HOT void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
 {
     struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
     /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
@@ -416,11 +479,11 @@ static inline void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
 
 /* The result of a call into extension code, for the caller: a new handle's inner handle (its
    record goes to the closed queue), or what hdbg_take_result makes of anything else. */
-static inline HPy hdbg_end_result(HDbg *d, HPy dh)
+HDBG_HOT HPy hdbg_end_result(HDbg *d, HPy dh)
 {
     HPyContext *ic = d->inner;
     HDbgHandle *h = hdbg_record(d, dh);
-    if (HDBG_LIKELY(h != NULL && h->state == H_OPEN && h->raw == NULL) && !ic->ctx_Err_Occurred(ic)) {
+    if (HDBG_LIKELY(h != NULL && h->state == H_OPEN) && !ic->ctx_Err_Occurred(ic)) {
         hdbg_retire(d, h);
         return h->inner;
     }

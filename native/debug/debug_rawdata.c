@@ -100,6 +100,7 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size,
     g_all = r;
     /* One copy per handle is remembered; an earlier one stays registered until freed. */
     h->raw = r;
+    h->state = H_OPEN_RAW; /* its close takes the slow path, which protects the copy */
     return base;
 }
 
@@ -140,6 +141,7 @@ void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 {
     struct hdbg_raw *r = h->raw;
     h->raw = NULL;
+    h->state = H_OPEN;
     report(d, r);
     if (r->state == R_OPEN) {
         r->state = R_CLOSED;

@@ -21,47 +21,28 @@ static _Thread_local HDBG_TLS_FAST struct {
     HPyCFunction func;
 } pending;
 
-static inline hdbg_call_state begin_call(void)
+HDBG_HOT hdbg_call_state begin_call(void)
 {
     hdbg_call_state s = { pending.d, pending.func, NULL };
     s.ctx = hdbg_enter_key(s.d, (const void *)s.func);
     return s;
 }
 
-/* An array argument's handles: in `small` when they fit. */
-static HPy *open_array(HDbg *d, const HPy *a, size_t n, HPy *small)
-{
-    HPy *out = n <= HDBG_SMALL_ARRAY ? small : malloc(n * sizeof(HPy));
-    if (out == NULL) {
-        out = small; /* no memory: the impl sees the first few at most */
-        n = HDBG_SMALL_ARRAY;
-    }
-    hdbg_open_args(d, a, out, n);
-    return out;
-}
-
-static void close_array(HDbg *d, HPy *a, size_t n, HPy *small)
-{
-    hdbg_close_args(d, a, a == small && n > HDBG_SMALL_ARRAY ? HDBG_SMALL_ARRAY : n);
-    if (a != small)
-        free(a);
-}
-
-static inline HPy end_hpy(hdbg_call_state *s, HPy r)
+HDBG_HOT HPy end_hpy(hdbg_call_state *s, HPy r)
 {
     HPy u = hdbg_end_result(s->d, r);
     hdbg_leave_call(s->d, s->ctx);
     return u;
 }
 
-static inline HPy end_iternext(hdbg_call_state *s, HPy r)
+HDBG_HOT HPy end_iternext(hdbg_call_state *s, HPy r)
 {
     HPy u = HPy_IsNull(r) ? HPy_NULL : hdbg_end_result(s->d, r);
     hdbg_leave_call(s->d, s->ctx);
     return u;
 }
 
-static inline int64_t end_status(hdbg_call_state *s, int64_t r)
+HDBG_HOT int64_t end_status(hdbg_call_state *s, int64_t r)
 {
     hdbg_check_status(s->d, r);
     hdbg_leave_call(s->d, s->ctx);
@@ -74,8 +55,9 @@ static inline int64_t end_status(hdbg_call_state *s, int64_t r)
 #define LAYER_BEGIN(ictx) ((void)(ictx), begin_call())
 #define LAYER_OPEN(L, in, out, n) hdbg_open_args((L).d, (in), (out), (n))
 #define LAYER_CLOSE(L, h, n) hdbg_close_args((L).d, (h), (n))
-#define LAYER_ARGS(L, a, n, small) open_array((L).d, (a), (n), (small))
-#define LAYER_ARGS_DONE(L, a, n, small) close_array((L).d, (a), (n), (small))
+#define LAYER_FRAME(L, in, k, a, n, small) hdbg_open_frame((L).d, (in), (k), (a), (n), (small))
+#define LAYER_FRAME_ARRAY(L, h, k, a) ((h) + (k))
+#define LAYER_FRAME_DONE(L, h, k, n, small) hdbg_close_frame((L).d, (h), (k), (n), (small))
 #define LAYER_VECTOR_LENGTH(L, nargs, kwnames) hdbg_vector_length((L).d, (size_t)(nargs), (kwnames))
 #define LAYER_BUFFER_OUT(L, buf) ((buf)->obj = hdbg_take_owned((L).d, (buf)->obj, hdbg_current_name((L).d)))
 #define LAYER_END_HPY(L, r) end_hpy(&(L), (r))
@@ -108,6 +90,10 @@ static void close_bad(HDbg *d, HPy h)
         const char *in = d->current ? hdbg_current_name(d) : "<no call>";
         hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
                     (unsigned long long)dh->id, in, dh->opened_by);
+        return;
+    }
+    if (dh != NULL && dh->state == H_OPEN_RAW) {
+        hdbg_close_slow(d, dh);
         return;
     }
     if (dh != NULL && dh->state == H_CONSTANT) {
@@ -324,7 +310,7 @@ static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char
     const char *data = get(d->inner, HPy_IsNull(h) ? HPy_NULL : dh->inner, &size);
     if (size_out != NULL)
         *size_out = size;
-    if (data == NULL || dh == NULL || dh->state != H_OPEN)
+    if (data == NULL || dh == NULL || !hdbg_is_open(dh))
         return data;
     return hdbg_raw_copy(d, dh, data, (size_t)size, fn);
 }
