@@ -91,17 +91,19 @@ function generateDebug() {
   return [['native/debug/autogen_debug_wrappers.c', out.join('\n')], ['native/debug/autogen_debug_special.h', decls.join('\n') + '\n']];
 }
 
-// Counting is all a call costs unless durations or hooks are on (t->slow): then the call is
-// timed and the hooks run around it.
+// Counting is all a call costs unless durations or hooks are on (t->slow): durations alone
+// read the clock inline around the call; with hooks, the slow functions run them around it.
 function traceWrapper(m, i) {
   const args = m.params.slice(1).map((p) => p.name);
   const invoke = `t->inner->${m.name}(t->inner${args.map((a) => `, ${a}`).join('')})`;
   const body = ['    HTrace *t = htr_get(ctx);', `    t->counts[${i}]++;`];
   if (m.ret === 'void') {
-    body.push(`    if (HTR_LIKELY(!t->slow)) {`, `        ${invoke};`, '        return;', '    }',
+    body.push(`    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {`, `        ${invoke};`, '        return;', '    }',
+      '    if (t->slow == HTR_TIMED) {', '        uint64_t t0 = htr_now();', `        ${invoke};`, `        t->durations[${i}] += htr_now() - t0;`, '        return;', '    }',
       `    uint64_t t0 = htr_begin_slow(t, ${i});`, `    ${invoke};`, `    htr_done_slow(t, ${i}, t0);`);
   } else {
-    body.push(`    if (HTR_LIKELY(!t->slow))`, `        return ${invoke};`,
+    body.push(`    if (HTR_LIKELY(t->slow == HTR_COUNTED))`, `        return ${invoke};`,
+      '    if (t->slow == HTR_TIMED) {', '        uint64_t t0 = htr_now();', `        ${m.ret} r = ${invoke};`, `        t->durations[${i}] += htr_now() - t0;`, '        return r;', '    }',
       `    uint64_t t0 = htr_begin_slow(t, ${i});`, `    ${m.ret} r = ${invoke};`, `    htr_done_slow(t, ${i}, t0);`, '    return r;');
   }
   return `static ${m.ret} htr_w_${strip(m.name)}(${cParams(m)})\n{\n${body.join('\n')}\n}\n`;

@@ -200,8 +200,14 @@ static HPy htr_w_Dup(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[0]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Dup(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dup(t->inner, h);
+        t->durations[0] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 0);
     HPy r = t->inner->ctx_Dup(t->inner, h);
     htr_done_slow(t, 0, t0);
@@ -212,8 +218,14 @@ static void htr_w_Close(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[1]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Close(t->inner, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Close(t->inner, h);
+        t->durations[1] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 1);
@@ -225,8 +237,14 @@ static HPy htr_w_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[2]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromInt32_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromInt32_t(t->inner, value);
+        t->durations[2] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 2);
     HPy r = t->inner->ctx_Long_FromInt32_t(t->inner, value);
     htr_done_slow(t, 2, t0);
@@ -237,8 +255,14 @@ static HPy htr_w_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[3]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromUInt32_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromUInt32_t(t->inner, value);
+        t->durations[3] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 3);
     HPy r = t->inner->ctx_Long_FromUInt32_t(t->inner, value);
     htr_done_slow(t, 3, t0);
@@ -249,8 +273,14 @@ static HPy htr_w_Long_FromInt64_t(HPyContext *ctx, int64_t v)
 {
     HTrace *t = htr_get(ctx);
     t->counts[4]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromInt64_t(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromInt64_t(t->inner, v);
+        t->durations[4] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 4);
     HPy r = t->inner->ctx_Long_FromInt64_t(t->inner, v);
     htr_done_slow(t, 4, t0);
@@ -261,8 +291,14 @@ static HPy htr_w_Long_FromUInt64_t(HPyContext *ctx, uint64_t v)
 {
     HTrace *t = htr_get(ctx);
     t->counts[5]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromUInt64_t(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromUInt64_t(t->inner, v);
+        t->durations[5] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 5);
     HPy r = t->inner->ctx_Long_FromUInt64_t(t->inner, v);
     htr_done_slow(t, 5, t0);
@@ -273,8 +309,14 @@ static HPy htr_w_Long_FromSize_t(HPyContext *ctx, size_t value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[6]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromSize_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromSize_t(t->inner, value);
+        t->durations[6] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 6);
     HPy r = t->inner->ctx_Long_FromSize_t(t->inner, value);
     htr_done_slow(t, 6, t0);
@@ -285,8 +327,14 @@ static HPy htr_w_Long_FromSsize_t(HPyContext *ctx, HPy_ssize_t value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[7]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_FromSsize_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromSsize_t(t->inner, value);
+        t->durations[7] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 7);
     HPy r = t->inner->ctx_Long_FromSsize_t(t->inner, value);
     htr_done_slow(t, 7, t0);
@@ -297,8 +345,14 @@ static int32_t htr_w_Long_AsInt32_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[8]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsInt32_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int32_t r = t->inner->ctx_Long_AsInt32_t(t->inner, h);
+        t->durations[8] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 8);
     int32_t r = t->inner->ctx_Long_AsInt32_t(t->inner, h);
     htr_done_slow(t, 8, t0);
@@ -309,8 +363,14 @@ static uint32_t htr_w_Long_AsUInt32_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[9]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsUInt32_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint32_t r = t->inner->ctx_Long_AsUInt32_t(t->inner, h);
+        t->durations[9] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 9);
     uint32_t r = t->inner->ctx_Long_AsUInt32_t(t->inner, h);
     htr_done_slow(t, 9, t0);
@@ -321,8 +381,14 @@ static uint32_t htr_w_Long_AsUInt32_tMask(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[10]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint32_t r = t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
+        t->durations[10] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 10);
     uint32_t r = t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
     htr_done_slow(t, 10, t0);
@@ -333,8 +399,14 @@ static int64_t htr_w_Long_AsInt64_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[11]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsInt64_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int64_t r = t->inner->ctx_Long_AsInt64_t(t->inner, h);
+        t->durations[11] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 11);
     int64_t r = t->inner->ctx_Long_AsInt64_t(t->inner, h);
     htr_done_slow(t, 11, t0);
@@ -345,8 +417,14 @@ static uint64_t htr_w_Long_AsUInt64_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[12]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsUInt64_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint64_t r = t->inner->ctx_Long_AsUInt64_t(t->inner, h);
+        t->durations[12] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 12);
     uint64_t r = t->inner->ctx_Long_AsUInt64_t(t->inner, h);
     htr_done_slow(t, 12, t0);
@@ -357,8 +435,14 @@ static uint64_t htr_w_Long_AsUInt64_tMask(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[13]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint64_t r = t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
+        t->durations[13] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 13);
     uint64_t r = t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
     htr_done_slow(t, 13, t0);
@@ -369,8 +453,14 @@ static size_t htr_w_Long_AsSize_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[14]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsSize_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        size_t r = t->inner->ctx_Long_AsSize_t(t->inner, h);
+        t->durations[14] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 14);
     size_t r = t->inner->ctx_Long_AsSize_t(t->inner, h);
     htr_done_slow(t, 14, t0);
@@ -381,8 +471,14 @@ static HPy_ssize_t htr_w_Long_AsSsize_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[15]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsSsize_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Long_AsSsize_t(t->inner, h);
+        t->durations[15] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 15);
     HPy_ssize_t r = t->inner->ctx_Long_AsSsize_t(t->inner, h);
     htr_done_slow(t, 15, t0);
@@ -393,8 +489,14 @@ static void * htr_w_Long_AsVoidPtr(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[16]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsVoidPtr(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_Long_AsVoidPtr(t->inner, h);
+        t->durations[16] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 16);
     void * r = t->inner->ctx_Long_AsVoidPtr(t->inner, h);
     htr_done_slow(t, 16, t0);
@@ -405,8 +507,14 @@ static double htr_w_Long_AsDouble(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[17]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long_AsDouble(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        double r = t->inner->ctx_Long_AsDouble(t->inner, h);
+        t->durations[17] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 17);
     double r = t->inner->ctx_Long_AsDouble(t->inner, h);
     htr_done_slow(t, 17, t0);
@@ -417,8 +525,14 @@ static HPy htr_w_Float_FromDouble(HPyContext *ctx, double v)
 {
     HTrace *t = htr_get(ctx);
     t->counts[18]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Float_FromDouble(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Float_FromDouble(t->inner, v);
+        t->durations[18] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 18);
     HPy r = t->inner->ctx_Float_FromDouble(t->inner, v);
     htr_done_slow(t, 18, t0);
@@ -429,8 +543,14 @@ static double htr_w_Float_AsDouble(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[19]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Float_AsDouble(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        double r = t->inner->ctx_Float_AsDouble(t->inner, h);
+        t->durations[19] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 19);
     double r = t->inner->ctx_Float_AsDouble(t->inner, h);
     htr_done_slow(t, 19, t0);
@@ -441,8 +561,14 @@ static HPy htr_w_Bool_FromBool(HPyContext *ctx, bool v)
 {
     HTrace *t = htr_get(ctx);
     t->counts[20]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bool_FromBool(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bool_FromBool(t->inner, v);
+        t->durations[20] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 20);
     HPy r = t->inner->ctx_Bool_FromBool(t->inner, v);
     htr_done_slow(t, 20, t0);
@@ -453,8 +579,14 @@ static HPy_ssize_t htr_w_Length(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[21]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Length(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Length(t->inner, h);
+        t->durations[21] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 21);
     HPy_ssize_t r = t->inner->ctx_Length(t->inner, h);
     htr_done_slow(t, 21, t0);
@@ -465,8 +597,14 @@ static int htr_w_Number_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[22]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Number_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Number_Check(t->inner, h);
+        t->durations[22] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 22);
     int r = t->inner->ctx_Number_Check(t->inner, h);
     htr_done_slow(t, 22, t0);
@@ -477,8 +615,14 @@ static HPy htr_w_Add(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[23]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Add(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Add(t->inner, h1, h2);
+        t->durations[23] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 23);
     HPy r = t->inner->ctx_Add(t->inner, h1, h2);
     htr_done_slow(t, 23, t0);
@@ -489,8 +633,14 @@ static HPy htr_w_Subtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[24]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Subtract(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Subtract(t->inner, h1, h2);
+        t->durations[24] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 24);
     HPy r = t->inner->ctx_Subtract(t->inner, h1, h2);
     htr_done_slow(t, 24, t0);
@@ -501,8 +651,14 @@ static HPy htr_w_Multiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[25]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Multiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Multiply(t->inner, h1, h2);
+        t->durations[25] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 25);
     HPy r = t->inner->ctx_Multiply(t->inner, h1, h2);
     htr_done_slow(t, 25, t0);
@@ -513,8 +669,14 @@ static HPy htr_w_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[26]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
+        t->durations[26] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 26);
     HPy r = t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
     htr_done_slow(t, 26, t0);
@@ -525,8 +687,14 @@ static HPy htr_w_FloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[27]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_FloorDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_FloorDivide(t->inner, h1, h2);
+        t->durations[27] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 27);
     HPy r = t->inner->ctx_FloorDivide(t->inner, h1, h2);
     htr_done_slow(t, 27, t0);
@@ -537,8 +705,14 @@ static HPy htr_w_TrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[28]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_TrueDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_TrueDivide(t->inner, h1, h2);
+        t->durations[28] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 28);
     HPy r = t->inner->ctx_TrueDivide(t->inner, h1, h2);
     htr_done_slow(t, 28, t0);
@@ -549,8 +723,14 @@ static HPy htr_w_Remainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[29]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Remainder(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Remainder(t->inner, h1, h2);
+        t->durations[29] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 29);
     HPy r = t->inner->ctx_Remainder(t->inner, h1, h2);
     htr_done_slow(t, 29, t0);
@@ -561,8 +741,14 @@ static HPy htr_w_Divmod(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[30]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Divmod(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Divmod(t->inner, h1, h2);
+        t->durations[30] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 30);
     HPy r = t->inner->ctx_Divmod(t->inner, h1, h2);
     htr_done_slow(t, 30, t0);
@@ -573,8 +759,14 @@ static HPy htr_w_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HTrace *t = htr_get(ctx);
     t->counts[31]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Power(t->inner, h1, h2, h3);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Power(t->inner, h1, h2, h3);
+        t->durations[31] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 31);
     HPy r = t->inner->ctx_Power(t->inner, h1, h2, h3);
     htr_done_slow(t, 31, t0);
@@ -585,8 +777,14 @@ static HPy htr_w_Negative(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[32]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Negative(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Negative(t->inner, h1);
+        t->durations[32] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 32);
     HPy r = t->inner->ctx_Negative(t->inner, h1);
     htr_done_slow(t, 32, t0);
@@ -597,8 +795,14 @@ static HPy htr_w_Positive(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[33]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Positive(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Positive(t->inner, h1);
+        t->durations[33] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 33);
     HPy r = t->inner->ctx_Positive(t->inner, h1);
     htr_done_slow(t, 33, t0);
@@ -609,8 +813,14 @@ static HPy htr_w_Absolute(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[34]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Absolute(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Absolute(t->inner, h1);
+        t->durations[34] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 34);
     HPy r = t->inner->ctx_Absolute(t->inner, h1);
     htr_done_slow(t, 34, t0);
@@ -621,8 +831,14 @@ static HPy htr_w_Invert(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[35]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Invert(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Invert(t->inner, h1);
+        t->durations[35] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 35);
     HPy r = t->inner->ctx_Invert(t->inner, h1);
     htr_done_slow(t, 35, t0);
@@ -633,8 +849,14 @@ static HPy htr_w_Lshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[36]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Lshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Lshift(t->inner, h1, h2);
+        t->durations[36] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 36);
     HPy r = t->inner->ctx_Lshift(t->inner, h1, h2);
     htr_done_slow(t, 36, t0);
@@ -645,8 +867,14 @@ static HPy htr_w_Rshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[37]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Rshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Rshift(t->inner, h1, h2);
+        t->durations[37] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 37);
     HPy r = t->inner->ctx_Rshift(t->inner, h1, h2);
     htr_done_slow(t, 37, t0);
@@ -657,8 +885,14 @@ static HPy htr_w_And(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[38]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_And(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_And(t->inner, h1, h2);
+        t->durations[38] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 38);
     HPy r = t->inner->ctx_And(t->inner, h1, h2);
     htr_done_slow(t, 38, t0);
@@ -669,8 +903,14 @@ static HPy htr_w_Xor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[39]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Xor(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Xor(t->inner, h1, h2);
+        t->durations[39] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 39);
     HPy r = t->inner->ctx_Xor(t->inner, h1, h2);
     htr_done_slow(t, 39, t0);
@@ -681,8 +921,14 @@ static HPy htr_w_Or(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[40]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Or(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Or(t->inner, h1, h2);
+        t->durations[40] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 40);
     HPy r = t->inner->ctx_Or(t->inner, h1, h2);
     htr_done_slow(t, 40, t0);
@@ -693,8 +939,14 @@ static HPy htr_w_Index(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[41]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Index(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Index(t->inner, h1);
+        t->durations[41] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 41);
     HPy r = t->inner->ctx_Index(t->inner, h1);
     htr_done_slow(t, 41, t0);
@@ -705,8 +957,14 @@ static HPy htr_w_Long(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[42]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Long(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long(t->inner, h1);
+        t->durations[42] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 42);
     HPy r = t->inner->ctx_Long(t->inner, h1);
     htr_done_slow(t, 42, t0);
@@ -717,8 +975,14 @@ static HPy htr_w_Float(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
     t->counts[43]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Float(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Float(t->inner, h1);
+        t->durations[43] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 43);
     HPy r = t->inner->ctx_Float(t->inner, h1);
     htr_done_slow(t, 43, t0);
@@ -729,8 +993,14 @@ static HPy htr_w_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[44]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
+        t->durations[44] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 44);
     HPy r = t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
     htr_done_slow(t, 44, t0);
@@ -741,8 +1011,14 @@ static HPy htr_w_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[45]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
+        t->durations[45] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 45);
     HPy r = t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
     htr_done_slow(t, 45, t0);
@@ -753,8 +1029,14 @@ static HPy htr_w_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[46]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
+        t->durations[46] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 46);
     HPy r = t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
     htr_done_slow(t, 46, t0);
@@ -765,8 +1047,14 @@ static HPy htr_w_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[47]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
+        t->durations[47] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 47);
     HPy r = t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
     htr_done_slow(t, 47, t0);
@@ -777,8 +1065,14 @@ static HPy htr_w_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[48]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
+        t->durations[48] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 48);
     HPy r = t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
     htr_done_slow(t, 48, t0);
@@ -789,8 +1083,14 @@ static HPy htr_w_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[49]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
+        t->durations[49] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 49);
     HPy r = t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
     htr_done_slow(t, 49, t0);
@@ -801,8 +1101,14 @@ static HPy htr_w_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[50]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
+        t->durations[50] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 50);
     HPy r = t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
     htr_done_slow(t, 50, t0);
@@ -813,8 +1119,14 @@ static HPy htr_w_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HTrace *t = htr_get(ctx);
     t->counts[51]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
+        t->durations[51] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 51);
     HPy r = t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
     htr_done_slow(t, 51, t0);
@@ -825,8 +1137,14 @@ static HPy htr_w_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[52]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
+        t->durations[52] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 52);
     HPy r = t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
     htr_done_slow(t, 52, t0);
@@ -837,8 +1155,14 @@ static HPy htr_w_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[53]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
+        t->durations[53] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 53);
     HPy r = t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
     htr_done_slow(t, 53, t0);
@@ -849,8 +1173,14 @@ static HPy htr_w_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[54]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
+        t->durations[54] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 54);
     HPy r = t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
     htr_done_slow(t, 54, t0);
@@ -861,8 +1191,14 @@ static HPy htr_w_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[55]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceXor(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceXor(t->inner, h1, h2);
+        t->durations[55] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 55);
     HPy r = t->inner->ctx_InPlaceXor(t->inner, h1, h2);
     htr_done_slow(t, 55, t0);
@@ -873,8 +1209,14 @@ static HPy htr_w_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
     t->counts[56]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_InPlaceOr(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceOr(t->inner, h1, h2);
+        t->durations[56] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 56);
     HPy r = t->inner->ctx_InPlaceOr(t->inner, h1, h2);
     htr_done_slow(t, 56, t0);
@@ -885,8 +1227,14 @@ static int htr_w_Callable_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[57]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Callable_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Callable_Check(t->inner, h);
+        t->durations[57] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 57);
     int r = t->inner->ctx_Callable_Check(t->inner, h);
     htr_done_slow(t, 57, t0);
@@ -897,8 +1245,14 @@ static HPy htr_w_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
     HTrace *t = htr_get(ctx);
     t->counts[58]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
+        t->durations[58] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 58);
     HPy r = t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
     htr_done_slow(t, 58, t0);
@@ -909,8 +1263,14 @@ static void htr_w_FatalError(HPyContext *ctx, const char *message)
 {
     HTrace *t = htr_get(ctx);
     t->counts[59]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_FatalError(t->inner, message);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_FatalError(t->inner, message);
+        t->durations[59] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 59);
@@ -922,8 +1282,14 @@ static void htr_w_Err_SetString(HPyContext *ctx, HPy h_type, const char *utf8_me
 {
     HTrace *t = htr_get(ctx);
     t->counts[60]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_SetString(t->inner, h_type, utf8_message);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetString(t->inner, h_type, utf8_message);
+        t->durations[60] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 60);
@@ -935,8 +1301,14 @@ static void htr_w_Err_SetObject(HPyContext *ctx, HPy h_type, HPy h_value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[61]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_SetObject(t->inner, h_type, h_value);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetObject(t->inner, h_type, h_value);
+        t->durations[61] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 61);
@@ -948,8 +1320,14 @@ static HPy htr_w_Err_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const
 {
     HTrace *t = htr_get(ctx);
     t->counts[62]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
+        t->durations[62] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 62);
     HPy r = t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
     htr_done_slow(t, 62, t0);
@@ -960,8 +1338,14 @@ static void htr_w_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_typ
 {
     HTrace *t = htr_get(ctx);
     t->counts[63]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_SetFromErrnoWithFilenameObjects(t->inner, h_type, filename1, filename2);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetFromErrnoWithFilenameObjects(t->inner, h_type, filename1, filename2);
+        t->durations[63] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 63);
@@ -973,8 +1357,14 @@ static int htr_w_Err_Occurred(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[64]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_Occurred(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_Occurred(t->inner);
+        t->durations[64] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 64);
     int r = t->inner->ctx_Err_Occurred(t->inner);
     htr_done_slow(t, 64, t0);
@@ -985,8 +1375,14 @@ static int htr_w_Err_ExceptionMatches(HPyContext *ctx, HPy exc)
 {
     HTrace *t = htr_get(ctx);
     t->counts[65]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
+        t->durations[65] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 65);
     int r = t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
     htr_done_slow(t, 65, t0);
@@ -997,8 +1393,14 @@ static void htr_w_Err_NoMemory(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[66]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_NoMemory(t->inner);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_NoMemory(t->inner);
+        t->durations[66] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 66);
@@ -1010,8 +1412,14 @@ static void htr_w_Err_Clear(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[67]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_Clear(t->inner);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_Clear(t->inner);
+        t->durations[67] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 67);
@@ -1023,8 +1431,14 @@ static HPy htr_w_Err_NewException(HPyContext *ctx, const char *utf8_name, HPy ba
 {
     HTrace *t = htr_get(ctx);
     t->counts[68]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
+        t->durations[68] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 68);
     HPy r = t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
     htr_done_slow(t, 68, t0);
@@ -1035,8 +1449,14 @@ static HPy htr_w_Err_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name,
 {
     HTrace *t = htr_get(ctx);
     t->counts[69]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
+        t->durations[69] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 69);
     HPy r = t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
     htr_done_slow(t, 69, t0);
@@ -1047,8 +1467,14 @@ static int htr_w_Err_WarnEx(HPyContext *ctx, HPy category, const char *utf8_mess
 {
     HTrace *t = htr_get(ctx);
     t->counts[70]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
+        t->durations[70] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 70);
     int r = t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
     htr_done_slow(t, 70, t0);
@@ -1059,8 +1485,14 @@ static void htr_w_Err_WriteUnraisable(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[71]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Err_WriteUnraisable(t->inner, obj);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_WriteUnraisable(t->inner, obj);
+        t->durations[71] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 71);
@@ -1072,8 +1504,14 @@ static int htr_w_IsTrue(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[72]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_IsTrue(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_IsTrue(t->inner, h);
+        t->durations[72] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 72);
     int r = t->inner->ctx_IsTrue(t->inner, h);
     htr_done_slow(t, 72, t0);
@@ -1084,8 +1522,14 @@ static HPy htr_w_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_Spec
 {
     HTrace *t = htr_get(ctx);
     t->counts[73]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type_FromSpec(t->inner, spec, params);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type_FromSpec(t->inner, spec, params);
+        t->durations[73] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 73);
     HPy r = t->inner->ctx_Type_FromSpec(t->inner, spec, params);
     htr_done_slow(t, 73, t0);
@@ -1096,8 +1540,14 @@ static HPy htr_w_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy
 {
     HTrace *t = htr_get(ctx);
     t->counts[74]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
+        t->durations[74] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 74);
     HPy r = t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
     htr_done_slow(t, 74, t0);
@@ -1108,8 +1558,14 @@ static HPy htr_w_GetAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HTrace *t = htr_get(ctx);
     t->counts[75]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetAttr(t->inner, obj, name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetAttr(t->inner, obj, name);
+        t->durations[75] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 75);
     HPy r = t->inner->ctx_GetAttr(t->inner, obj, name);
     htr_done_slow(t, 75, t0);
@@ -1120,8 +1576,14 @@ static HPy htr_w_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
     t->counts[76]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
+        t->durations[76] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 76);
     HPy r = t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
     htr_done_slow(t, 76, t0);
@@ -1132,8 +1594,14 @@ static int htr_w_HasAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HTrace *t = htr_get(ctx);
     t->counts[77]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_HasAttr(t->inner, obj, name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_HasAttr(t->inner, obj, name);
+        t->durations[77] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 77);
     int r = t->inner->ctx_HasAttr(t->inner, obj, name);
     htr_done_slow(t, 77, t0);
@@ -1144,8 +1612,14 @@ static int htr_w_HasAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
     t->counts[78]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
+        t->durations[78] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 78);
     int r = t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
     htr_done_slow(t, 78, t0);
@@ -1156,8 +1630,14 @@ static int htr_w_SetAttr(HPyContext *ctx, HPy obj, HPy name, HPy value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[79]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetAttr(t->inner, obj, name, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetAttr(t->inner, obj, name, value);
+        t->durations[79] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 79);
     int r = t->inner->ctx_SetAttr(t->inner, obj, name, value);
     htr_done_slow(t, 79, t0);
@@ -1168,8 +1648,14 @@ static int htr_w_SetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name, HPy 
 {
     HTrace *t = htr_get(ctx);
     t->counts[80]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
+        t->durations[80] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 80);
     int r = t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
     htr_done_slow(t, 80, t0);
@@ -1180,8 +1666,14 @@ static HPy htr_w_GetItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HTrace *t = htr_get(ctx);
     t->counts[81]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetItem(t->inner, obj, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem(t->inner, obj, key);
+        t->durations[81] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 81);
     HPy r = t->inner->ctx_GetItem(t->inner, obj, key);
     htr_done_slow(t, 81, t0);
@@ -1192,8 +1684,14 @@ static HPy htr_w_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[82]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetItem_i(t->inner, obj, idx);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem_i(t->inner, obj, idx);
+        t->durations[82] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 82);
     HPy r = t->inner->ctx_GetItem_i(t->inner, obj, idx);
     htr_done_slow(t, 82, t0);
@@ -1204,8 +1702,14 @@ static HPy htr_w_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HTrace *t = htr_get(ctx);
     t->counts[83]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
+        t->durations[83] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 83);
     HPy r = t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
     htr_done_slow(t, 83, t0);
@@ -1216,8 +1720,14 @@ static int htr_w_Contains(HPyContext *ctx, HPy container, HPy key)
 {
     HTrace *t = htr_get(ctx);
     t->counts[84]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Contains(t->inner, container, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Contains(t->inner, container, key);
+        t->durations[84] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 84);
     int r = t->inner->ctx_Contains(t->inner, container, key);
     htr_done_slow(t, 84, t0);
@@ -1228,8 +1738,14 @@ static int htr_w_SetItem(HPyContext *ctx, HPy obj, HPy key, HPy value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[85]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetItem(t->inner, obj, key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem(t->inner, obj, key, value);
+        t->durations[85] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 85);
     int r = t->inner->ctx_SetItem(t->inner, obj, key, value);
     htr_done_slow(t, 85, t0);
@@ -1240,8 +1756,14 @@ static int htr_w_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[86]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
+        t->durations[86] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 86);
     int r = t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
     htr_done_slow(t, 86, t0);
@@ -1252,8 +1774,14 @@ static int htr_w_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy v
 {
     HTrace *t = htr_get(ctx);
     t->counts[87]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
+        t->durations[87] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 87);
     int r = t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
     htr_done_slow(t, 87, t0);
@@ -1264,8 +1792,14 @@ static HPy htr_w_Type(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[88]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type(t->inner, obj);
+        t->durations[88] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 88);
     HPy r = t->inner->ctx_Type(t->inner, obj);
     htr_done_slow(t, 88, t0);
@@ -1276,8 +1810,14 @@ static int htr_w_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
     HTrace *t = htr_get(ctx);
     t->counts[89]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_TypeCheck(t->inner, obj, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_TypeCheck(t->inner, obj, type);
+        t->durations[89] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 89);
     int r = t->inner->ctx_TypeCheck(t->inner, obj, type);
     htr_done_slow(t, 89, t0);
@@ -1288,8 +1828,14 @@ static int htr_w_Is(HPyContext *ctx, HPy obj, HPy other)
 {
     HTrace *t = htr_get(ctx);
     t->counts[90]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Is(t->inner, obj, other);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Is(t->inner, obj, other);
+        t->durations[90] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 90);
     int r = t->inner->ctx_Is(t->inner, obj, other);
     htr_done_slow(t, 90, t0);
@@ -1300,8 +1846,14 @@ static void * htr_w_AsStruct_Object(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[91]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Object(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Object(t->inner, h);
+        t->durations[91] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 91);
     void * r = t->inner->ctx_AsStruct_Object(t->inner, h);
     htr_done_slow(t, 91, t0);
@@ -1312,8 +1864,14 @@ static void * htr_w_AsStruct_Legacy(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[92]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Legacy(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Legacy(t->inner, h);
+        t->durations[92] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 92);
     void * r = t->inner->ctx_AsStruct_Legacy(t->inner, h);
     htr_done_slow(t, 92, t0);
@@ -1324,8 +1882,14 @@ static HPy htr_w_New(HPyContext *ctx, HPy h_type, void **data)
 {
     HTrace *t = htr_get(ctx);
     t->counts[93]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_New(t->inner, h_type, data);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_New(t->inner, h_type, data);
+        t->durations[93] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 93);
     HPy r = t->inner->ctx_New(t->inner, h_type, data);
     htr_done_slow(t, 93, t0);
@@ -1336,8 +1900,14 @@ static HPy htr_w_Repr(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[94]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Repr(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Repr(t->inner, obj);
+        t->durations[94] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 94);
     HPy r = t->inner->ctx_Repr(t->inner, obj);
     htr_done_slow(t, 94, t0);
@@ -1348,8 +1918,14 @@ static HPy htr_w_Str(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[95]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Str(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Str(t->inner, obj);
+        t->durations[95] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 95);
     HPy r = t->inner->ctx_Str(t->inner, obj);
     htr_done_slow(t, 95, t0);
@@ -1360,8 +1936,14 @@ static HPy htr_w_ASCII(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[96]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ASCII(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ASCII(t->inner, obj);
+        t->durations[96] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 96);
     HPy r = t->inner->ctx_ASCII(t->inner, obj);
     htr_done_slow(t, 96, t0);
@@ -1372,8 +1954,14 @@ static HPy htr_w_Bytes(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[97]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes(t->inner, obj);
+        t->durations[97] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 97);
     HPy r = t->inner->ctx_Bytes(t->inner, obj);
     htr_done_slow(t, 97, t0);
@@ -1384,8 +1972,14 @@ static HPy htr_w_RichCompare(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HTrace *t = htr_get(ctx);
     t->counts[98]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_RichCompare(t->inner, v, w, op);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_RichCompare(t->inner, v, w, op);
+        t->durations[98] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 98);
     HPy r = t->inner->ctx_RichCompare(t->inner, v, w, op);
     htr_done_slow(t, 98, t0);
@@ -1396,8 +1990,14 @@ static int htr_w_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HTrace *t = htr_get(ctx);
     t->counts[99]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_RichCompareBool(t->inner, v, w, op);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_RichCompareBool(t->inner, v, w, op);
+        t->durations[99] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 99);
     int r = t->inner->ctx_RichCompareBool(t->inner, v, w, op);
     htr_done_slow(t, 99, t0);
@@ -1408,8 +2008,14 @@ static HPy_hash_t htr_w_Hash(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[100]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Hash(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_hash_t r = t->inner->ctx_Hash(t->inner, obj);
+        t->durations[100] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 100);
     HPy_hash_t r = t->inner->ctx_Hash(t->inner, obj);
     htr_done_slow(t, 100, t0);
@@ -1420,8 +2026,14 @@ static int htr_w_Bytes_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[101]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Bytes_Check(t->inner, h);
+        t->durations[101] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 101);
     int r = t->inner->ctx_Bytes_Check(t->inner, h);
     htr_done_slow(t, 101, t0);
@@ -1432,8 +2044,14 @@ static HPy_ssize_t htr_w_Bytes_Size(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[102]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_Size(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Bytes_Size(t->inner, h);
+        t->durations[102] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 102);
     HPy_ssize_t r = t->inner->ctx_Bytes_Size(t->inner, h);
     htr_done_slow(t, 102, t0);
@@ -1444,8 +2062,14 @@ static HPy_ssize_t htr_w_Bytes_GET_SIZE(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[103]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
+        t->durations[103] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 103);
     HPy_ssize_t r = t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
     htr_done_slow(t, 103, t0);
@@ -1456,8 +2080,14 @@ static const char * htr_w_Bytes_AsString(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[104]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_AsString(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Bytes_AsString(t->inner, h);
+        t->durations[104] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 104);
     const char * r = t->inner->ctx_Bytes_AsString(t->inner, h);
     htr_done_slow(t, 104, t0);
@@ -1468,8 +2098,14 @@ static const char * htr_w_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[105]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_AS_STRING(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Bytes_AS_STRING(t->inner, h);
+        t->durations[105] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 105);
     const char * r = t->inner->ctx_Bytes_AS_STRING(t->inner, h);
     htr_done_slow(t, 105, t0);
@@ -1480,8 +2116,14 @@ static HPy htr_w_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
     HTrace *t = htr_get(ctx);
     t->counts[106]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_FromString(t->inner, bytes);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes_FromString(t->inner, bytes);
+        t->durations[106] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 106);
     HPy r = t->inner->ctx_Bytes_FromString(t->inner, bytes);
     htr_done_slow(t, 106, t0);
@@ -1492,8 +2134,14 @@ static HPy htr_w_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy
 {
     HTrace *t = htr_get(ctx);
     t->counts[107]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
+        t->durations[107] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 107);
     HPy r = t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
     htr_done_slow(t, 107, t0);
@@ -1504,8 +2152,14 @@ static HPy htr_w_Unicode_FromString(HPyContext *ctx, const char *utf8)
 {
     HTrace *t = htr_get(ctx);
     t->counts[108]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_FromString(t->inner, utf8);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromString(t->inner, utf8);
+        t->durations[108] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 108);
     HPy r = t->inner->ctx_Unicode_FromString(t->inner, utf8);
     htr_done_slow(t, 108, t0);
@@ -1516,8 +2170,14 @@ static int htr_w_Unicode_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[109]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Unicode_Check(t->inner, h);
+        t->durations[109] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 109);
     int r = t->inner->ctx_Unicode_Check(t->inner, h);
     htr_done_slow(t, 109, t0);
@@ -1528,8 +2188,14 @@ static HPy htr_w_Unicode_AsASCIIString(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[110]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
+        t->durations[110] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 110);
     HPy r = t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
     htr_done_slow(t, 110, t0);
@@ -1540,8 +2206,14 @@ static HPy htr_w_Unicode_AsLatin1String(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[111]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
+        t->durations[111] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 111);
     HPy r = t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
     htr_done_slow(t, 111, t0);
@@ -1552,8 +2224,14 @@ static HPy htr_w_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[112]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
+        t->durations[112] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 112);
     HPy r = t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
     htr_done_slow(t, 112, t0);
@@ -1564,8 +2242,14 @@ static const char * htr_w_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssiz
 {
     HTrace *t = htr_get(ctx);
     t->counts[113]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
+        t->durations[113] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 113);
     const char * r = t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
     htr_done_slow(t, 113, t0);
@@ -1576,8 +2260,14 @@ static HPy htr_w_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssi
 {
     HTrace *t = htr_get(ctx);
     t->counts[114]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
+        t->durations[114] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 114);
     HPy r = t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
     htr_done_slow(t, 114, t0);
@@ -1588,8 +2278,14 @@ static HPy htr_w_Unicode_DecodeFSDefault(HPyContext *ctx, const char *v)
 {
     HTrace *t = htr_get(ctx);
     t->counts[115]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
+        t->durations[115] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 115);
     HPy r = t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
     htr_done_slow(t, 115, t0);
@@ -1600,8 +2296,14 @@ static HPy htr_w_Unicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, 
 {
     HTrace *t = htr_get(ctx);
     t->counts[116]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
+        t->durations[116] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 116);
     HPy r = t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
     htr_done_slow(t, 116, t0);
@@ -1612,8 +2314,14 @@ static HPy htr_w_Unicode_EncodeFSDefault(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[117]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
+        t->durations[117] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 117);
     HPy r = t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
     htr_done_slow(t, 117, t0);
@@ -1624,8 +2332,14 @@ static HPy_UCS4 htr_w_Unicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index
 {
     HTrace *t = htr_get(ctx);
     t->counts[118]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_UCS4 r = t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
+        t->durations[118] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 118);
     HPy_UCS4 r = t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
     htr_done_slow(t, 118, t0);
@@ -1636,8 +2350,14 @@ static HPy htr_w_Unicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssi
 {
     HTrace *t = htr_get(ctx);
     t->counts[119]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
+        t->durations[119] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 119);
     HPy r = t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
     htr_done_slow(t, 119, t0);
@@ -1648,8 +2368,14 @@ static HPy htr_w_Unicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_s
 {
     HTrace *t = htr_get(ctx);
     t->counts[120]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
+        t->durations[120] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 120);
     HPy r = t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
     htr_done_slow(t, 120, t0);
@@ -1660,8 +2386,14 @@ static int htr_w_List_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[121]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_List_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Check(t->inner, h);
+        t->durations[121] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 121);
     int r = t->inner->ctx_List_Check(t->inner, h);
     htr_done_slow(t, 121, t0);
@@ -1672,8 +2404,14 @@ static HPy htr_w_List_New(HPyContext *ctx, HPy_ssize_t len)
 {
     HTrace *t = htr_get(ctx);
     t->counts[122]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_List_New(t->inner, len);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_List_New(t->inner, len);
+        t->durations[122] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 122);
     HPy r = t->inner->ctx_List_New(t->inner, len);
     htr_done_slow(t, 122, t0);
@@ -1684,8 +2422,14 @@ static int htr_w_List_Append(HPyContext *ctx, HPy h_list, HPy h_item)
 {
     HTrace *t = htr_get(ctx);
     t->counts[123]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_List_Append(t->inner, h_list, h_item);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Append(t->inner, h_list, h_item);
+        t->durations[123] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 123);
     int r = t->inner->ctx_List_Append(t->inner, h_list, h_item);
     htr_done_slow(t, 123, t0);
@@ -1696,8 +2440,14 @@ static int htr_w_Dict_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[124]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Dict_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Dict_Check(t->inner, h);
+        t->durations[124] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 124);
     int r = t->inner->ctx_Dict_Check(t->inner, h);
     htr_done_slow(t, 124, t0);
@@ -1708,8 +2458,14 @@ static HPy htr_w_Dict_New(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[125]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Dict_New(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_New(t->inner);
+        t->durations[125] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 125);
     HPy r = t->inner->ctx_Dict_New(t->inner);
     htr_done_slow(t, 125, t0);
@@ -1720,8 +2476,14 @@ static int htr_w_Tuple_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[126]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Tuple_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Tuple_Check(t->inner, h);
+        t->durations[126] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 126);
     int r = t->inner->ctx_Tuple_Check(t->inner, h);
     htr_done_slow(t, 126, t0);
@@ -1732,8 +2494,14 @@ static HPy htr_w_Tuple_FromArray(HPyContext *ctx, const HPy *items, HPy_ssize_t 
 {
     HTrace *t = htr_get(ctx);
     t->counts[127]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Tuple_FromArray(t->inner, items, n);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Tuple_FromArray(t->inner, items, n);
+        t->durations[127] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 127);
     HPy r = t->inner->ctx_Tuple_FromArray(t->inner, items, n);
     htr_done_slow(t, 127, t0);
@@ -1744,8 +2512,14 @@ static HPy htr_w_Import_ImportModule(HPyContext *ctx, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
     t->counts[128]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
+        t->durations[128] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 128);
     HPy r = t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
     htr_done_slow(t, 128, t0);
@@ -1756,8 +2530,14 @@ static HPy htr_w_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[129]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_FromPyObject(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_FromPyObject(t->inner, obj);
+        t->durations[129] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 129);
     HPy r = t->inner->ctx_FromPyObject(t->inner, obj);
     htr_done_slow(t, 129, t0);
@@ -1768,8 +2548,14 @@ static cpy_PyObject * htr_w_AsPyObject(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[130]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsPyObject(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        cpy_PyObject * r = t->inner->ctx_AsPyObject(t->inner, h);
+        t->durations[130] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 130);
     cpy_PyObject * r = t->inner->ctx_AsPyObject(t->inner, h);
     htr_done_slow(t, 130, t0);
@@ -1780,8 +2566,14 @@ static HPyListBuilder htr_w_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
     t->counts[132]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ListBuilder_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyListBuilder r = t->inner->ctx_ListBuilder_New(t->inner, size);
+        t->durations[132] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 132);
     HPyListBuilder r = t->inner->ctx_ListBuilder_New(t->inner, size);
     htr_done_slow(t, 132, t0);
@@ -1792,8 +2584,14 @@ static void htr_w_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_s
 {
     HTrace *t = htr_get(ctx);
     t->counts[133]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_ListBuilder_Set(t->inner, builder, index, h_item);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ListBuilder_Set(t->inner, builder, index, h_item);
+        t->durations[133] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 133);
@@ -1805,8 +2603,14 @@ static HPy htr_w_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     HTrace *t = htr_get(ctx);
     t->counts[134]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ListBuilder_Build(t->inner, builder);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ListBuilder_Build(t->inner, builder);
+        t->durations[134] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 134);
     HPy r = t->inner->ctx_ListBuilder_Build(t->inner, builder);
     htr_done_slow(t, 134, t0);
@@ -1817,8 +2621,14 @@ static void htr_w_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 {
     HTrace *t = htr_get(ctx);
     t->counts[135]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_ListBuilder_Cancel(t->inner, builder);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ListBuilder_Cancel(t->inner, builder);
+        t->durations[135] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 135);
@@ -1830,8 +2640,14 @@ static HPyTupleBuilder htr_w_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
     t->counts[136]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_TupleBuilder_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyTupleBuilder r = t->inner->ctx_TupleBuilder_New(t->inner, size);
+        t->durations[136] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 136);
     HPyTupleBuilder r = t->inner->ctx_TupleBuilder_New(t->inner, size);
     htr_done_slow(t, 136, t0);
@@ -1842,8 +2658,14 @@ static void htr_w_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy
 {
     HTrace *t = htr_get(ctx);
     t->counts[137]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_TupleBuilder_Set(t->inner, builder, index, h_item);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_TupleBuilder_Set(t->inner, builder, index, h_item);
+        t->durations[137] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 137);
@@ -1855,8 +2677,14 @@ static HPy htr_w_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HTrace *t = htr_get(ctx);
     t->counts[138]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_TupleBuilder_Build(t->inner, builder);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_TupleBuilder_Build(t->inner, builder);
+        t->durations[138] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 138);
     HPy r = t->inner->ctx_TupleBuilder_Build(t->inner, builder);
     htr_done_slow(t, 138, t0);
@@ -1867,8 +2695,14 @@ static void htr_w_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HTrace *t = htr_get(ctx);
     t->counts[139]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_TupleBuilder_Cancel(t->inner, builder);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_TupleBuilder_Cancel(t->inner, builder);
+        t->durations[139] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 139);
@@ -1880,8 +2714,14 @@ static HPyTracker htr_w_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
     t->counts[140]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Tracker_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyTracker r = t->inner->ctx_Tracker_New(t->inner, size);
+        t->durations[140] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 140);
     HPyTracker r = t->inner->ctx_Tracker_New(t->inner, size);
     htr_done_slow(t, 140, t0);
@@ -1892,8 +2732,14 @@ static int htr_w_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[141]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Tracker_Add(t->inner, ht, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Tracker_Add(t->inner, ht, h);
+        t->durations[141] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 141);
     int r = t->inner->ctx_Tracker_Add(t->inner, ht, h);
     htr_done_slow(t, 141, t0);
@@ -1904,8 +2750,14 @@ static void htr_w_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
     HTrace *t = htr_get(ctx);
     t->counts[142]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Tracker_ForgetAll(t->inner, ht);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Tracker_ForgetAll(t->inner, ht);
+        t->durations[142] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 142);
@@ -1917,8 +2769,14 @@ static void htr_w_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     HTrace *t = htr_get(ctx);
     t->counts[143]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Tracker_Close(t->inner, ht);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Tracker_Close(t->inner, ht);
+        t->durations[143] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 143);
@@ -1930,8 +2788,14 @@ static void htr_w_Field_Store(HPyContext *ctx, HPy target_object, HPyField *targ
 {
     HTrace *t = htr_get(ctx);
     t->counts[144]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Field_Store(t->inner, target_object, target_field, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Field_Store(t->inner, target_object, target_field, h);
+        t->durations[144] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 144);
@@ -1943,8 +2807,14 @@ static HPy htr_w_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_
 {
     HTrace *t = htr_get(ctx);
     t->counts[145]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Field_Load(t->inner, source_object, source_field);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Field_Load(t->inner, source_object, source_field);
+        t->durations[145] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 145);
     HPy r = t->inner->ctx_Field_Load(t->inner, source_object, source_field);
     htr_done_slow(t, 145, t0);
@@ -1955,8 +2825,14 @@ static void htr_w_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
 {
     HTrace *t = htr_get(ctx);
     t->counts[146]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_ReenterPythonExecution(t->inner, state);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ReenterPythonExecution(t->inner, state);
+        t->durations[146] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 146);
@@ -1968,8 +2844,14 @@ static HPyThreadState htr_w_LeavePythonExecution(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[147]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_LeavePythonExecution(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyThreadState r = t->inner->ctx_LeavePythonExecution(t->inner);
+        t->durations[147] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 147);
     HPyThreadState r = t->inner->ctx_LeavePythonExecution(t->inner);
     htr_done_slow(t, 147, t0);
@@ -1980,8 +2862,14 @@ static void htr_w_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[148]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Global_Store(t->inner, global, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Global_Store(t->inner, global, h);
+        t->durations[148] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 148);
@@ -1993,8 +2881,14 @@ static HPy htr_w_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
     HTrace *t = htr_get(ctx);
     t->counts[149]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Global_Load(t->inner, global);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Global_Load(t->inner, global);
+        t->durations[149] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 149);
     HPy r = t->inner->ctx_Global_Load(t->inner, global);
     htr_done_slow(t, 149, t0);
@@ -2005,8 +2899,14 @@ static void htr_w_Dump(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[150]++;
-    if (HTR_LIKELY(!t->slow)) {
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
         t->inner->ctx_Dump(t->inner, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Dump(t->inner, h);
+        t->durations[150] += htr_now() - t0;
         return;
     }
     uint64_t t0 = htr_begin_slow(t, 150);
@@ -2018,8 +2918,14 @@ static void * htr_w_AsStruct_Type(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[151]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Type(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Type(t->inner, h);
+        t->durations[151] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 151);
     void * r = t->inner->ctx_AsStruct_Type(t->inner, h);
     htr_done_slow(t, 151, t0);
@@ -2030,8 +2936,14 @@ static void * htr_w_AsStruct_Long(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[152]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Long(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Long(t->inner, h);
+        t->durations[152] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 152);
     void * r = t->inner->ctx_AsStruct_Long(t->inner, h);
     htr_done_slow(t, 152, t0);
@@ -2042,8 +2954,14 @@ static void * htr_w_AsStruct_Float(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[153]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Float(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Float(t->inner, h);
+        t->durations[153] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 153);
     void * r = t->inner->ctx_AsStruct_Float(t->inner, h);
     htr_done_slow(t, 153, t0);
@@ -2054,8 +2972,14 @@ static void * htr_w_AsStruct_Unicode(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[154]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Unicode(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Unicode(t->inner, h);
+        t->durations[154] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 154);
     void * r = t->inner->ctx_AsStruct_Unicode(t->inner, h);
     htr_done_slow(t, 154, t0);
@@ -2066,8 +2990,14 @@ static void * htr_w_AsStruct_Tuple(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[155]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Tuple(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Tuple(t->inner, h);
+        t->durations[155] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 155);
     void * r = t->inner->ctx_AsStruct_Tuple(t->inner, h);
     htr_done_slow(t, 155, t0);
@@ -2078,8 +3008,14 @@ static void * htr_w_AsStruct_List(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[156]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_List(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_List(t->inner, h);
+        t->durations[156] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 156);
     void * r = t->inner->ctx_AsStruct_List(t->inner, h);
     htr_done_slow(t, 156, t0);
@@ -2090,8 +3026,14 @@ static HPyType_BuiltinShape htr_w_Type_GetBuiltinShape(HPyContext *ctx, HPy h_ty
 {
     HTrace *t = htr_get(ctx);
     t->counts[157]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyType_BuiltinShape r = t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
+        t->durations[157] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 157);
     HPyType_BuiltinShape r = t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
     htr_done_slow(t, 157, t0);
@@ -2102,8 +3044,14 @@ static int htr_w_DelItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HTrace *t = htr_get(ctx);
     t->counts[158]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_DelItem(t->inner, obj, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem(t->inner, obj, key);
+        t->durations[158] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 158);
     int r = t->inner->ctx_DelItem(t->inner, obj, key);
     htr_done_slow(t, 158, t0);
@@ -2114,8 +3062,14 @@ static int htr_w_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HTrace *t = htr_get(ctx);
     t->counts[159]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_DelItem_i(t->inner, obj, idx);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem_i(t->inner, obj, idx);
+        t->durations[159] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 159);
     int r = t->inner->ctx_DelItem_i(t->inner, obj, idx);
     htr_done_slow(t, 159, t0);
@@ -2126,8 +3080,14 @@ static int htr_w_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HTrace *t = htr_get(ctx);
     t->counts[160]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
+        t->durations[160] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 160);
     int r = t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
     htr_done_slow(t, 160, t0);
@@ -2138,8 +3098,14 @@ static HPy htr_w_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_na
 {
     HTrace *t = htr_get(ctx);
     t->counts[161]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
+        t->durations[161] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 161);
     HPy r = t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
     htr_done_slow(t, 161, t0);
@@ -2150,8 +3116,14 @@ static void * htr_w_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key ke
 {
     HTrace *t = htr_get(ctx);
     t->counts[162]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
+        t->durations[162] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 162);
     void * r = t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
     htr_done_slow(t, 162, t0);
@@ -2162,8 +3134,14 @@ static int htr_w_Capsule_IsValid(HPyContext *ctx, HPy capsule, const char *utf8_
 {
     HTrace *t = htr_get(ctx);
     t->counts[163]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
+        t->durations[163] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 163);
     int r = t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
     htr_done_slow(t, 163, t0);
@@ -2174,8 +3152,14 @@ static int htr_w_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, 
 {
     HTrace *t = htr_get(ctx);
     t->counts[164]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
+        t->durations[164] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 164);
     int r = t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
     htr_done_slow(t, 164, t0);
@@ -2186,8 +3170,14 @@ static HPy htr_w_Compile_s(HPyContext *ctx, const char *utf8_source, const char 
 {
     HTrace *t = htr_get(ctx);
     t->counts[165]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
+        t->durations[165] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 165);
     HPy r = t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
     htr_done_slow(t, 165, t0);
@@ -2198,8 +3188,14 @@ static HPy htr_w_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals)
 {
     HTrace *t = htr_get(ctx);
     t->counts[166]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_EvalCode(t->inner, code, globals, locals);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_EvalCode(t->inner, code, globals, locals);
+        t->durations[166] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 166);
     HPy r = t->inner->ctx_EvalCode(t->inner, code, globals, locals);
     htr_done_slow(t, 166, t0);
@@ -2210,8 +3206,14 @@ static HPy htr_w_ContextVar_New(HPyContext *ctx, const char *name, HPy default_v
 {
     HTrace *t = htr_get(ctx);
     t->counts[167]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ContextVar_New(t->inner, name, default_value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ContextVar_New(t->inner, name, default_value);
+        t->durations[167] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 167);
     HPy r = t->inner->ctx_ContextVar_New(t->inner, name, default_value);
     htr_done_slow(t, 167, t0);
@@ -2222,8 +3224,14 @@ static int32_t htr_w_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy defaul
 {
     HTrace *t = htr_get(ctx);
     t->counts[168]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int32_t r = t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
+        t->durations[168] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 168);
     int32_t r = t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
     htr_done_slow(t, 168, t0);
@@ -2234,8 +3242,14 @@ static HPy htr_w_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
 {
     HTrace *t = htr_get(ctx);
     t->counts[169]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
+        t->durations[169] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 169);
     HPy r = t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
     htr_done_slow(t, 169, t0);
@@ -2246,8 +3260,14 @@ static const char * htr_w_Type_GetName(HPyContext *ctx, HPy type)
 {
     HTrace *t = htr_get(ctx);
     t->counts[170]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type_GetName(t->inner, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Type_GetName(t->inner, type);
+        t->durations[170] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 170);
     const char * r = t->inner->ctx_Type_GetName(t->inner, type);
     htr_done_slow(t, 170, t0);
@@ -2258,8 +3278,14 @@ static int htr_w_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     HTrace *t = htr_get(ctx);
     t->counts[171]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
+        t->durations[171] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 171);
     int r = t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
     htr_done_slow(t, 171, t0);
@@ -2270,8 +3296,14 @@ static HPy htr_w_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char 
 {
     HTrace *t = htr_get(ctx);
     t->counts[172]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
+        t->durations[172] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 172);
     HPy r = t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
     htr_done_slow(t, 172, t0);
@@ -2282,8 +3314,14 @@ static HPy htr_w_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, 
 {
     HTrace *t = htr_get(ctx);
     t->counts[173]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
+        t->durations[173] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 173);
     HPy r = t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
     htr_done_slow(t, 173, t0);
@@ -2294,8 +3332,14 @@ static HPy htr_w_Dict_Keys(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[174]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Dict_Keys(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_Keys(t->inner, h);
+        t->durations[174] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 174);
     HPy r = t->inner->ctx_Dict_Keys(t->inner, h);
     htr_done_slow(t, 174, t0);
@@ -2306,8 +3350,14 @@ static HPy htr_w_Dict_Copy(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[175]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Dict_Copy(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_Copy(t->inner, h);
+        t->durations[175] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 175);
     HPy r = t->inner->ctx_Dict_Copy(t->inner, h);
     htr_done_slow(t, 175, t0);
@@ -2318,8 +3368,14 @@ static int htr_w_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HP
 {
     HTrace *t = htr_get(ctx);
     t->counts[176]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
+        t->durations[176] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 176);
     int r = t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
     htr_done_slow(t, 176, t0);
@@ -2330,8 +3386,14 @@ static int htr_w_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
     HTrace *t = htr_get(ctx);
     t->counts[177]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetCallFunction(t->inner, h, func);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetCallFunction(t->inner, h, func);
+        t->durations[177] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 177);
     int r = t->inner->ctx_SetCallFunction(t->inner, h, func);
     htr_done_slow(t, 177, t0);
@@ -2342,8 +3404,14 @@ static HPy htr_w_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nar
 {
     HTrace *t = htr_get(ctx);
     t->counts[178]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
+        t->durations[178] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 178);
     HPy r = t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
     htr_done_slow(t, 178, t0);
@@ -2354,8 +3422,14 @@ static HPy htr_w_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t n
 {
     HTrace *t = htr_get(ctx);
     t->counts[179]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
+        t->durations[179] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 179);
     HPy r = t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
     htr_done_slow(t, 179, t0);
@@ -2366,8 +3440,14 @@ static void * htr_w_AsStruct_Dict(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
     t->counts[180]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_AsStruct_Dict(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Dict(t->inner, h);
+        t->durations[180] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 180);
     void * r = t->inner->ctx_AsStruct_Dict(t->inner, h);
     htr_done_slow(t, 180, t0);
@@ -2378,8 +3458,14 @@ static int htr_w_List_Insert(HPyContext *ctx, HPy h_list, HPy_ssize_t index, HPy
 {
     HTrace *t = htr_get(ctx);
     t->counts[181]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
+        t->durations[181] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 181);
     int r = t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
     htr_done_slow(t, 181, t0);
@@ -2390,8 +3476,14 @@ static HPy htr_w_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize
 {
     HTrace *t = htr_get(ctx);
     t->counts[182]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetSlice(t->inner, obj, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetSlice(t->inner, obj, start, end);
+        t->durations[182] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 182);
     HPy r = t->inner->ctx_GetSlice(t->inner, obj, start, end);
     htr_done_slow(t, 182, t0);
@@ -2402,8 +3494,14 @@ static int htr_w_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize
 {
     HTrace *t = htr_get(ctx);
     t->counts[183]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
+        t->durations[183] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 183);
     int r = t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
     htr_done_slow(t, 183, t0);
@@ -2414,8 +3512,14 @@ static int htr_w_DelSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize
 {
     HTrace *t = htr_get(ctx);
     t->counts[184]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_DelSlice(t->inner, obj, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelSlice(t->inner, obj, start, end);
+        t->durations[184] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 184);
     int r = t->inner->ctx_DelSlice(t->inner, obj, start, end);
     htr_done_slow(t, 184, t0);
@@ -2426,8 +3530,14 @@ static HPy htr_w_GetIter(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[185]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_GetIter(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetIter(t->inner, obj);
+        t->durations[185] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 185);
     HPy r = t->inner->ctx_GetIter(t->inner, obj);
     htr_done_slow(t, 185, t0);
@@ -2438,8 +3548,14 @@ static HPy htr_w_Iter_Next(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[186]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Iter_Next(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Iter_Next(t->inner, obj);
+        t->durations[186] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 186);
     HPy r = t->inner->ctx_Iter_Next(t->inner, obj);
     htr_done_slow(t, 186, t0);
@@ -2450,8 +3566,14 @@ static int htr_w_Iter_Check(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
     t->counts[187]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Iter_Check(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Iter_Check(t->inner, obj);
+        t->durations[187] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 187);
     int r = t->inner->ctx_Iter_Check(t->inner, obj);
     htr_done_slow(t, 187, t0);
@@ -2462,8 +3584,14 @@ static HPy htr_w_Slice_New(HPyContext *ctx, HPy start, HPy stop, HPy step)
 {
     HTrace *t = htr_get(ctx);
     t->counts[188]++;
-    if (HTR_LIKELY(!t->slow))
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
         return t->inner->ctx_Slice_New(t->inner, start, stop, step);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Slice_New(t->inner, start, stop, step);
+        t->durations[188] += htr_now() - t0;
+        return r;
+    }
     uint64_t t0 = htr_begin_slow(t, 188);
     HPy r = t->inner->ctx_Slice_New(t->inner, start, stop, step);
     htr_done_slow(t, 188, t0);

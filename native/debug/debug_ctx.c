@@ -104,7 +104,7 @@ int64_t hdbg_raw_data_max(HDbg *d) { return d->raw_max; }
 void hdbg_set_stack_limit(HDbg *d, int frames)
 {
     d->stack_limit = frames < 0 ? 0 : frames;
-    d->open_gate = d->stack_limit > 0 ? UINT32_MAX : 0;
+    d->open_gate = d->stack_limit > 0 ? (uint32_t)1 << 31 : 0;
 }
 void hdbg_set_hooks(HDbg *d, HDbgHook on_handle, HDbgHook on_builder, void *arg)
 {
@@ -419,16 +419,22 @@ void hdbg_check_status(HDbg *d, int64_t status)
         hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned %lld with an exception set", fn, (long long)status);
 }
 
-size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
+/* The length of a keyword-name tuple, kept (see hdbg_vector_length). */
+size_t hdbg_kwnames_length(HDbg *d, HPy u_kwnames)
 {
-    /* PY_VECTORCALL_ARGUMENTS_OFFSET: the top bit of nargsf. */
-    size_t n = nargs & ~((size_t)1 << (8 * sizeof(size_t) - 1));
-    if (!HPy_IsNull(u_kwnames)) {
-        HPy_ssize_t k = d->inner->ctx_Length(d->inner, u_kwnames);
-        if (k > 0)
-            n += (size_t)k;
+    HPyContext *ic = d->inner;
+    HPy_ssize_t k = ic->ctx_Length(ic, u_kwnames);
+    if (k < 0)
+        return 0; /* the error is the inner context's to report */
+    HPy held = ic->ctx_Dup(ic, u_kwnames);
+    if (!HPy_IsNull(held)) {
+        unsigned slot = d->kwnames_next++ & 3;
+        if (!HPy_IsNull(d->kwnames[slot].held))
+            ic->ctx_Close(ic, d->kwnames[slot].held);
+        d->kwnames[slot].held = held;
+        d->kwnames[slot].length = (size_t)k;
     }
-    return n;
+    return (size_t)k;
 }
 
 /* ---- describing objects ---- */

@@ -184,8 +184,8 @@ struct HDbg {
     uint64_t next_id;
     int64_t generation;
     int stack_limit;
-    /* The inline path opens a handle when more records than this are free: 0, or UINT32_MAX
-       while stack traces are on (they are captured on the slow path). */
+    /* Added to the records an inline open needs: 0, or 2^31 while stack traces are on (so that
+       no number of free records is enough: stacks are captured on the slow path). */
     uint32_t open_gate;
     bool fatal;
     struct hdbg_pool builders;
@@ -194,6 +194,14 @@ struct HDbg {
     HPyContext ring[HDBG_RING];
     struct hdbg_ctxinfo ring_info[HDBG_RING];
     unsigned ring_next;
+
+    /* The lengths of the last keyword-name tuples seen (hdbg_vector_length), each held with an
+       inner handle of its own, so that the same handle is the same tuple. */
+    struct {
+        HPy held;
+        size_t length;
+    } kwnames[4];
+    unsigned kwnames_next;
 
     struct hdbg_raw *raw_closed_head, *raw_closed_tail; /* protected, oldest first */
     int64_t raw_closed_bytes, raw_max;
@@ -233,7 +241,6 @@ void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
 const char *hdbg_fn_name(HDbg *d, const void *key);
 static inline const char *hdbg_current_name(HDbg *d) { return hdbg_fn_name(d, d->current); }
 size_t hdbg_string_hash(const char *s);
-size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames);
 /* The end of a call into extension code: the result checked against the exception state. */
 HPy hdbg_take_result(HDbg *d, HPy dh);
 
@@ -271,14 +278,14 @@ static inline bool hdbg_is_open(const HDbgHandle *h) { return h->state == H_OPEN
 HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
 {
     struct hdbg_pool *p = &d->handles;
-    if (HDBG_UNLIKELY(p->qfree <= d->open_gate))
+    if (HDBG_UNLIKELY(p->qfree < 1 + d->open_gate))
         return hdbg_open_slow(d, inner, by, borrowed);
     HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
+    /* raw is NULL in every record that is not H_OPEN_RAW: not written here. */
     h->inner = inner;
     h->id = d->next_id++;
     h->opened_by = by;
     h->opened_in = d->current;
-    h->raw = NULL;
     h->generation = d->generation;
     h->state = H_OPEN;
     h->borrowed = borrowed;
@@ -353,7 +360,7 @@ HDBG_HOT void hdbg_close_handle(HDbg *d, HDbgHandle *h)
 HDBG_HOT void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
 {
     struct hdbg_pool *p = &d->handles;
-    if (HDBG_LIKELY(p->qfree >= n && d->open_gate == 0)) {
+    if (HDBG_LIKELY(p->qfree >= n + d->open_gate)) {
         uint64_t id0 = d->next_id, id = id0;
         const void *in = d->current;
         int64_t gen = d->generation;
@@ -369,7 +376,6 @@ HDBG_HOT void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
             h->id = id++;
             h->opened_by = "argument";
             h->opened_in = in;
-            h->raw = NULL;
             h->generation = gen;
             h->state = H_OPEN;
             h->borrowed = 1;
@@ -442,6 +448,25 @@ HDBG_HOT void hdbg_close_frame(HDbg *d, HPy *h, size_t k, size_t n, HPy *small)
 }
 
 /* ---- calls into extension code ---- */
+
+size_t hdbg_kwnames_length(HDbg *d, HPy u_kwnames);
+
+/* How many handles a vectorcall passes: the positional ones, then one per keyword name. A call
+   site passes the same keyword-name tuple every time (it is a constant of the calling code), so
+   the last few lengths are kept, each with the tuple held through an inner handle of ours: while
+   we hold it, an inner handle equal to ours is that tuple, whatever the inner context's handles
+   are (with handles that are object addresses, as cpython's, the caller's handle is ours). */
+HDBG_HOT size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
+{
+    /* PY_VECTORCALL_ARGUMENTS_OFFSET: the top bit of nargsf. */
+    size_t n = nargs & ~((size_t)1 << (8 * sizeof(size_t) - 1));
+    if (HPy_IsNull(u_kwnames))
+        return n;
+    for (int i = 0; i < 4; i++)
+        if (d->kwnames[i].held._i == u_kwnames._i)
+            return n + d->kwnames[i].length;
+    return n + hdbg_kwnames_length(d, u_kwnames);
+}
 
 extern const char hdbg_unnamed_key;
 

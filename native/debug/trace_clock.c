@@ -16,6 +16,7 @@
 
 enum { CLOCK_UNSET = 0, CLOCK_TSC, CLOCK_MONO };
 static int g_clock;
+int htr_clock_tsc; /* g_clock == CLOCK_TSC, for htr_now */
 static uint64_t g_tsc0, g_ns0;
 
 static uint64_t mono_ns(void)
@@ -35,13 +36,22 @@ static int invariant_tsc(void)
     return (d >> 8) & 1;
 }
 
-/* A TSC reading and the CLOCK_MONOTONIC time of it (the mean of the readings either side). */
+/* A TSC reading and the CLOCK_MONOTONIC time of it: the middle of the two TSC readings around
+   the clock_gettime whose readings were closest together, of a few tries (the first call in a
+   process is slow, faulting the vDSO's data in, and any call may be interrupted). */
 static void pair(uint64_t *tsc, uint64_t *ns)
 {
-    uint64_t a = __rdtsc();
-    *ns = mono_ns();
-    uint64_t b = __rdtsc();
-    *tsc = a + (b - a) / 2;
+    uint64_t best = UINT64_MAX;
+    for (int i = 0; i < 5; i++) {
+        uint64_t a = __rdtsc();
+        uint64_t n = mono_ns();
+        uint64_t b = __rdtsc();
+        if (b - a < best) {
+            best = b - a;
+            *ns = n;
+            *tsc = a + (b - a) / 2;
+        }
+    }
 }
 #endif
 
@@ -55,6 +65,7 @@ void htr_clock_init(void)
     if (invariant_tsc() && (forced == NULL || strcmp(forced, "monotonic") != 0)) {
         pair(&g_tsc0, &g_ns0);
         g_clock = CLOCK_TSC;
+        htr_clock_tsc = 1;
         return;
     }
 #endif

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void htr_clock_init(void);
-uint64_t htr_ticks_to_ns(uint64_t ticks);
-
 HTrace *htr_new(HPyContext *inner)
 {
     HTrace *t = calloc(1, sizeof *t + htr_nfuncs * sizeof(uint64_t));
@@ -21,7 +18,7 @@ HTrace *htr_new(HPyContext *inner)
     htr_clock_init();
     /* Durations are on unless turned off: the matrix's reports show them. */
     t->durations_on = 1;
-    t->slow = 1;
+    t->slow = HTR_TIMED;
     t->magic = HTR_MAGIC;
     t->inner = inner;
     t->ctx.name = "hpy-matrix trace";
@@ -64,7 +61,7 @@ HPyContext *htr_enter(HTrace *t) { return &t->ctx; }
 
 static void update_slow(HTrace *t)
 {
-    t->slow = t->durations_on || t->on_enter != NULL || t->on_exit != NULL;
+    t->slow = t->on_enter != NULL || t->on_exit != NULL ? HTR_HOOKED : t->durations_on ? HTR_TIMED : HTR_COUNTED;
 }
 
 void htr_set_hooks(HTrace *t, HTraceHook on_enter, HTraceHook on_exit, void *arg)
@@ -87,13 +84,13 @@ uint64_t htr_begin_slow(HTrace *t, size_t i)
 {
     if (t->on_enter != NULL)
         t->on_enter(t, i, t->hook_arg);
-    return t->durations_on ? htr_ticks() : 0;
+    return t->durations_on ? htr_now() : 0;
 }
 
 void htr_done_slow(HTrace *t, size_t i, uint64_t t0)
 {
     if (t->durations_on && t0 != 0)
-        t->durations[i] += htr_ticks() - t0;
+        t->durations[i] += htr_now() - t0;
     if (t->on_exit != NULL)
         t->on_exit(t, i, t->hook_arg);
 }
@@ -139,7 +136,8 @@ void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
 {
     HTrace *t = htr_get(ctx);
     t->counts[htr_crfft_index]++;
-    uint64_t t0 = t->slow ? htr_begin_slow(t, htr_crfft_index) : 0;
+    int mode = t->slow; /* as the call starts: the hooks may change it */
+    uint64_t t0 = mode == HTR_TIMED ? htr_now() : mode == HTR_HOOKED ? htr_begin_slow(t, htr_crfft_index) : 0;
     HPyCFunction shim = htr_shim_for(sig);
     if (shim != NULL) {
         pending.t = t;
@@ -147,7 +145,9 @@ void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
         func = shim;
     }
     t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
-    if (t->slow)
+    if (mode == HTR_TIMED)
+        t->durations[htr_crfft_index] += htr_now() - t0;
+    else if (mode == HTR_HOOKED)
         htr_done_slow(t, htr_crfft_index, t0);
 }
 

@@ -9,6 +9,9 @@
 #endif
 #include "hdbg.h"
 #include <time.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #define HTR_MAGIC 0x6874726163656374ULL /* "htracect" */
 #define HTR_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -17,7 +20,8 @@ struct HTrace {
     uint64_t magic; /* first: hdbg_from_ctx reads the same word of _private */
     HPyContext ctx;
     HPyContext *inner;
-    /* Non-zero when a wrapper has more to do than count: durations or hooks. */
+    /* What a wrapper does besides counting: nothing, time the call (HTR_TIMED), or run the hooks
+       (HTR_HOOKED, and time the call when durations are on). */
     int slow;
     int durations_on;
     HTraceHook on_enter, on_exit;
@@ -32,9 +36,22 @@ extern const size_t htr_crfft_index;
 
 static inline HTrace *htr_get(HPyContext *ctx) { return (HTrace *)ctx->_private; }
 
+enum { HTR_COUNTED = 0, HTR_TIMED = 1, HTR_HOOKED = 2 };
+
 /* The clock of the durations (trace_clock.c): the time-stamp counter where it runs at a constant
    rate (x86-64 with an invariant TSC), CLOCK_MONOTONIC elsewhere; ticks, not ns. */
 uint64_t htr_ticks(void);
+void htr_clock_init(void);
+uint64_t htr_ticks_to_ns(uint64_t ticks);
+extern int htr_clock_tsc;
+static inline uint64_t htr_now(void)
+{
+#if defined(__x86_64__)
+    if (HTR_LIKELY(htr_clock_tsc))
+        return __rdtsc();
+#endif
+    return htr_ticks();
+}
 
 /* Around a forwarded call when t->slow: hooks, and the clock when durations are on. */
 uint64_t htr_begin_slow(HTrace *t, size_t i);

@@ -2,6 +2,7 @@
 (hpy_matrix.debug, hpy_matrix.trace, universal._debug, universal._trace), on the deliberate
 mistakes of suites/debug/debug.c. Usage: python3 test_dropin_debug.py <folder of built binaries>"""
 import functools
+import gc
 import importlib.util
 import os
 import re
@@ -190,6 +191,28 @@ def test_closed_handle_queue_limits_what_is_recognized():
         _debug.set_closed_handles_queue_max_size(old)
     m.list_builder_after_build()
     assert only("builder-reuse", "HPyListBuilder_Set")["message"].endswith("already ended by HPyListBuilder_Build")
+
+
+def test_keyword_values_are_wrapped_whatever_the_keyword_names():
+    # The layer keeps the lengths of the last keyword-name tuples it saw: constant tuples of call
+    # sites, and tuples built for each call (f(**d)), more of them than it keeps, freed between
+    # calls, must each get their own count of keyword values.
+    basic = load("basic", "basic.hpy0.so", debug=True)
+    taken()
+    with LeakDetector():
+        for rnd in range(3):
+            assert basic.keyword_value(1, key=2) == 2
+            assert basic.keyword_value(key=3, other=4) == 3
+            assert basic.keyword_value(1, 2, a=1, b=2, key=5) == 5
+            assert basic.keyword_value() is None
+            for n in range(9):
+                kw = {f"k{i}_{rnd}": i for i in range(n)}
+                kw["key"] = n
+                assert basic.keyword_value(*range(n), **kw) == n
+                assert basic.describe_call(*range(n), **kw) == (tuple(range(n)), tuple(kw))
+                del kw
+                gc.collect()
+    assert taken() == []
 
 
 def test_on_invalid_handle_and_builder_callbacks():
