@@ -201,12 +201,14 @@ function generateShims() {
     else if (ret === 'HPy') body.push(`    HPy r = ${invoke};`, ...after, `    return ${sig === 'HPyFunc_ITERNEXTFUNC' ? 'LAYER_END_HPY_ITERNEXT' : 'LAYER_END_HPY'}(L, r);`);
     else body.push(`    ${ret} r = ${invoke};`, ...after, `    return (${ret})LAYER_END_STATUS(L, r);`);
     out.push(`static ${ret} ${name}(HPyContext *ctx${decl.map((d) => `, ${d}`).join('')})\n{\n${body.join('\n')}\n}\n`);
-    cases.push(`    case ${sig}: return (HPyCFunction)(void (*)(void))${name};`);
+    cases.push(`    [${sig}] = (HPyCFunction)(void (*)(void))${name},`);
   }
   out.push('/* The shim for a signature; NULL when impls of it take no context (they are called as they are). */');
-  out.push('static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)\n{\n    switch (sig) {');
+  out.push('static HPyCFunction const LAYER_NAME(shims)[] = {');
   out.push(...cases);
-  out.push('    default: return NULL;\n    }\n}');
+  out.push('};\n');
+  out.push('static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)\n{');
+  out.push('    return (unsigned)sig < sizeof LAYER_NAME(shims) / sizeof LAYER_NAME(shims)[0] ? LAYER_NAME(shims)[sig] : NULL;\n}');
   return [['native/debug/autogen_shims.h', out.join('\n') + '\n']];
 }
 

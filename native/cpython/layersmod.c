@@ -25,10 +25,12 @@ static PyObject *debug_handle_new(HDbgHandle *h)
     return (PyObject *)o;
 }
 
-/* The handle struct is reused once it leaves the closed queue; it is then no longer ours. */
+/* The handle struct is reused once it leaves the closed queue; it is then no longer ours. A
+   DebugHandle exists only when the debug layer does (it came from one of its lists). */
 static int alive(DebugHandleObject *o)
 {
-    return hdbg_handle_alive(o->handle, o->id);
+    HDbg *d = hmc_debug();
+    return d != NULL && hdbg_handle_alive(d, o->handle, o->id);
 }
 
 static PyObject *dh_get_obj(PyObject *self, void *closure)
@@ -59,7 +61,7 @@ static PyObject *dh_get_raw_data_size(PyObject *self, void *closure)
 {
     (void)closure;
     DebugHandleObject *o = (DebugHandleObject *)self;
-    return PyLong_FromLongLong(alive(o) ? hdbg_handle_raw_data_size(o->handle) : -1);
+    return PyLong_FromLongLong(alive(o) ? hdbg_handle_raw_data_size(hmc_debug(), o->handle) : -1);
 }
 
 static PyObject *dh_get_stacktrace(PyObject *self, void *closure)

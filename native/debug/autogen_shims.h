@@ -396,44 +396,45 @@ static HPy LAYER_NAME(shim_MOD_CREATE)(HPyContext *ctx, HPy a0)
 }
 
 /* The shim for a signature; NULL when impls of it take no context (they are called as they are). */
+static HPyCFunction const LAYER_NAME(shims)[] = {
+    [HPyFunc_VARARGS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_VARARGS),
+    [HPyFunc_KEYWORDS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_KEYWORDS),
+    [HPyFunc_NOARGS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NOARGS),
+    [HPyFunc_O] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_O),
+    [HPyFunc_GETBUFFERPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETBUFFERPROC),
+    [HPyFunc_RELEASEBUFFERPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RELEASEBUFFERPROC),
+    [HPyFunc_UNARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_UNARYFUNC),
+    [HPyFunc_BINARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_BINARYFUNC),
+    [HPyFunc_TERNARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_TERNARYFUNC),
+    [HPyFunc_INQUIRY] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INQUIRY),
+    [HPyFunc_LENFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_LENFUNC),
+    [HPyFunc_SSIZEARGFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEARGFUNC),
+    [HPyFunc_SSIZESSIZEARGFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEARGFUNC),
+    [HPyFunc_SSIZEOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEOBJARGPROC),
+    [HPyFunc_SSIZESSIZEOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEOBJARGPROC),
+    [HPyFunc_OBJOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJARGPROC),
+    [HPyFunc_FREEFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_FREEFUNC),
+    [HPyFunc_GETATTRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTRFUNC),
+    [HPyFunc_GETATTROFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTROFUNC),
+    [HPyFunc_SETATTRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTRFUNC),
+    [HPyFunc_SETATTROFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTROFUNC),
+    [HPyFunc_REPRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_REPRFUNC),
+    [HPyFunc_HASHFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_HASHFUNC),
+    [HPyFunc_RICHCMPFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RICHCMPFUNC),
+    [HPyFunc_GETITERFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETITERFUNC),
+    [HPyFunc_ITERNEXTFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_ITERNEXTFUNC),
+    [HPyFunc_DESCRGETFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRGETFUNC),
+    [HPyFunc_DESCRSETFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRSETFUNC),
+    [HPyFunc_INITPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INITPROC),
+    [HPyFunc_NEWFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NEWFUNC),
+    [HPyFunc_GETTER] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETTER),
+    [HPyFunc_SETTER] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETTER),
+    [HPyFunc_OBJOBJPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJPROC),
+    [HPyFunc_DESTRUCTOR] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESTRUCTOR),
+    [HPyFunc_MOD_CREATE] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_MOD_CREATE),
+};
+
 static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)
 {
-    switch (sig) {
-    case HPyFunc_VARARGS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_VARARGS);
-    case HPyFunc_KEYWORDS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_KEYWORDS);
-    case HPyFunc_NOARGS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NOARGS);
-    case HPyFunc_O: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_O);
-    case HPyFunc_GETBUFFERPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETBUFFERPROC);
-    case HPyFunc_RELEASEBUFFERPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RELEASEBUFFERPROC);
-    case HPyFunc_UNARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_UNARYFUNC);
-    case HPyFunc_BINARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_BINARYFUNC);
-    case HPyFunc_TERNARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_TERNARYFUNC);
-    case HPyFunc_INQUIRY: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INQUIRY);
-    case HPyFunc_LENFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_LENFUNC);
-    case HPyFunc_SSIZEARGFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEARGFUNC);
-    case HPyFunc_SSIZESSIZEARGFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEARGFUNC);
-    case HPyFunc_SSIZEOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEOBJARGPROC);
-    case HPyFunc_SSIZESSIZEOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEOBJARGPROC);
-    case HPyFunc_OBJOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJARGPROC);
-    case HPyFunc_FREEFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_FREEFUNC);
-    case HPyFunc_GETATTRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTRFUNC);
-    case HPyFunc_GETATTROFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTROFUNC);
-    case HPyFunc_SETATTRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTRFUNC);
-    case HPyFunc_SETATTROFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTROFUNC);
-    case HPyFunc_REPRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_REPRFUNC);
-    case HPyFunc_HASHFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_HASHFUNC);
-    case HPyFunc_RICHCMPFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RICHCMPFUNC);
-    case HPyFunc_GETITERFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETITERFUNC);
-    case HPyFunc_ITERNEXTFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_ITERNEXTFUNC);
-    case HPyFunc_DESCRGETFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRGETFUNC);
-    case HPyFunc_DESCRSETFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRSETFUNC);
-    case HPyFunc_INITPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INITPROC);
-    case HPyFunc_NEWFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NEWFUNC);
-    case HPyFunc_GETTER: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETTER);
-    case HPyFunc_SETTER: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETTER);
-    case HPyFunc_OBJOBJPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJPROC);
-    case HPyFunc_DESTRUCTOR: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESTRUCTOR);
-    case HPyFunc_MOD_CREATE: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_MOD_CREATE);
-    default: return NULL;
-    }
+    return (unsigned)sig < sizeof LAYER_NAME(shims) / sizeof LAYER_NAME(shims)[0] ? LAYER_NAME(shims)[sig] : NULL;
 }

@@ -41,8 +41,7 @@ HDbg *hdbg_new(HPyContext *inner)
     HDbg *d = calloc(1, sizeof *d);
     if (d == NULL)
         return NULL;
-    if (hdbg_pool_init(&d->handles, HANDLES_RESERVED, offsetof(HDbgHandle, state)) < 0 ||
-        hdbg_pool_init(&d->builders, BUILDERS_RESERVED, offsetof(struct hdbg_builder, kind)) < 0) {
+    if (hdbg_pool_init(&d->handles, HANDLES_RESERVED) < 0 || hdbg_pool_init(&d->builders, BUILDERS_RESERVED) < 0) {
         hdbg_pool_free(&d->handles);
         free(d);
         return NULL;
@@ -369,14 +368,36 @@ static const char *intern(HDbg *d, const char *name)
     return copy;
 }
 
+/* The ring's next context is in use by an outer call: the next one that is not, or when every
+   one is (calls nested deeper than the ring), the next one, shared. */
+HPyContext *hdbg_enter_busy(HDbg *d, const void *key)
+{
+    unsigned i = d->ring_next;
+    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
+        i = (i + 1) % HDBG_RING;
+    d->ring_next = (i + 1) % HDBG_RING;
+    struct hdbg_ctxinfo *ci = &d->ring_info[i];
+    ci->active++;
+    ci->outer = d->current;
+    d->current = key;
+    return &d->ring[i];
+}
+
 HPyContext *hdbg_enter(HDbg *d, const char *name)
 {
-    return hdbg_enter_key(d, name != NULL ? intern(d, name) : NULL);
+    const char *key = name != NULL ? intern(d, name) : NULL;
+    return hdbg_enter_key(d, key != NULL ? (const void *)key : &hdbg_unnamed_key);
 }
 
 void hdbg_leave(HDbg *d, HPyContext *call_ctx)
 {
-    hdbg_leave_call(d, call_ctx);
+    /* From a caller that may hand back any context (hdbg_leave_call trusts its caller). */
+    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
+    if (ci != &d->base_info && ci->active > 0)
+        ci->active--;
+    d->current = ci->outer;
+    if (hdbg_raw_faults_pending)
+        hdbg_raw_flush_faults(d);
 }
 
 HPy hdbg_take_result(HDbg *d, HPy dh)

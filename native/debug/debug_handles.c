@@ -35,7 +35,6 @@ HDbgHandle *hdbg_open_slow(HDbg *d, HPy inner, const char *by, uint16_t borrowed
     h->id = d->next_id++;
     h->opened_by = by;
     h->opened_in = d->current;
-    h->raw = NULL;
     h->generation = d->generation;
     h->state = H_OPEN;
     h->borrowed = borrowed;
@@ -71,7 +70,7 @@ HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
 {
     HDbgHandle *h = hdbg_record(d, dh);
     /* Any other value, or a record the closed queue has forgotten, is not a handle we gave out. */
-    if (h == NULL || h->state == H_FREE) {
+    if (h == NULL || h->state == H_FREE || (h->state == H_CLOSED && !hdbg_closed_known(d, h))) {
         hdbg_report(d, HDBG_INVALID_HANDLE, fn, NULL, "%s got %#lx, which is not a handle of this context",
                     fn, (unsigned long)dh._i);
         return NULL;
@@ -88,7 +87,7 @@ HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
 void hdbg_raise_bad(HDbg *d, HPy dh, const char *fn)
 {
     HDbgHandle *h = hdbg_record(d, dh);
-    if (h != NULL && h->state == H_CLOSED)
+    if (h != NULL && hdbg_closed_known(d, h))
         hdbg_raise(d, "%s: handle %llu was already closed (debug layer)", fn, (unsigned long long)h->id);
     else
         hdbg_raise(d, "%s: invalid handle %#lx (debug layer)", fn, (unsigned long)dh._i);
@@ -196,7 +195,7 @@ void hdbg_builder_retire(HDbg *d, struct hdbg_builder *b, const char *by)
     b->state = B_DONE;
     b->ended_by = by;
     b->length = 0; /* a tracker's buffer stays with the record for its next use */
-    hdbg_pool_retire(&d->builders, hdbg_pool_index(&d->builders, b), offsetof(struct hdbg_builder, kind));
+    b->retired_at = hdbg_pool_retire(&d->builders, hdbg_pool_index(&d->builders, b));
 }
 
 void hdbg_builders_free(HDbg *d)
@@ -278,9 +277,9 @@ int hdbg_handle_stack(const HDbgHandle *h, void *const **frames)
     return h->stack_depth;
 }
 
-int hdbg_handle_alive(const HDbgHandle *h, uint64_t id)
+int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id)
 {
-    return h->state != H_FREE && h->id == id;
+    return h->id == id && (hdbg_usable(h) || hdbg_closed_known(d, h));
 }
 
 void hdbg_force_close(HDbg *d, HDbgHandle *h)

@@ -4,12 +4,12 @@
    thread.
 
    Handles and builders are 64-byte records in pools (debug_pool.c): one reserved address range
-   per pool, records taken from a stack of free indices (or the next never-used one), and retired
-   records remembered in a ring of indices (the closed-handle queue), the oldest of which goes
-   back on the free stack. A handle is the address of its record, so telling whether a value is
-   one of ours is a subtraction and one comparison, and no memory outside the pool is read. The
-   functions on every call's path are the inline ones below; what they do not handle (a finding,
-   a full pool, stack traces, raw data) is in debug_handles.c. */
+   per pool, and a queue of the indices of retired records, oldest first, whose newest entries
+   are remembered (the closed-handle queue) and the older ones reused, oldest first. A handle is
+   the address of its record, so telling whether a value is one of ours is a subtraction and one
+   comparison, and no memory outside the pool is read. The functions on every call's path are
+   the inline ones below; what they do not handle (a finding, a full pool, stack traces, raw
+   data) is in debug_handles.c. */
 #ifndef HDBG_INTERNAL_H
 #define HDBG_INTERNAL_H
 
@@ -33,7 +33,8 @@
 
 /* A record's state. The usable ones are the odd ones: OPEN, OPEN_RAW (open, with char * data
    handed out for it, which its close must protect: the inline paths leave it to the slow ones)
-   and CONSTANT. FREE: forgotten by the closed queue, or never used. */
+   and CONSTANT. CLOSED: closed, and recognized as such while the queue remembers it
+   (hdbg_closed_known); FREE: never used. */
 enum { H_FREE = 0, H_OPEN = 1, H_CLOSED = 2, H_CONSTANT = 3, H_OPEN_RAW = 5 };
 
 struct hdbg_raw;
@@ -43,7 +44,7 @@ struct HDbgHandle {
     uint64_t id;
     const char *opened_by;  /* the context function that returned it */
     const void *opened_in;  /* the key of the extension function that was running (hdbg_fn_name) */
-    struct hdbg_raw *raw;   /* char * data handed out for it, protected on close */
+    uint64_t retired_at;    /* the pool's retirement count when it was closed */
     int64_t generation;
     /* Not char types: a store to them cannot alias the pools' fields, which then stay in
        registers across the inline paths. */
@@ -59,23 +60,25 @@ struct HDbgHandle {
 #define HDBG_RECORD 64
 #define HDBG_RECORD_SHIFT 6
 
-/* Retired records wait in one queue of indices, in the order they were retired. The newest
-   `max` of them are remembered (a stale use of one is recognized); the older ones, at the head,
-   are free, marked so, and reused oldest first, as the list of free handles was before. */
+/* Retired records wait in one queue of indices, in the order they were retired. The newest `max`
+   of them are remembered (a stale use of one is recognized); the older ones, at the head, are
+   free and taken again oldest first, as the list of free handles was before. Forgetting writes
+   nothing to a record: each retired record keeps the retirement count it got, and the queue
+   remembers the newest `qlen - qfree`, so a record is remembered when fewer retirements than
+   that followed its own (hdbg_pool_remembers). */
 struct hdbg_pool {
     char *base;              /* the reserved range; records [0, used) have been handed out */
     uint32_t used, committed, reserved;
-    uint32_t state_offset;   /* of the uint16_t that is zero in a free record */
     uint32_t *q;             /* a power of two >= committed (a record is in it at most once) */
     uint32_t qmask;          /* its capacity - 1 */
     uint32_t qhead, qlen;    /* entries [qhead, qhead + qlen), wrapping */
     uint32_t qfree;          /* how many entries at the head are free */
     uint32_t max;            /* how many retired records are remembered */
+    uint64_t retired;        /* retirements so far */
 };
 
-/* Reserves room for `reserved` records (address space only); `state_offset` names the field of
-   a record (a uint16_t) that the pool sets to 0 when the record goes free. 0 on success. */
-int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved, uint32_t state_offset);
+/* Reserves room for `reserved` records (address space only). 0 on success. */
+int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved);
 void hdbg_pool_free(struct hdbg_pool *p);
 /* Hands out a record never used before (committing more of the range when needed); -1 when the
    range is used up or memory is short. */
@@ -94,6 +97,11 @@ static inline uint32_t hdbg_pool_index(const struct hdbg_pool *p, const void *r)
 static inline uint32_t *hdbg_pool_q(const struct hdbg_pool *p, uint32_t k)
 {
     return &p->q[(p->qhead + k) & p->qmask];
+}
+/* Whether a record retired with count `retired_at` is still remembered. */
+static inline bool hdbg_pool_remembers(const struct hdbg_pool *p, uint64_t retired_at)
+{
+    return p->retired - retired_at < (uint64_t)(p->qlen - p->qfree);
 }
 
 /* The record at address v, or NULL when v is not the address of a record handed out: the
@@ -127,18 +135,16 @@ HDBG_HOT int64_t hdbg_pool_take(struct hdbg_pool *p)
     return hdbg_pool_fresh(p);
 }
 
-/* Queues record i as retired; the oldest remembered record beyond `max` goes free (its field
-   at `state_offset`, a constant where this is inlined, set to 0). */
-HDBG_HOT void hdbg_pool_retire(struct hdbg_pool *p, uint32_t i, size_t state_offset)
+/* Queues record i as retired and returns the retirement count to keep in the record. The oldest
+   remembered record beyond `max` is forgotten. */
+HDBG_HOT uint64_t hdbg_pool_retire(struct hdbg_pool *p, uint32_t i)
 {
-    uint32_t head = p->qhead, mask = p->qmask, len = p->qlen + 1, nfree = p->qfree;
-    p->q[(head + len - 1) & mask] = i;
-    p->qlen = len;
-    if (len - nfree > p->max) {
-        uint32_t out = p->q[(head + nfree) & mask];
-        *(uint16_t *)((char *)hdbg_pool_at(p, out) + state_offset) = 0;
-        p->qfree = nfree + 1;
-    }
+    uint32_t len = p->qlen;
+    p->q[(p->qhead + len) & p->qmask] = i;
+    p->qlen = ++len;
+    if (len - p->qfree > p->max)
+        p->qfree++;
+    return ++p->retired;
 }
 
 /* ---- builders and trackers handed to the extension ---- */
@@ -150,6 +156,7 @@ struct hdbg_builder {
     HPy *items;           /* a tracker's debug handles (the buffer is kept when the record is reused) */
     size_t length, capacity;
     const char *ended_by; /* "HPyListBuilder_Build"... */
+    uint64_t retired_at;  /* see hdbg_pool_remembers */
     uint16_t kind, state;
 };
 
@@ -203,6 +210,9 @@ struct HDbg {
     } kwnames[4];
     unsigned kwnames_next;
 
+    /* The char * data of each H_OPEN_RAW handle, by record index (NULL for the others). */
+    struct hdbg_raw **raw_of;
+    uint32_t raw_of_cap;
     struct hdbg_raw *raw_closed_head, *raw_closed_tail; /* protected, oldest first */
     int64_t raw_closed_bytes, raw_max;
 
@@ -281,7 +291,6 @@ HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16
     if (HDBG_UNLIKELY(p->qfree < 1 + d->open_gate))
         return hdbg_open_slow(d, inner, by, borrowed);
     HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
-    /* raw is NULL in every record that is not H_OPEN_RAW: not written here. */
     h->inner = inner;
     h->id = d->next_id++;
     h->opened_by = by;
@@ -340,7 +349,12 @@ HDBG_HOT bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
 HDBG_HOT void hdbg_retire(HDbg *d, HDbgHandle *h)
 {
     h->state = H_CLOSED;
-    hdbg_pool_retire(&d->handles, hdbg_pool_index(&d->handles, h), offsetof(HDbgHandle, state));
+    h->retired_at = hdbg_pool_retire(&d->handles, hdbg_pool_index(&d->handles, h));
+}
+/* A closed handle the closed queue still remembers. */
+static inline bool hdbg_closed_known(const HDbg *d, const HDbgHandle *h)
+{
+    return h->state == H_CLOSED && hdbg_pool_remembers(&d->handles, h->retired_at);
 }
 
 /* Closes an open debug handle; the inner one too unless it is borrowed. */
@@ -401,6 +415,7 @@ HDBG_HOT void hdbg_close_args(HDbg *d, const HPy *dh, size_t n)
     char *base = p->base;
     uint32_t *q = p->q;
     uint32_t mask = p->qmask, head = p->qhead, len = p->qlen, nfree = p->qfree, max = p->max;
+    uint64_t retired = p->retired;
     for (size_t i = 0; i < n; i++) {
         HDbgHandle *h = (HDbgHandle *)dh[i]._i;
         if (h == NULL)
@@ -409,21 +424,23 @@ HDBG_HOT void hdbg_close_args(HDbg *d, const HPy *dh, size_t n)
             /* Closed by the callee, or with raw data: the slow path, with the queue as it is. */
             p->qlen = len;
             p->qfree = nfree;
+            p->retired = retired;
             hdbg_release_arg_closed(d, h);
             len = p->qlen;
             nfree = p->qfree;
+            retired = p->retired;
             continue;
         }
         h->state = H_CLOSED;
+        h->retired_at = ++retired;
         q[(head + len) & mask] = (uint32_t)(((char *)h - base) >> HDBG_RECORD_SHIFT);
         len++;
-        if (len - nfree > max) {
-            ((HDbgHandle *)hdbg_pool_at(p, q[(head + nfree) & mask]))->state = H_FREE;
+        if (len - nfree > max)
             nfree++;
-        }
     }
     p->qlen = len;
     p->qfree = nfree;
+    p->retired = retired;
 }
 
 /* The argument handles of a call: k handles then an array of n, opened together into one
@@ -472,31 +489,34 @@ extern const char hdbg_unnamed_key;
 
 /* Starts a call of the extension function behind `key` (its impl, or its interned name; NULL:
    unnamed) and returns the context for it. */
+HPyContext *hdbg_enter_busy(HDbg *d, const void *key);
+
+/* `key` is not NULL (hdbg_enter gives unnamed code a key of its own). */
 HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 {
-    /* The next context of the ring that is not in use by an outer call. */
+    /* The next context of the ring, unless an outer call still runs with it. */
     unsigned i = d->ring_next;
-    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
-        i = (i + 1) % HDBG_RING;
-    d->ring_next = (i + 1) % HDBG_RING;
     struct hdbg_ctxinfo *ci = &d->ring_info[i];
-    ci->active++;
+    if (HDBG_UNLIKELY(ci->active))
+        return hdbg_enter_busy(d, key);
+    d->ring_next = (i + 1) % HDBG_RING;
+    ci->active = 1;
     ci->outer = d->current;
     /* The name is looked up when a finding needs it (hdbg_fn_name), not on every call. */
-    d->current = key != NULL ? key : &hdbg_unnamed_key;
+    d->current = key;
     return &d->ring[i];
 }
 
 extern volatile int hdbg_raw_faults_pending;
 void hdbg_raw_flush_faults(HDbg *d);
 
+/* The end of a call begun with hdbg_enter_key (for a context of the ring). */
 HDBG_HOT void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
 {
     struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
     /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
        and the inner one's end must not invalidate the outer one's. */
-    if (ci != &d->base_info && ci->active > 0)
-        ci->active--;
+    ci->active--;
     d->current = ci->outer;
     if (HDBG_UNLIKELY(hdbg_raw_faults_pending))
         hdbg_raw_flush_faults(d);

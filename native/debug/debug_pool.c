@@ -10,7 +10,7 @@
 
 #define COMMIT_STEP 1024u /* records (64 KiB) */
 
-int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved, uint32_t state_offset)
+int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved)
 {
     memset(p, 0, sizeof *p);
     /* Address space only: pages are made usable (and counted against memory) as they are used. */
@@ -19,7 +19,6 @@ int hdbg_pool_init(struct hdbg_pool *p, uint32_t reserved, uint32_t state_offset
         return -1;
     p->base = base;
     p->reserved = reserved;
-    p->state_offset = state_offset;
     return 0;
 }
 
@@ -29,11 +28,6 @@ void hdbg_pool_free(struct hdbg_pool *p)
         munmap(p->base, (size_t)p->reserved * HDBG_RECORD);
     free(p->q);
     memset(p, 0, sizeof *p);
-}
-
-static void mark_free(struct hdbg_pool *p, uint32_t i)
-{
-    *(uint16_t *)((char *)hdbg_pool_at(p, i) + p->state_offset) = 0;
 }
 
 /* Commits more of the range; the queue grows with it (to hold every record at once), its
@@ -81,14 +75,11 @@ void hdbg_pool_give_back(struct hdbg_pool *p, uint32_t i)
     p->q[p->qhead] = i;
     p->qlen++;
     p->qfree++;
-    mark_free(p, i);
 }
 
 void hdbg_pool_set_max(struct hdbg_pool *p, int64_t n)
 {
     p->max = n <= 0 ? 0 : n > (int64_t)p->reserved ? p->reserved : (uint32_t)n;
-    while (p->qlen - p->qfree > p->max) {
-        mark_free(p, *hdbg_pool_q(p, p->qfree));
-        p->qfree++;
-    }
+    if (p->qlen - p->qfree > p->max)
+        p->qfree = p->qlen - p->max; /* the oldest remembered ones are forgotten */
 }

@@ -76,10 +76,33 @@ static void install(void)
         g_installed = 1;
 }
 
+/* The copy handed out for handle h (kept by record index: records have no room for it). */
+static struct hdbg_raw **slot(HDbg *d, const HDbgHandle *h)
+{
+    uint32_t i = hdbg_pool_index(&d->handles, h);
+    return i < d->raw_of_cap ? &d->raw_of[i] : NULL;
+}
+
+static struct hdbg_raw *raw_of(HDbg *d, const HDbgHandle *h)
+{
+    struct hdbg_raw **s = slot(d, h);
+    return s != NULL ? *s : NULL;
+}
+
 const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by)
 {
-    if (h->raw != NULL && h->raw->size == size && memcmp(h->raw->base, data, size) == 0)
-        return h->raw->base; /* asked again for the same handle */
+    struct hdbg_raw *old = raw_of(d, h);
+    if (old != NULL && old->size == size && memcmp(old->base, data, size) == 0)
+        return old->base; /* asked again for the same handle */
+    if (slot(d, h) == NULL) {
+        uint32_t cap = d->handles.committed;
+        struct hdbg_raw **t = realloc(d->raw_of, (size_t)cap * sizeof *t);
+        if (t == NULL)
+            return data; /* unprotected, but the call still works */
+        memset(t + d->raw_of_cap, 0, (size_t)(cap - d->raw_of_cap) * sizeof *t);
+        d->raw_of = t;
+        d->raw_of_cap = cap;
+    }
     install();
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t mapped = (size + 1 + page - 1) / page * page;
@@ -99,7 +122,7 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size,
     r->next_all = g_all;
     g_all = r;
     /* One copy per handle is remembered; an earlier one stays registered until freed. */
-    h->raw = r;
+    *slot(d, h) = r;
     h->state = H_OPEN_RAW; /* its close takes the slow path, which protects the copy */
     return base;
 }
@@ -139,8 +162,9 @@ static void destroy(struct hdbg_raw *r)
 
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 {
-    struct hdbg_raw *r = h->raw;
-    h->raw = NULL;
+    struct hdbg_raw **s = slot(d, h);
+    struct hdbg_raw *r = *s;
+    *s = NULL;
     h->state = H_OPEN;
     report(d, r);
     if (r->state == R_OPEN) {
@@ -196,9 +220,13 @@ void hdbg_raw_free_all(HDbg *d)
     }
     d->raw_closed_head = d->raw_closed_tail = NULL;
     d->raw_closed_bytes = 0;
+    free(d->raw_of);
+    d->raw_of = NULL;
+    d->raw_of_cap = 0;
 }
 
-int64_t hdbg_handle_raw_data_size(const HDbgHandle *h)
+int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h)
 {
-    return h->raw != NULL ? (int64_t)h->raw->size : -1;
+    struct hdbg_raw *r = h->state == H_OPEN_RAW ? raw_of(d, h) : NULL;
+    return r != NULL ? (int64_t)r->size : -1;
 }

@@ -86,7 +86,7 @@ void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature si
 static void close_bad(HDbg *d, HPy h)
 {
     HDbgHandle *dh = hdbg_record(d, h);
-    if (dh != NULL && dh->state == H_CLOSED) {
+    if (dh != NULL && hdbg_closed_known(d, dh)) {
         const char *in = d->current ? hdbg_current_name(d) : "<no call>";
         hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
                     (unsigned long long)dh->id, in, dh->opened_by);
@@ -139,6 +139,7 @@ static struct hdbg_builder *new_builder(HDbg *d, int kind, intptr_t inner)
 /* A builder record taken but not handed out goes back (its tracker buffer stays with it). */
 static void drop_builder(HDbg *d, struct hdbg_builder *b)
 {
+    b->kind = B_FREE;
     hdbg_pool_give_back(&d->builders, hdbg_pool_index(&d->builders, b));
 }
 
@@ -156,7 +157,8 @@ static struct hdbg_builder *open_builder(HDbg *d, intptr_t token, int kind, cons
         return b;
     if (token == 0)
         return NULL; /* the NULL builder of a failed New: the inner context rejects it */
-    if (b == NULL || b->kind != kind) {
+    if (b == NULL || b->kind != kind || !hdbg_pool_remembers(&d->builders, b->retired_at)) {
+        /* not a builder, another kind, or one the queue has forgotten */
         hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s got %#lx, which is not a live %s of this context", fn,
                     (unsigned long)token, builder_kind(kind));
         return NULL;

@@ -119,14 +119,14 @@ HDBG_API size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size
 HDBG_API uint64_t hdbg_handle_id(const HDbgHandle *h);
 HDBG_API int hdbg_handle_is_closed(const HDbgHandle *h);
 HDBG_API HPy hdbg_handle_inner(const HDbgHandle *h);
-HDBG_API int64_t hdbg_handle_raw_data_size(const HDbgHandle *h);
+HDBG_API int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h);
 HDBG_API int hdbg_handle_stack(const HDbgHandle *h, void *const **frames);
 HDBG_API const char *hdbg_handle_opened_by(const HDbgHandle *h);
 /* Closes an open handle on the extension's behalf (HPy's DebugHandle._force_close). */
 HDBG_API void hdbg_force_close(HDbg *d, HDbgHandle *h);
 /* True while `h` is still the handle with this id (open or in the closed queue): handle
    structs are reused once they leave the queue. */
-HDBG_API int hdbg_handle_alive(const HDbgHandle *h, uint64_t id);
+HDBG_API int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id);
 /* "symbol+0xoff (library)" for a captured frame, into buf. */
 HDBG_API void hdbg_symbolize(void *frame, char *buf, size_t size);
 
