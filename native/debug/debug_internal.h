@@ -54,6 +54,7 @@ struct HDbgHandle {
     uint32_t stack_depth;
     void **stack;           /* allocation stack, when stack traces are on (buffer kept on reuse) */
 };
+_Static_assert(sizeof(HDbgHandle) <= 64, "a handle is one record of a pool");
 
 /* ---- pools of 64-byte records (debug_pool.c) ---- */
 
@@ -159,6 +160,7 @@ struct hdbg_builder {
     uint64_t retired_at;  /* see hdbg_pool_remembers */
     uint16_t kind, state;
 };
+_Static_assert(sizeof(struct hdbg_builder) <= 64, "a builder is one record of a pool");
 
 struct hdbg_ctxinfo {
     uint64_t magic;
@@ -258,8 +260,6 @@ HPy hdbg_take_result(HDbg *d, HPy dh);
 HDbgHandle *hdbg_open_slow(HDbg *d, HPy inner, const char *by, uint16_t borrowed);
 void hdbg_open_failed(HDbg *d, HPy inner, uint16_t borrowed);
 HPy hdbg_constant(HDbg *d, HPy inner);
-/* Called when the record of a just-opened handle needs more than its fields (stack traces). */
-void hdbg_capture_stack(HDbg *d, HDbgHandle *h);
 /* The handle behind `dh` if it may be used; NULL otherwise, with a finding recorded. */
 HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn);
 /* A SystemError saying why `dh` cannot be used, for functions that must report failure. */

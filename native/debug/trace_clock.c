@@ -42,6 +42,7 @@ static int invariant_tsc(void)
 static void pair(uint64_t *tsc, uint64_t *ns)
 {
     uint64_t best = UINT64_MAX;
+    *tsc = *ns = 0;
     for (int i = 0; i < 5; i++) {
         uint64_t a = __rdtsc();
         uint64_t n = mono_ns();
