@@ -379,12 +379,16 @@ HDBG_HOT void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
         const void *in = d->current;
         int64_t gen = d->generation;
         uint32_t head = p->qhead, mask = p->qmask;
+        /* In locals: the stores below are of pointers, which may alias the pool's (as the
+           compiler sees it), and it would load these again for every handle. */
+        char *base = p->base;
+        const uint32_t *q = p->q;
         for (size_t i = 0; i < n; i++) {
             if (HPy_IsNull(inner[i])) {
                 out[i] = HPy_NULL;
                 continue;
             }
-            HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, p->q[head]);
+            HDbgHandle *h = (HDbgHandle *)(base + ((size_t)q[head] << HDBG_RECORD_SHIFT));
             head = (head + 1) & mask;
             h->inner = inner[i];
             h->id = id++;
@@ -479,9 +483,15 @@ HDBG_HOT size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
     size_t n = nargs & ~((size_t)1 << (8 * sizeof(size_t) - 1));
     if (HPy_IsNull(u_kwnames))
         return n;
-    for (int i = 0; i < 4; i++)
-        if (d->kwnames[i].held._i == u_kwnames._i)
-            return n + d->kwnames[i].length;
+    intptr_t k = u_kwnames._i;
+    if (d->kwnames[0].held._i == k)
+        return n + d->kwnames[0].length;
+    if (d->kwnames[1].held._i == k)
+        return n + d->kwnames[1].length;
+    if (d->kwnames[2].held._i == k)
+        return n + d->kwnames[2].length;
+    if (d->kwnames[3].held._i == k)
+        return n + d->kwnames[3].length;
     return n + hdbg_kwnames_length(d, u_kwnames);
 }
 
