@@ -36,6 +36,8 @@ static void init_ctx(HDbg *d, HPyContext *ctx, struct hdbg_ctxinfo *info)
 #define HANDLES_RESERVED (1u << 24)
 #define BUILDERS_RESERVED (1u << 20)
 
+_Static_assert(offsetof(HDbg, base_info) == sizeof(HPyContext), "the base context's info follows it");
+
 HDbg *hdbg_new(HPyContext *inner)
 {
     HDbg *d = calloc(1, sizeof *d);
@@ -57,7 +59,7 @@ HDbg *hdbg_new(HPyContext *inner)
     d->base_info = (struct hdbg_ctxinfo){ HDBG_CTX_MAGIC, d, 1, NULL };
     d->base._private = &d->base_info;
     for (int i = 0; i < HDBG_RING; i++)
-        init_ctx(d, &d->ring[i], &d->ring_info[i]);
+        init_ctx(d, &d->ring[i].ctx, &d->ring[i].info);
     return d;
 }
 
@@ -373,14 +375,14 @@ static const char *intern(HDbg *d, const char *name)
 HPyContext *hdbg_enter_busy(HDbg *d, const void *key)
 {
     unsigned i = d->ring_next;
-    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
+    for (int tries = 0; tries < HDBG_RING && d->ring[i].info.active; tries++)
         i = (i + 1) % HDBG_RING;
     d->ring_next = (i + 1) % HDBG_RING;
-    struct hdbg_ctxinfo *ci = &d->ring_info[i];
+    struct hdbg_ctxinfo *ci = &d->ring[i].info;
     ci->active++;
     ci->outer = d->current;
     d->current = key;
-    return &d->ring[i];
+    return &d->ring[i].ctx;
 }
 
 HPyContext *hdbg_enter(HDbg *d, const char *name)
@@ -392,7 +394,7 @@ HPyContext *hdbg_enter(HDbg *d, const char *name)
 void hdbg_leave(HDbg *d, HPyContext *call_ctx)
 {
     /* From a caller that may hand back any context (hdbg_leave_call trusts its caller). */
-    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
+    struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
     if (ci != &d->base_info && ci->active > 0)
         ci->active--;
     d->current = ci->outer;

@@ -1,5 +1,7 @@
 /* Shared state of the debug context's files. One HDbg per debug instance; every context it
-   hands out (the base one and the per-call ones) points back to it through _private.
+   hands out (the base one and the per-call ones) is followed in memory by its hdbg_ctxinfo,
+   which names the instance (hdbg_info_of), and points to it through _private too (for
+   hdbg_from_ctx, which must tell our contexts from others).
    Single-threaded: HPy 0.9 extensions run under the GIL or on the reference backend's one
    thread.
 
@@ -169,6 +171,16 @@ struct hdbg_ctxinfo {
     const void *outer; /* the key of the extension function to restore when this call ends */
 };
 
+/* A context and its info, one after the other: the info is found from the context pointer by
+   arithmetic, one load fewer on the way to the instance in every context function. */
+struct hdbg_callctx {
+    HPyContext ctx;
+    struct hdbg_ctxinfo info;
+};
+_Static_assert(offsetof(struct hdbg_callctx, info) == sizeof(HPyContext), "a context's info follows it");
+
+static inline struct hdbg_ctxinfo *hdbg_info_of(HPyContext *ctx) { return (struct hdbg_ctxinfo *)(ctx + 1); }
+
 struct hdbg_name {
     const void *impl;
     const char *name;
@@ -182,7 +194,7 @@ struct hdbg_finding_rec {
 };
 
 struct HDbg {
-    HPyContext base; /* first: hdbg_from_ctx checks _private */
+    HPyContext base; /* first, followed by its info (hdbg_info_of) */
     struct hdbg_ctxinfo base_info;
     HPyContext *inner;
 
@@ -200,8 +212,7 @@ struct HDbg {
     struct hdbg_pool builders;
     int64_t closed_max; /* as set: the pools remember at most what they can hold */
 
-    HPyContext ring[HDBG_RING];
-    struct hdbg_ctxinfo ring_info[HDBG_RING];
+    struct hdbg_callctx ring[HDBG_RING];
     unsigned ring_next;
 
     /* The lengths of the last keyword-name tuples seen (hdbg_vector_length), each held with an
@@ -234,7 +245,7 @@ void hdbg_ctx_misuse(HDbg *d, const char *fn);
 
 static inline HDbg *hdbg_get(HPyContext *ctx, const char *fn)
 {
-    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)ctx->_private;
+    struct hdbg_ctxinfo *ci = hdbg_info_of(ctx);
     if (HDBG_UNLIKELY(ci->active <= 0))
         hdbg_ctx_misuse(ci->d, fn);
     return ci->d;
@@ -506,7 +517,7 @@ HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 {
     /* The next context of the ring, unless an outer call still runs with it. */
     unsigned i = d->ring_next;
-    struct hdbg_ctxinfo *ci = &d->ring_info[i];
+    struct hdbg_ctxinfo *ci = &d->ring[i].info;
     if (HDBG_UNLIKELY(ci->active))
         return hdbg_enter_busy(d, key);
     d->ring_next = (i + 1) % HDBG_RING;
@@ -514,7 +525,7 @@ HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
     ci->outer = d->current;
     /* The name is looked up when a finding needs it (hdbg_fn_name), not on every call. */
     d->current = key;
-    return &d->ring[i];
+    return &d->ring[i].ctx;
 }
 
 extern volatile int hdbg_raw_faults_pending;
@@ -523,7 +534,7 @@ void hdbg_raw_flush_faults(HDbg *d);
 /* The end of a call begun with hdbg_enter_key (for a context of the ring). */
 HDBG_HOT void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
 {
-    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
+    struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
     /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
        and the inner one's end must not invalidate the outer one's. */
     ci->active--;

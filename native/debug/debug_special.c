@@ -66,18 +66,36 @@ HDBG_HOT int64_t end_status(hdbg_call_state *s, int64_t r)
 #define LAYER_END_VOID(L) hdbg_leave_call((L).d, (L).ctx)
 #include "autogen_shims.h"
 
-void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+/* A context used outside its call, or a signature whose impls take no context (traverse, destroy,
+   capsule destructors: no handles to check). */
+__attribute__((noinline)) static void crfft_other(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HDbg *d = hdbg_get(ctx, "_HPy_CallRealFunctionFromTrampoline");
     HPyContext *ic = d->inner;
     HPyCFunction shim = hdbg_shim_for(sig);
     if (shim == NULL) {
-        /* traverse, destroy, capsule destructors: no context, no handles to check */
         ic->ctx_CallRealFunctionFromTrampoline(ic, sig, func, args);
         return;
     }
     pending.d = d;
     pending.func = func;
+    ic->ctx_CallRealFunctionFromTrampoline(ic, sig, shim, args);
+}
+
+void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+{
+    /* hdbg_get's check and the shim lookup first, the rest out of line: the common call is a
+       tail call into the inner context. */
+    struct hdbg_ctxinfo *ci = hdbg_info_of(ctx);
+    HPyCFunction shim = hdbg_shim_for(sig);
+    if (HDBG_UNLIKELY(ci->active <= 0 || shim == NULL)) {
+        crfft_other(ctx, sig, func, args);
+        return;
+    }
+    HDbg *d = ci->d;
+    pending.d = d;
+    pending.func = func;
+    HPyContext *ic = d->inner;
     ic->ctx_CallRealFunctionFromTrampoline(ic, sig, shim, args);
 }
 

@@ -137,6 +137,17 @@ void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
     HTrace *t = htr_get(ctx);
     t->counts[htr_crfft_index]++;
     int mode = t->slow; /* as the call starts: the hooks may change it */
+    if (HTR_LIKELY(mode == HTR_COUNTED)) {
+        /* Counted only: a tail call into the inner context. */
+        HPyCFunction shim = htr_shim_for(sig);
+        if (shim != NULL) {
+            pending.t = t;
+            pending.func = func;
+            func = shim;
+        }
+        t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
+        return;
+    }
     uint64_t t0 = mode == HTR_TIMED ? htr_now() : mode == HTR_HOOKED ? htr_begin_slow(t, htr_crfft_index) : 0;
     HPyCFunction shim = htr_shim_for(sig);
     if (shim != NULL) {

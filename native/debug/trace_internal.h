@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* clock_gettime, asprintf, dladdr */
 #endif
 #include "hdbg.h"
+#include <stddef.h>
 #include <time.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -34,7 +35,8 @@ extern const size_t htr_nfuncs;
 extern const char *const htr_names[];
 extern const size_t htr_crfft_index;
 
-static inline HTrace *htr_get(HPyContext *ctx) { return (HTrace *)ctx->_private; }
+/* The instance of one of its contexts, by arithmetic (its _private, for htr_from_ctx, says the same). */
+static inline HTrace *htr_get(HPyContext *ctx) { return (HTrace *)((char *)ctx - offsetof(HTrace, ctx)); }
 
 enum { HTR_COUNTED = 0, HTR_TIMED = 1, HTR_HOOKED = 2 };
 
