@@ -142,8 +142,8 @@ HDBG_API HTrace *htr_from_ctx(HPyContext *ctx);
 HDBG_API size_t htr_function_count(void);
 HDBG_API const char *htr_function_name(size_t i);
 HDBG_API uint64_t htr_call_count(HTrace *t, size_t i);
-/* Nanoseconds spent in member i, including extension code it called back into; 0 while
-   durations are off. */
+/* Nanoseconds spent in member i, including extension code it called back into, while durations
+   were on (htr_set_durations). */
 HDBG_API uint64_t htr_duration_ns(HTrace *t, size_t i);
 /* Durations: on for a new instance. Off, a context function costs one increment on top of the
    inner one and no clock is read. */
