@@ -1,19 +1,22 @@
-"""Times capi_bench and hpy_bench case by case, interleaved, in one process; prints JSON.
-hpy_bench is loaded three times through hpy_matrix.universal: plain (universal mode), with the
-debug layer and with the trace layer. Each load gets its own copy of the binary, so each has its
-own globals and its own global context (a library loaded twice from one path is one library).
+"""Times capi_bench and hpy_bench case by case, interleaved, in one process; prints JSON: per case
+and column, the ns per call of every round. hpy_bench is loaded three times through
+hpy_matrix.universal: plain (universal mode), with the debug layer and with the trace layer; the
+trace layer is timed twice, counting only (its default in the drop-in) and with durations on
+(hpy_matrix.trace.set_durations(True) around that column's timing). Each load gets its own copy
+of the binary, so each has its own globals and its own global context (a library loaded twice
+from one path is one library).
 Usage: python3 run.py <folder with both modules> <iterations> <rounds>
-With HPY_BENCH_ONLY=<capi|hpy|debug|trace> in the environment only that column is timed, to run
-one side under a profiler (perf, valgrind --tool=callgrind); index.ts never sets it."""
+With HPY_BENCH_ONLY=<capi|hpy|debug|trace|trace_ns> in the environment only that column is timed,
+to run one side under a profiler (perf, valgrind --tool=callgrind); index.ts never sets it."""
 import importlib.util
 import json
 import os
 import shutil
-import statistics
 import sys
 import time
 
 from hpy_matrix import universal
+import hpy_matrix.trace as trace
 
 folder, iterations, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 sys.path.insert(0, folder)
@@ -65,15 +68,22 @@ sides = {
     "hpy": cases(hpy_bench),
     "debug": cases(hpy_bench_debug),
     "trace": cases(hpy_bench_trace),
+    "trace_ns": cases(hpy_bench_trace),
 }
 only = os.environ.get("HPY_BENCH_ONLY")  # e.g. "debug": time one side only (for profiling)
 if only:
     sides = {only: sides[only]}
+if only == "trace_ns":
+    trace.set_durations(True)
 times = {name: {side: [] for side in sides} for name in sides[next(iter(sides))]}
 for _ in range(rounds):
     for name in times:
         for side, fns in sides.items():
+            if side == "trace_ns" and not only:
+                trace.set_durations(True)
             start = time.perf_counter_ns()
             fns[name](iterations)
             times[name][side].append((time.perf_counter_ns() - start) / iterations)
-print(json.dumps({name: {side: statistics.median(v) for side, v in t.items()} for name, t in times.items()}))
+            if side == "trace_ns" and not only:
+                trace.set_durations(False)
+print(json.dumps({"clock": trace.get_clock(), "times": times}))

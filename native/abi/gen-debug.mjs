@@ -91,12 +91,21 @@ function generateDebug() {
   return [['native/debug/autogen_debug_wrappers.c', out.join('\n')], ['native/debug/autogen_debug_special.h', decls.join('\n') + '\n']];
 }
 
+// Counting is all a call costs unless durations or hooks are on (t->slow): durations alone
+// read the clock inline around the call; with hooks, the slow functions run them around it.
 function traceWrapper(m, i) {
   const args = m.params.slice(1).map((p) => p.name);
   const invoke = `t->inner->${m.name}(t->inner${args.map((a) => `, ${a}`).join('')})`;
-  const body = ['    HTrace *t = htr_get(ctx);', `    uint64_t t0 = htr_begin(t, ${i});`];
-  if (m.ret === 'void') body.push(`    ${invoke};`, `    htr_done(t, ${i}, t0);`);
-  else body.push(`    ${m.ret} r = ${invoke};`, `    htr_done(t, ${i}, t0);`, '    return r;');
+  const body = ['    HTrace *t = htr_get(ctx);', `    t->counts[${i}]++;`];
+  if (m.ret === 'void') {
+    body.push(`    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {`, `        ${invoke};`, '        return;', '    }',
+      '    if (t->slow == HTR_TIMED) {', '        uint64_t t0 = htr_now();', `        ${invoke};`, `        t->durations[${i}] += htr_now() - t0;`, '        return;', '    }',
+      `    uint64_t t0 = htr_begin_slow(t, ${i});`, `    ${invoke};`, `    htr_done_slow(t, ${i}, t0);`);
+  } else {
+    body.push(`    if (HTR_LIKELY(t->slow == HTR_COUNTED))`, `        return ${invoke};`,
+      '    if (t->slow == HTR_TIMED) {', '        uint64_t t0 = htr_now();', `        ${m.ret} r = ${invoke};`, `        t->durations[${i}] += htr_now() - t0;`, '        return r;', '    }',
+      `    uint64_t t0 = htr_begin_slow(t, ${i});`, `    ${m.ret} r = ${invoke};`, `    htr_done_slow(t, ${i}, t0);`, '    return r;');
+  }
   return `static ${m.ret} htr_w_${strip(m.name)}(${cParams(m)})\n{\n${body.join('\n')}\n}\n`;
 }
 
@@ -125,7 +134,9 @@ function generateTrace() {
  * Shims: impls' stand-ins handed to the inner ctx_CallRealFunctionFromTrampoline. The inner
  * context converts the trampoline's CPython arguments to its handles and calls the shim, which
  * takes the real impl from the layer's pending call and calls it with the layer's context and
- * handles. The including file defines the LAYER_* macros.
+ * handles. The handle arguments are opened together before the call and closed together after
+ * it (LAYER_OPEN, LAYER_CLOSE); with an array argument, the handles and the array's are one frame
+ * (LAYER_FRAME, LAYER_FRAME_DONE). The including file defines the LAYER_* macros.
  */
 function generateShims() {
   const out = [BANNER('shims between an inner context\'s trampoline handling and a layer'), '/* Included by debug_special.c and trace_ctx.c with the LAYER_* macros defined. */\n'];
@@ -136,6 +147,7 @@ function generateShims() {
     const ret = m[1].trim();
     const params = m[2].split(',').map((s) => s.trim()).slice(1);
     const decl = [];
+    const singles = []; // [C expression of the inner handle, the call's use of the layer's handle]
     const pre = [];
     const call = [];
     const post = [];
@@ -146,46 +158,57 @@ function generateShims() {
       const name = `a${i}`;
       decl.push(type.endsWith('*') ? `${type}${name}` : `${type} ${name}`);
       if (type === 'HPy') {
-        pre.push(`    HPy d${i} = LAYER_ARG(L, ${name});`);
-        call.push(`d${i}`);
-        post.push(`    LAYER_ARG_DONE(L, d${i});`);
+        call.push(`h[${singles.length}]`);
+        singles.push(name);
       } else if (type === 'const HPy *') {
         arrayLen = { array: name, index: i };
         call.push(`d${i}`);
       } else if (type === 'HPy_buffer *') {
         call.push(name);
-        post.push(sig === 'HPyFunc_GETBUFFERPROC' ? `    if (r == 0) LAYER_BUFFER_OUT(L, ${name});` : '');
+        if (sig === 'HPyFunc_GETBUFFERPROC') post.push(`    if (r == 0) LAYER_BUFFER_OUT(L, ${name});`);
         if (sig === 'HPyFunc_RELEASEBUFFERPROC') {
-          pre.push(`    HPy_buffer view = *${name};`, `    view.obj = LAYER_ARG(L, ${name}->obj);`);
+          // The view's obj is a handle argument too.
+          pre.push(`    HPy_buffer view = *${name};`, `    view.obj = h[${singles.length}];`);
+          singles.push(`${name}->obj`);
           call[call.length - 1] = '&view';
-          post.push('    LAYER_ARG_DONE(L, view.obj);');
         }
       } else {
         call.push(name);
       }
     });
+    const open = [];
+    const close = [];
+    const k = singles.length;
     if (arrayLen) {
+      // The handles and the array are one frame: opened together, closed together.
       const { array, index } = arrayLen;
       const n = `a${index + 1}`;
       // KEYWORDS: keyword values follow the positional ones.
       const len = sig === 'HPyFunc_KEYWORDS' ? `LAYER_VECTOR_LENGTH(L, ${n}, a${index + 2})` : `(size_t)${n}`;
-      pre.push(`    HPy small[LAYER_SMALL_ARRAY];`, `    size_t len = ${len};`, `    HPy *d${index} = LAYER_ARGS(L, ${array}, len, small);`);
-      post.push(`    LAYER_ARGS_DONE(L, d${index}, len, small);`);
+      open.push(`    HPy in[${k}] = { ${singles.join(', ')} };`, `    HPy small[${k} + LAYER_SMALL_ARRAY];`, `    size_t len = ${len};`,
+        `    HPy *h = LAYER_FRAME(L, in, ${k}, ${array}, len, small);`, `    HPy *d${index} = LAYER_FRAME_ARRAY(L, h, ${k}, ${array});`);
+      close.push(`    LAYER_FRAME_DONE(L, h, ${k}, len, small);`);
+    } else if (k) {
+      open.push(`    HPy in[${k}] = { ${singles.join(', ')} };`, `    HPy h[${k}];`, `    LAYER_OPEN(L, in, h, ${k});`);
+      close.push(`    LAYER_CLOSE(L, h, ${k});`);
     }
     const name = `LAYER_NAME(shim_${sig.slice('HPyFunc_'.length)})`;
-    const body = ['    LAYER_STATE L = LAYER_BEGIN(ctx);', ...pre];
+    const body = ['    LAYER_STATE L = LAYER_BEGIN(ctx);', ...open, ...pre];
     const invoke = `_HPy_FPTR(${f.impl_typedef}, L.func)(L.ctx${call.map((c) => `, ${c}`).join('')})`;
-    if (ret === 'void') body.push(`    ${invoke};`, ...post.filter(Boolean), '    LAYER_END_VOID(L);');
+    const after = [...close, ...post];
+    if (ret === 'void') body.push(`    ${invoke};`, ...after, '    LAYER_END_VOID(L);');
     // tp_iternext may end the iteration with NULL and no exception.
-    else if (ret === 'HPy') body.push(`    HPy r = ${invoke};`, ...post.filter(Boolean), `    return ${sig === 'HPyFunc_ITERNEXTFUNC' ? 'LAYER_END_HPY_ITERNEXT' : 'LAYER_END_HPY'}(L, r);`);
-    else body.push(`    ${ret} r = ${invoke};`, ...post.filter(Boolean), `    return (${ret})LAYER_END_STATUS(L, r);`);
+    else if (ret === 'HPy') body.push(`    HPy r = ${invoke};`, ...after, `    return ${sig === 'HPyFunc_ITERNEXTFUNC' ? 'LAYER_END_HPY_ITERNEXT' : 'LAYER_END_HPY'}(L, r);`);
+    else body.push(`    ${ret} r = ${invoke};`, ...after, `    return (${ret})LAYER_END_STATUS(L, r);`);
     out.push(`static ${ret} ${name}(HPyContext *ctx${decl.map((d) => `, ${d}`).join('')})\n{\n${body.join('\n')}\n}\n`);
-    cases.push(`    case ${sig}: return (HPyCFunction)(void (*)(void))${name};`);
+    cases.push(`    [${sig}] = (HPyCFunction)(void (*)(void))${name},`);
   }
   out.push('/* The shim for a signature; NULL when impls of it take no context (they are called as they are). */');
-  out.push('static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)\n{\n    switch (sig) {');
+  out.push('static HPyCFunction const LAYER_NAME(shims)[] = {');
   out.push(...cases);
-  out.push('    default: return NULL;\n    }\n}');
+  out.push('};\n');
+  out.push('static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)\n{');
+  out.push('    return (unsigned)sig < sizeof LAYER_NAME(shims) / sizeof LAYER_NAME(shims)[0] ? LAYER_NAME(shims)[sig] : NULL;\n}');
   return [['native/debug/autogen_shims.h', out.join('\n') + '\n']];
 }
 

@@ -31,8 +31,13 @@ HDbg *hmc_debug(void)
 
 HTrace *hmc_trace(void)
 {
-    if (g_trace == NULL)
+    if (g_trace == NULL) {
         g_trace = htr_new(hmc_context());
+        /* Counts only unless durations are asked for (hpy_matrix.trace.set_durations): timing
+           every context call would cost more than the rest of the layer. */
+        if (g_trace != NULL)
+            htr_set_durations(g_trace, 0);
+    }
     return g_trace;
 }
 

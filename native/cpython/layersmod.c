@@ -25,10 +25,12 @@ static PyObject *debug_handle_new(HDbgHandle *h)
     return (PyObject *)o;
 }
 
-/* The handle struct is reused once it leaves the closed queue; it is then no longer ours. */
+/* The handle struct is reused once it leaves the closed queue; it is then no longer ours. A
+   DebugHandle exists only when the debug layer does (it came from one of its lists). */
 static int alive(DebugHandleObject *o)
 {
-    return hdbg_handle_alive(o->handle, o->id);
+    HDbg *d = hmc_debug();
+    return d != NULL && hdbg_handle_alive(d, o->handle, o->id);
 }
 
 static PyObject *dh_get_obj(PyObject *self, void *closure)
@@ -59,7 +61,7 @@ static PyObject *dh_get_raw_data_size(PyObject *self, void *closure)
 {
     (void)closure;
     DebugHandleObject *o = (DebugHandleObject *)self;
-    return PyLong_FromLongLong(alive(o) ? hdbg_handle_raw_data_size(o->handle) : -1);
+    return PyLong_FromLongLong(alive(o) ? hdbg_handle_raw_data_size(hmc_debug(), o->handle) : -1);
 }
 
 static PyObject *dh_get_stacktrace(PyObject *self, void *closure)
@@ -452,6 +454,26 @@ static PyObject *get_frequency(PyObject *self, PyObject *unused)
     return PyLong_FromUnsignedLongLong(htr_clock_frequency());
 }
 
+static PyObject *set_durations(PyObject *self, PyObject *flag)
+{
+    (void)self;
+    HTrace *t = hmc_trace();
+    int on = PyObject_IsTrue(flag);
+    if (t == NULL)
+        return PyErr_NoMemory();
+    if (on < 0)
+        return NULL;
+    htr_set_durations(t, on);
+    Py_RETURN_NONE;
+}
+
+static PyObject *get_clock(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyUnicode_FromString(htr_clock_name());
+}
+
 static PyObject *trace_on_enter, *trace_on_exit;
 
 static void trace_hook(PyObject *callable, size_t member)
@@ -511,8 +533,10 @@ static PyObject *set_trace_functions(PyObject *self, PyObject *args, PyObject *k
 
 static PyMethodDef trace_methods[] = {
     { "get_call_counts", get_call_counts, METH_NOARGS, "calls per context function (ctx_... names)" },
-    { "get_durations", get_durations, METH_NOARGS, "nanoseconds spent per context function" },
+    { "get_durations", get_durations, METH_NOARGS, "nanoseconds spent per context function (0 while durations are off)" },
     { "get_frequency", get_frequency, METH_NOARGS, "resolution of the clock the durations use, in Hz" },
+    { "set_durations", set_durations, METH_O, "hpy-matrix: time each context call (off by default: counts only)" },
+    { "get_clock", get_clock, METH_NOARGS, "hpy-matrix: the clock of the durations, 'tsc' or 'monotonic'" },
     { "set_trace_functions", (PyCFunction)(void (*)(void))set_trace_functions, METH_VARARGS | METH_KEYWORDS,
       "set_trace_functions(on_enter=None, on_exit=None): callables called with the function's name" },
     { NULL, NULL, 0, NULL },

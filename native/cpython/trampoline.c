@@ -6,7 +6,9 @@
    result a handle or a status. This file holds the cases where the impl exchanges something
    else: a buffer, a visit function, a capsule. The generator refuses a signature it cannot
    derive until its case is written here, and -Wunused-function flags one written here that the
-   switch no longer calls. */
+   switch no longer calls. The cases here are noinline: inlined, their buffers and registers made
+   the switch save five registers and 80 bytes of stack on every call, for every signature (26
+   instructions on a METH_O call instead of 15). */
 #include "hmc.h"
 
 static void buffer_to_py(Py_buffer *dst, const HPy_buffer *src)
@@ -41,7 +43,7 @@ static void buffer_from_py(HPy_buffer *dst, const Py_buffer *src)
 
 /* The impl fills an HPy_buffer, whose layout is not CPython's; the view CPython passed is
    written only when the impl succeeds. */
-static void call_GETBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *args)
+__attribute__((noinline)) static void call_GETBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *args)
 {
     _HPyFunc_args_GETBUFFERPROC *a = args;
     HPy_buffer hb = { 0 };
@@ -51,7 +53,7 @@ static void call_GETBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *args)
 }
 
 /* The reverse: the impl sees CPython's view as an HPy_buffer. */
-static void call_RELEASEBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *args)
+__attribute__((noinline)) static void call_RELEASEBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *args)
 {
     _HPyFunc_args_RELEASEBUFFERPROC *a = args;
     HPy_buffer hb;
@@ -61,7 +63,7 @@ static void call_RELEASEBUFFERPROC(HPyContext *ctx, HPyCFunction func, void *arg
 
 /* A traverse impl takes no context: it gets the object's payload, and a visit function of HPy's
    kind that forwards each field to CPython's visitproc. */
-static void call_TRAVERSEPROC(HPyContext *ctx, HPyCFunction func, void *args)
+__attribute__((noinline)) static void call_TRAVERSEPROC(HPyContext *ctx, HPyCFunction func, void *args)
 {
     (void)ctx;
     _HPyFunc_args_TRAVERSEPROC *a = args;
@@ -71,7 +73,7 @@ static void call_TRAVERSEPROC(HPyContext *ctx, HPyCFunction func, void *args)
 
 /* The trampoline passes the capsule itself rather than an argument struct, and the impl takes
    the capsule's parts. It has nowhere to report an error, hence the unraisable hook. */
-static void call_CAPSULE_DESTRUCTOR(HPyContext *ctx, HPyCFunction func, void *args)
+__attribute__((noinline)) static void call_CAPSULE_DESTRUCTOR(HPyContext *ctx, HPyCFunction func, void *args)
 {
     (void)ctx;
     PyObject *capsule = args;

@@ -573,6 +573,9 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
         goto done;
     layout.traverse = d.traverse != NULL ? _HPy_FPTR(HPyFunc_traverseproc, d.traverse->slot.impl) : NULL;
     layout.destroy = d.destroy != NULL ? _HPy_FPTR(HPyFunc_destroyfunc, d.destroy->slot.impl) : NULL;
+    const hmc_type_info *base_info = hmc_type_info_of(base);
+    layout.chain_traverse = layout.traverse != NULL || (base_info != NULL && base_info->chain_traverse);
+    layout.chain_destroy = layout.destroy != NULL || (base_info != NULL && base_info->chain_destroy);
     PyMemberDef *members;
     info = alloc_info(spec->name, &d, &layout, &members);
     if (info == NULL)
@@ -593,6 +596,8 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
     PyMem_Free(ht->_ht_tpname);
     ht->_ht_tpname = (char *)info;
     ht->ht_type.tp_name = info->name;
+    info->plain_new = info->solid == &PyBaseObject_Type && info->items == 0 && ht->ht_type.tp_itemsize == 0 &&
+                      !PyType_IS_GC(&ht->ht_type) && ht->ht_type.tp_alloc == PyType_GenericAlloc && info->call == NULL;
     info = NULL;
 done:
     PyMem_Free(info);

@@ -28,6 +28,12 @@ typedef struct {
     Py_ssize_t payload_size;
     HPyFunc_traverseproc traverse;   /* own impls, NULL when the spec has none */
     HPyFunc_destroyfunc destroy;
+    /* Whether this type or an HPy type above it has a traverse (fields to clear) or a destroy
+       impl: without either, an instance's teardown is the builtin's. */
+    int chain_traverse, chain_destroy;
+    /* Instances are plain memory: a fixed-size, non-collected object of an object-based type,
+       allocated by PyType_GenericAlloc, without a call function to set (HPy_New's fast path). */
+    int plain_new;
     /* Default call function of instances (own HPy_tp_call or an HPy base's); NULL: not callable
        through the HPy call protocol. */
     cpy_vectorcallfunc call;
@@ -40,11 +46,18 @@ typedef struct {
     char name[];
 } hmc_type_info;
 
-/* The HPy part of `tp` (itself or its nearest HPy base), or NULL for other types. */
-const hmc_type_info *hmc_type_info_of(PyTypeObject *tp);
-
 /* The slots every HPy type gets from the host (type_instance.c). */
 void hmc_type_dealloc(PyObject *self);
+
+/* The HPy part of `tp` (itself or its nearest HPy base), or NULL for other types. */
+const hmc_type_info *hmc_type_info_up(PyTypeObject *tp);
+static inline const hmc_type_info *hmc_type_info_of(PyTypeObject *tp)
+{
+    /* Most often tp itself: its _ht_tpname is the info block (see above). */
+    if (tp->tp_dealloc == hmc_type_dealloc)
+        return (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
+    return hmc_type_info_up(tp);
+}
 int hmc_type_traverse(PyObject *self, visitproc visit, void *arg);
 int hmc_type_clear(PyObject *self);
 PyObject *hmc_type_new_with_call(PyTypeObject *type, PyObject *args, PyObject *kw);

@@ -5,7 +5,7 @@
 #include "ctx_common.h"
 #include <structmember.h>
 
-const hmc_type_info *hmc_type_info_of(PyTypeObject *tp)
+const hmc_type_info *hmc_type_info_up(PyTypeObject *tp)
 {
     /* Python subclasses of an HPy type have CPython's dealloc: their HPy part is a base. */
     for (; tp != NULL; tp = tp->tp_base)
@@ -26,7 +26,7 @@ static Py_ssize_t item_count(PyObject *obj)
     return Py_SIZE(obj) < 0 ? -Py_SIZE(obj) : Py_SIZE(obj);
 }
 
-static void *payload_of(PyObject *obj, const hmc_type_info *info)
+static inline void *payload_of(PyObject *obj, const hmc_type_info *info)
 {
     if (info->items == 0)
         return (char *)obj + info->offset;
@@ -99,7 +99,8 @@ int hmc_type_clear(PyObject *self)
     return PyType_IS_GC(top->solid) && base != NULL ? base(self) : 0;
 }
 
-void hmc_type_dealloc(PyObject *self)
+/* The whole teardown: finalizer, fields, destroy impls, the builtin's dealloc. */
+__attribute__((noinline)) static void dealloc_full(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     /* For a Python subclass, CPython's subtype_dealloc has run the finalizer already; a second
@@ -121,6 +122,21 @@ void hmc_type_dealloc(PyObject *self)
         PyObject_GC_Track(self);
     top->solid->tp_dealloc(self);
     Py_DECREF(tp);
+}
+
+void hmc_type_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (tp->tp_dealloc == hmc_type_dealloc && tp->tp_finalize == NULL && !PyType_IS_GC(tp)) {
+        /* Nothing of ours to tear down: no finalizer, no fields, no destroy impls. */
+        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
+        if (!info->chain_traverse && !info->chain_destroy) {
+            info->solid->tp_dealloc(self);
+            Py_DECREF(tp);
+            return;
+        }
+    }
+    dealloc_full(self);
 }
 
 /* ---- creating instances --------------------------------------------------------------- */
@@ -147,7 +163,7 @@ static PyObject *new_instance(PyTypeObject *tp, const hmc_type_info *info)
         obj = info->solid->tp_new(tp, empty, NULL);
         Py_DECREF(empty);
     }
-    if (obj != NULL)
+    if (obj != NULL && info->call != NULL)
         init_call_function(obj);
     return obj;
 }
@@ -170,6 +186,24 @@ HPy hmc_New(HPyContext *ctx, HPy h_type, void **data)
 {
     (void)ctx;
     PyObject *type = hmc_h2py(h_type);
+    if (type != NULL && PyType_Check(type) && ((PyTypeObject *)type)->tp_dealloc == hmc_type_dealloc) {
+        PyTypeObject *tp = (PyTypeObject *)type;
+        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
+        if (info->plain_new) {
+            /* What PyType_GenericAlloc does for such a type, without the size computation and
+               the calls through pointers. */
+            PyObject *obj = PyObject_Malloc((size_t)tp->tp_basicsize);
+            if (obj == NULL) {
+                PyErr_NoMemory();
+                return HPy_NULL;
+            }
+            memset(obj, 0, (size_t)tp->tp_basicsize);
+            PyObject_Init(obj, tp);
+            if (data != NULL)
+                *data = (char *)obj + info->offset;
+            return hmc_py2h(obj);
+        }
+    }
     const hmc_type_info *info = hpy_type_arg(type, "HPy_New");
     if (info == NULL)
         return HPy_NULL;
@@ -228,10 +262,16 @@ int hmc_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 
 /* Every shape gets the payload the object's own type defines: the shape named by the caller
    only says which struct the extension expects there. */
-static void *as_struct(HPy h)
+static inline void *as_struct(HPy h)
 {
     PyObject *obj = hmc_h2py(h);
     REQUIRE_H(h, NULL);
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (tp->tp_dealloc == hmc_type_dealloc) {
+        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
+        if (info->items == 0)
+            return (char *)obj + info->offset; /* the common case, inline */
+    }
     void *p = hmc_payload(obj);
     if (p == NULL)
         PyErr_Format(PyExc_TypeError, "'%.200s' object is not an instance of an HPy type, so it has no HPy payload",

@@ -6,57 +6,59 @@
 static HPy LAYER_NAME(shim_VARARGS)(HPyContext *ctx, HPy a0, const HPy *a1, size_t a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy in[1] = { a0 };
+    HPy small[1 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
-    HPy r = _HPy_FPTR(HPyFunc_varargs, L.func)(L.ctx, d0, d1, a2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 1, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 1, a1);
+    HPy r = _HPy_FPTR(HPyFunc_varargs, L.func)(L.ctx, h[0], d1, a2);
+    LAYER_FRAME_DONE(L, h, 1, len, small);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_KEYWORDS)(HPyContext *ctx, HPy a0, const HPy *a1, size_t a2, HPy a3)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d3 = LAYER_ARG(L, a3);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy in[2] = { a0, a3 };
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = LAYER_VECTOR_LENGTH(L, a2, a3);
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
-    HPy r = _HPy_FPTR(HPyFunc_keywords, L.func)(L.ctx, d0, d1, a2, d3);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d3);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
+    HPy r = _HPy_FPTR(HPyFunc_keywords, L.func)(L.ctx, h[0], d1, a2, h[1]);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_NOARGS)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_noargs, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_noargs, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_O)(HPyContext *ctx, HPy a0, HPy a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy r = _HPy_FPTR(HPyFunc_o, L.func)(L.ctx, d0, d1);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    HPy r = _HPy_FPTR(HPyFunc_o, L.func)(L.ctx, h[0], h[1]);
+    LAYER_CLOSE(L, h, 2);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_GETBUFFERPROC)(HPyContext *ctx, HPy a0, HPy_buffer *a1, int a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    int r = _HPy_FPTR(HPyFunc_getbufferproc, L.func)(L.ctx, d0, a1, a2);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    int r = _HPy_FPTR(HPyFunc_getbufferproc, L.func)(L.ctx, h[0], a1, a2);
+    LAYER_CLOSE(L, h, 1);
     if (r == 0) LAYER_BUFFER_OUT(L, a1);
     return (int)LAYER_END_STATUS(L, r);
 }
@@ -64,116 +66,123 @@ static int LAYER_NAME(shim_GETBUFFERPROC)(HPyContext *ctx, HPy a0, HPy_buffer *a
 static void LAYER_NAME(shim_RELEASEBUFFERPROC)(HPyContext *ctx, HPy a0, HPy_buffer *a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
+    HPy in[2] = { a0, a1->obj };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
     HPy_buffer view = *a1;
-    view.obj = LAYER_ARG(L, a1->obj);
-    _HPy_FPTR(HPyFunc_releasebufferproc, L.func)(L.ctx, d0, &view);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, view.obj);
+    view.obj = h[1];
+    _HPy_FPTR(HPyFunc_releasebufferproc, L.func)(L.ctx, h[0], &view);
+    LAYER_CLOSE(L, h, 2);
     LAYER_END_VOID(L);
 }
 
 static HPy LAYER_NAME(shim_UNARYFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_unaryfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_unaryfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_BINARYFUNC)(HPyContext *ctx, HPy a0, HPy a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy r = _HPy_FPTR(HPyFunc_binaryfunc, L.func)(L.ctx, d0, d1);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    HPy r = _HPy_FPTR(HPyFunc_binaryfunc, L.func)(L.ctx, h[0], h[1]);
+    LAYER_CLOSE(L, h, 2);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_TERNARYFUNC)(HPyContext *ctx, HPy a0, HPy a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy d2 = LAYER_ARG(L, a2);
-    HPy r = _HPy_FPTR(HPyFunc_ternaryfunc, L.func)(L.ctx, d0, d1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[3] = { a0, a1, a2 };
+    HPy h[3];
+    LAYER_OPEN(L, in, h, 3);
+    HPy r = _HPy_FPTR(HPyFunc_ternaryfunc, L.func)(L.ctx, h[0], h[1], h[2]);
+    LAYER_CLOSE(L, h, 3);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_INQUIRY)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    int r = _HPy_FPTR(HPyFunc_inquiry, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    int r = _HPy_FPTR(HPyFunc_inquiry, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static HPy_ssize_t LAYER_NAME(shim_LENFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy_ssize_t r = _HPy_FPTR(HPyFunc_lenfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy_ssize_t r = _HPy_FPTR(HPyFunc_lenfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return (HPy_ssize_t)LAYER_END_STATUS(L, r);
 }
 
 static HPy LAYER_NAME(shim_SSIZEARGFUNC)(HPyContext *ctx, HPy a0, HPy_ssize_t a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_ssizeargfunc, L.func)(L.ctx, d0, a1);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_ssizeargfunc, L.func)(L.ctx, h[0], a1);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_SSIZESSIZEARGFUNC)(HPyContext *ctx, HPy a0, HPy_ssize_t a1, HPy_ssize_t a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_ssizessizeargfunc, L.func)(L.ctx, d0, a1, a2);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_ssizessizeargfunc, L.func)(L.ctx, h[0], a1, a2);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_SSIZEOBJARGPROC)(HPyContext *ctx, HPy a0, HPy_ssize_t a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d2 = LAYER_ARG(L, a2);
-    int r = _HPy_FPTR(HPyFunc_ssizeobjargproc, L.func)(L.ctx, d0, a1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[2] = { a0, a2 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    int r = _HPy_FPTR(HPyFunc_ssizeobjargproc, L.func)(L.ctx, h[0], a1, h[1]);
+    LAYER_CLOSE(L, h, 2);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static int LAYER_NAME(shim_SSIZESSIZEOBJARGPROC)(HPyContext *ctx, HPy a0, HPy_ssize_t a1, HPy_ssize_t a2, HPy a3)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d3 = LAYER_ARG(L, a3);
-    int r = _HPy_FPTR(HPyFunc_ssizessizeobjargproc, L.func)(L.ctx, d0, a1, a2, d3);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d3);
+    HPy in[2] = { a0, a3 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    int r = _HPy_FPTR(HPyFunc_ssizessizeobjargproc, L.func)(L.ctx, h[0], a1, a2, h[1]);
+    LAYER_CLOSE(L, h, 2);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static int LAYER_NAME(shim_OBJOBJARGPROC)(HPyContext *ctx, HPy a0, HPy a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy d2 = LAYER_ARG(L, a2);
-    int r = _HPy_FPTR(HPyFunc_objobjargproc, L.func)(L.ctx, d0, d1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[3] = { a0, a1, a2 };
+    HPy h[3];
+    LAYER_OPEN(L, in, h, 3);
+    int r = _HPy_FPTR(HPyFunc_objobjargproc, L.func)(L.ctx, h[0], h[1], h[2]);
+    LAYER_CLOSE(L, h, 3);
     return (int)LAYER_END_STATUS(L, r);
 }
 
@@ -187,238 +196,245 @@ static void LAYER_NAME(shim_FREEFUNC)(HPyContext *ctx, void *a0)
 static HPy LAYER_NAME(shim_GETATTRFUNC)(HPyContext *ctx, HPy a0, char *a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_getattrfunc, L.func)(L.ctx, d0, a1);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_getattrfunc, L.func)(L.ctx, h[0], a1);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_GETATTROFUNC)(HPyContext *ctx, HPy a0, HPy a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy r = _HPy_FPTR(HPyFunc_getattrofunc, L.func)(L.ctx, d0, d1);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    HPy r = _HPy_FPTR(HPyFunc_getattrofunc, L.func)(L.ctx, h[0], h[1]);
+    LAYER_CLOSE(L, h, 2);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_SETATTRFUNC)(HPyContext *ctx, HPy a0, char *a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d2 = LAYER_ARG(L, a2);
-    int r = _HPy_FPTR(HPyFunc_setattrfunc, L.func)(L.ctx, d0, a1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[2] = { a0, a2 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    int r = _HPy_FPTR(HPyFunc_setattrfunc, L.func)(L.ctx, h[0], a1, h[1]);
+    LAYER_CLOSE(L, h, 2);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static int LAYER_NAME(shim_SETATTROFUNC)(HPyContext *ctx, HPy a0, HPy a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy d2 = LAYER_ARG(L, a2);
-    int r = _HPy_FPTR(HPyFunc_setattrofunc, L.func)(L.ctx, d0, d1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[3] = { a0, a1, a2 };
+    HPy h[3];
+    LAYER_OPEN(L, in, h, 3);
+    int r = _HPy_FPTR(HPyFunc_setattrofunc, L.func)(L.ctx, h[0], h[1], h[2]);
+    LAYER_CLOSE(L, h, 3);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static HPy LAYER_NAME(shim_REPRFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_reprfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_reprfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy_hash_t LAYER_NAME(shim_HASHFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy_hash_t r = _HPy_FPTR(HPyFunc_hashfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy_hash_t r = _HPy_FPTR(HPyFunc_hashfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return (HPy_hash_t)LAYER_END_STATUS(L, r);
 }
 
 static HPy LAYER_NAME(shim_RICHCMPFUNC)(HPyContext *ctx, HPy a0, HPy a1, HPy_RichCmpOp a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy r = _HPy_FPTR(HPyFunc_richcmpfunc, L.func)(L.ctx, d0, d1, a2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    HPy r = _HPy_FPTR(HPyFunc_richcmpfunc, L.func)(L.ctx, h[0], h[1], a2);
+    LAYER_CLOSE(L, h, 2);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_GETITERFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_getiterfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_getiterfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_ITERNEXTFUNC)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_iternextfunc, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_iternextfunc, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY_ITERNEXT(L, r);
 }
 
 static HPy LAYER_NAME(shim_DESCRGETFUNC)(HPyContext *ctx, HPy a0, HPy a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy d2 = LAYER_ARG(L, a2);
-    HPy r = _HPy_FPTR(HPyFunc_descrgetfunc, L.func)(L.ctx, d0, d1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[3] = { a0, a1, a2 };
+    HPy h[3];
+    LAYER_OPEN(L, in, h, 3);
+    HPy r = _HPy_FPTR(HPyFunc_descrgetfunc, L.func)(L.ctx, h[0], h[1], h[2]);
+    LAYER_CLOSE(L, h, 3);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_DESCRSETFUNC)(HPyContext *ctx, HPy a0, HPy a1, HPy a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    HPy d2 = LAYER_ARG(L, a2);
-    int r = _HPy_FPTR(HPyFunc_descrsetfunc, L.func)(L.ctx, d0, d1, d2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
-    LAYER_ARG_DONE(L, d2);
+    HPy in[3] = { a0, a1, a2 };
+    HPy h[3];
+    LAYER_OPEN(L, in, h, 3);
+    int r = _HPy_FPTR(HPyFunc_descrsetfunc, L.func)(L.ctx, h[0], h[1], h[2]);
+    LAYER_CLOSE(L, h, 3);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static int LAYER_NAME(shim_INITPROC)(HPyContext *ctx, HPy a0, const HPy *a1, HPy_ssize_t a2, HPy a3)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d3 = LAYER_ARG(L, a3);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy in[2] = { a0, a3 };
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
-    int r = _HPy_FPTR(HPyFunc_initproc, L.func)(L.ctx, d0, d1, a2, d3);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d3);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
+    int r = _HPy_FPTR(HPyFunc_initproc, L.func)(L.ctx, h[0], d1, a2, h[1]);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static HPy LAYER_NAME(shim_NEWFUNC)(HPyContext *ctx, HPy a0, const HPy *a1, HPy_ssize_t a2, HPy a3)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d3 = LAYER_ARG(L, a3);
-    HPy small[LAYER_SMALL_ARRAY];
+    HPy in[2] = { a0, a3 };
+    HPy small[2 + LAYER_SMALL_ARRAY];
     size_t len = (size_t)a2;
-    HPy *d1 = LAYER_ARGS(L, a1, len, small);
-    HPy r = _HPy_FPTR(HPyFunc_newfunc, L.func)(L.ctx, d0, d1, a2, d3);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d3);
-    LAYER_ARGS_DONE(L, d1, len, small);
+    HPy *h = LAYER_FRAME(L, in, 2, a1, len, small);
+    HPy *d1 = LAYER_FRAME_ARRAY(L, h, 2, a1);
+    HPy r = _HPy_FPTR(HPyFunc_newfunc, L.func)(L.ctx, h[0], d1, a2, h[1]);
+    LAYER_FRAME_DONE(L, h, 2, len, small);
     return LAYER_END_HPY(L, r);
 }
 
 static HPy LAYER_NAME(shim_GETTER)(HPyContext *ctx, HPy a0, void *a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_getter, L.func)(L.ctx, d0, a1);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_getter, L.func)(L.ctx, h[0], a1);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 static int LAYER_NAME(shim_SETTER)(HPyContext *ctx, HPy a0, HPy a1, void *a2)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    int r = _HPy_FPTR(HPyFunc_setter, L.func)(L.ctx, d0, d1, a2);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    int r = _HPy_FPTR(HPyFunc_setter, L.func)(L.ctx, h[0], h[1], a2);
+    LAYER_CLOSE(L, h, 2);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static int LAYER_NAME(shim_OBJOBJPROC)(HPyContext *ctx, HPy a0, HPy a1)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy d1 = LAYER_ARG(L, a1);
-    int r = _HPy_FPTR(HPyFunc_objobjproc, L.func)(L.ctx, d0, d1);
-    LAYER_ARG_DONE(L, d0);
-    LAYER_ARG_DONE(L, d1);
+    HPy in[2] = { a0, a1 };
+    HPy h[2];
+    LAYER_OPEN(L, in, h, 2);
+    int r = _HPy_FPTR(HPyFunc_objobjproc, L.func)(L.ctx, h[0], h[1]);
+    LAYER_CLOSE(L, h, 2);
     return (int)LAYER_END_STATUS(L, r);
 }
 
 static void LAYER_NAME(shim_DESTRUCTOR)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    _HPy_FPTR(HPyFunc_destructor, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    _HPy_FPTR(HPyFunc_destructor, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     LAYER_END_VOID(L);
 }
 
 static HPy LAYER_NAME(shim_MOD_CREATE)(HPyContext *ctx, HPy a0)
 {
     LAYER_STATE L = LAYER_BEGIN(ctx);
-    HPy d0 = LAYER_ARG(L, a0);
-    HPy r = _HPy_FPTR(HPyFunc_mod_create, L.func)(L.ctx, d0);
-    LAYER_ARG_DONE(L, d0);
+    HPy in[1] = { a0 };
+    HPy h[1];
+    LAYER_OPEN(L, in, h, 1);
+    HPy r = _HPy_FPTR(HPyFunc_mod_create, L.func)(L.ctx, h[0]);
+    LAYER_CLOSE(L, h, 1);
     return LAYER_END_HPY(L, r);
 }
 
 /* The shim for a signature; NULL when impls of it take no context (they are called as they are). */
+static HPyCFunction const LAYER_NAME(shims)[] = {
+    [HPyFunc_VARARGS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_VARARGS),
+    [HPyFunc_KEYWORDS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_KEYWORDS),
+    [HPyFunc_NOARGS] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NOARGS),
+    [HPyFunc_O] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_O),
+    [HPyFunc_GETBUFFERPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETBUFFERPROC),
+    [HPyFunc_RELEASEBUFFERPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RELEASEBUFFERPROC),
+    [HPyFunc_UNARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_UNARYFUNC),
+    [HPyFunc_BINARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_BINARYFUNC),
+    [HPyFunc_TERNARYFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_TERNARYFUNC),
+    [HPyFunc_INQUIRY] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INQUIRY),
+    [HPyFunc_LENFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_LENFUNC),
+    [HPyFunc_SSIZEARGFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEARGFUNC),
+    [HPyFunc_SSIZESSIZEARGFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEARGFUNC),
+    [HPyFunc_SSIZEOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEOBJARGPROC),
+    [HPyFunc_SSIZESSIZEOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEOBJARGPROC),
+    [HPyFunc_OBJOBJARGPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJARGPROC),
+    [HPyFunc_FREEFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_FREEFUNC),
+    [HPyFunc_GETATTRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTRFUNC),
+    [HPyFunc_GETATTROFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTROFUNC),
+    [HPyFunc_SETATTRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTRFUNC),
+    [HPyFunc_SETATTROFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTROFUNC),
+    [HPyFunc_REPRFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_REPRFUNC),
+    [HPyFunc_HASHFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_HASHFUNC),
+    [HPyFunc_RICHCMPFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RICHCMPFUNC),
+    [HPyFunc_GETITERFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETITERFUNC),
+    [HPyFunc_ITERNEXTFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_ITERNEXTFUNC),
+    [HPyFunc_DESCRGETFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRGETFUNC),
+    [HPyFunc_DESCRSETFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRSETFUNC),
+    [HPyFunc_INITPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INITPROC),
+    [HPyFunc_NEWFUNC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NEWFUNC),
+    [HPyFunc_GETTER] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETTER),
+    [HPyFunc_SETTER] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETTER),
+    [HPyFunc_OBJOBJPROC] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJPROC),
+    [HPyFunc_DESTRUCTOR] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESTRUCTOR),
+    [HPyFunc_MOD_CREATE] = (HPyCFunction)(void (*)(void))LAYER_NAME(shim_MOD_CREATE),
+};
+
 static HPyCFunction LAYER_NAME(shim_for)(HPyFunc_Signature sig)
 {
-    switch (sig) {
-    case HPyFunc_VARARGS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_VARARGS);
-    case HPyFunc_KEYWORDS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_KEYWORDS);
-    case HPyFunc_NOARGS: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NOARGS);
-    case HPyFunc_O: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_O);
-    case HPyFunc_GETBUFFERPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETBUFFERPROC);
-    case HPyFunc_RELEASEBUFFERPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RELEASEBUFFERPROC);
-    case HPyFunc_UNARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_UNARYFUNC);
-    case HPyFunc_BINARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_BINARYFUNC);
-    case HPyFunc_TERNARYFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_TERNARYFUNC);
-    case HPyFunc_INQUIRY: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INQUIRY);
-    case HPyFunc_LENFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_LENFUNC);
-    case HPyFunc_SSIZEARGFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEARGFUNC);
-    case HPyFunc_SSIZESSIZEARGFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEARGFUNC);
-    case HPyFunc_SSIZEOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZEOBJARGPROC);
-    case HPyFunc_SSIZESSIZEOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SSIZESSIZEOBJARGPROC);
-    case HPyFunc_OBJOBJARGPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJARGPROC);
-    case HPyFunc_FREEFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_FREEFUNC);
-    case HPyFunc_GETATTRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTRFUNC);
-    case HPyFunc_GETATTROFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETATTROFUNC);
-    case HPyFunc_SETATTRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTRFUNC);
-    case HPyFunc_SETATTROFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETATTROFUNC);
-    case HPyFunc_REPRFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_REPRFUNC);
-    case HPyFunc_HASHFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_HASHFUNC);
-    case HPyFunc_RICHCMPFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_RICHCMPFUNC);
-    case HPyFunc_GETITERFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETITERFUNC);
-    case HPyFunc_ITERNEXTFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_ITERNEXTFUNC);
-    case HPyFunc_DESCRGETFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRGETFUNC);
-    case HPyFunc_DESCRSETFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESCRSETFUNC);
-    case HPyFunc_INITPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_INITPROC);
-    case HPyFunc_NEWFUNC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_NEWFUNC);
-    case HPyFunc_GETTER: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_GETTER);
-    case HPyFunc_SETTER: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_SETTER);
-    case HPyFunc_OBJOBJPROC: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_OBJOBJPROC);
-    case HPyFunc_DESTRUCTOR: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_DESTRUCTOR);
-    case HPyFunc_MOD_CREATE: return (HPyCFunction)(void (*)(void))LAYER_NAME(shim_MOD_CREATE);
-    default: return NULL;
-    }
+    return (unsigned)sig < sizeof LAYER_NAME(shims) / sizeof LAYER_NAME(shims)[0] ? LAYER_NAME(shims)[sig] : NULL;
 }

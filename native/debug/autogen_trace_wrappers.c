@@ -199,1674 +199,3402 @@ const char *const htr_names[] = {
 static HPy htr_w_Dup(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 0);
+    t->counts[0]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Dup(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dup(t->inner, h);
+        t->durations[0] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 0);
     HPy r = t->inner->ctx_Dup(t->inner, h);
-    htr_done(t, 0, t0);
+    htr_done_slow(t, 0, t0);
     return r;
 }
 
 static void htr_w_Close(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 1);
+    t->counts[1]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Close(t->inner, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Close(t->inner, h);
+        t->durations[1] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 1);
     t->inner->ctx_Close(t->inner, h);
-    htr_done(t, 1, t0);
+    htr_done_slow(t, 1, t0);
 }
 
 static HPy htr_w_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 2);
+    t->counts[2]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromInt32_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromInt32_t(t->inner, value);
+        t->durations[2] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 2);
     HPy r = t->inner->ctx_Long_FromInt32_t(t->inner, value);
-    htr_done(t, 2, t0);
+    htr_done_slow(t, 2, t0);
     return r;
 }
 
 static HPy htr_w_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 3);
+    t->counts[3]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromUInt32_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromUInt32_t(t->inner, value);
+        t->durations[3] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 3);
     HPy r = t->inner->ctx_Long_FromUInt32_t(t->inner, value);
-    htr_done(t, 3, t0);
+    htr_done_slow(t, 3, t0);
     return r;
 }
 
 static HPy htr_w_Long_FromInt64_t(HPyContext *ctx, int64_t v)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 4);
+    t->counts[4]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromInt64_t(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromInt64_t(t->inner, v);
+        t->durations[4] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 4);
     HPy r = t->inner->ctx_Long_FromInt64_t(t->inner, v);
-    htr_done(t, 4, t0);
+    htr_done_slow(t, 4, t0);
     return r;
 }
 
 static HPy htr_w_Long_FromUInt64_t(HPyContext *ctx, uint64_t v)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 5);
+    t->counts[5]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromUInt64_t(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromUInt64_t(t->inner, v);
+        t->durations[5] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 5);
     HPy r = t->inner->ctx_Long_FromUInt64_t(t->inner, v);
-    htr_done(t, 5, t0);
+    htr_done_slow(t, 5, t0);
     return r;
 }
 
 static HPy htr_w_Long_FromSize_t(HPyContext *ctx, size_t value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 6);
+    t->counts[6]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromSize_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromSize_t(t->inner, value);
+        t->durations[6] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 6);
     HPy r = t->inner->ctx_Long_FromSize_t(t->inner, value);
-    htr_done(t, 6, t0);
+    htr_done_slow(t, 6, t0);
     return r;
 }
 
 static HPy htr_w_Long_FromSsize_t(HPyContext *ctx, HPy_ssize_t value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 7);
+    t->counts[7]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_FromSsize_t(t->inner, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long_FromSsize_t(t->inner, value);
+        t->durations[7] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 7);
     HPy r = t->inner->ctx_Long_FromSsize_t(t->inner, value);
-    htr_done(t, 7, t0);
+    htr_done_slow(t, 7, t0);
     return r;
 }
 
 static int32_t htr_w_Long_AsInt32_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 8);
+    t->counts[8]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsInt32_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int32_t r = t->inner->ctx_Long_AsInt32_t(t->inner, h);
+        t->durations[8] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 8);
     int32_t r = t->inner->ctx_Long_AsInt32_t(t->inner, h);
-    htr_done(t, 8, t0);
+    htr_done_slow(t, 8, t0);
     return r;
 }
 
 static uint32_t htr_w_Long_AsUInt32_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 9);
+    t->counts[9]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsUInt32_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint32_t r = t->inner->ctx_Long_AsUInt32_t(t->inner, h);
+        t->durations[9] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 9);
     uint32_t r = t->inner->ctx_Long_AsUInt32_t(t->inner, h);
-    htr_done(t, 9, t0);
+    htr_done_slow(t, 9, t0);
     return r;
 }
 
 static uint32_t htr_w_Long_AsUInt32_tMask(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 10);
+    t->counts[10]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint32_t r = t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
+        t->durations[10] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 10);
     uint32_t r = t->inner->ctx_Long_AsUInt32_tMask(t->inner, h);
-    htr_done(t, 10, t0);
+    htr_done_slow(t, 10, t0);
     return r;
 }
 
 static int64_t htr_w_Long_AsInt64_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 11);
+    t->counts[11]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsInt64_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int64_t r = t->inner->ctx_Long_AsInt64_t(t->inner, h);
+        t->durations[11] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 11);
     int64_t r = t->inner->ctx_Long_AsInt64_t(t->inner, h);
-    htr_done(t, 11, t0);
+    htr_done_slow(t, 11, t0);
     return r;
 }
 
 static uint64_t htr_w_Long_AsUInt64_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 12);
+    t->counts[12]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsUInt64_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint64_t r = t->inner->ctx_Long_AsUInt64_t(t->inner, h);
+        t->durations[12] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 12);
     uint64_t r = t->inner->ctx_Long_AsUInt64_t(t->inner, h);
-    htr_done(t, 12, t0);
+    htr_done_slow(t, 12, t0);
     return r;
 }
 
 static uint64_t htr_w_Long_AsUInt64_tMask(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 13);
+    t->counts[13]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        uint64_t r = t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
+        t->durations[13] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 13);
     uint64_t r = t->inner->ctx_Long_AsUInt64_tMask(t->inner, h);
-    htr_done(t, 13, t0);
+    htr_done_slow(t, 13, t0);
     return r;
 }
 
 static size_t htr_w_Long_AsSize_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 14);
+    t->counts[14]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsSize_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        size_t r = t->inner->ctx_Long_AsSize_t(t->inner, h);
+        t->durations[14] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 14);
     size_t r = t->inner->ctx_Long_AsSize_t(t->inner, h);
-    htr_done(t, 14, t0);
+    htr_done_slow(t, 14, t0);
     return r;
 }
 
 static HPy_ssize_t htr_w_Long_AsSsize_t(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 15);
+    t->counts[15]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsSsize_t(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Long_AsSsize_t(t->inner, h);
+        t->durations[15] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 15);
     HPy_ssize_t r = t->inner->ctx_Long_AsSsize_t(t->inner, h);
-    htr_done(t, 15, t0);
+    htr_done_slow(t, 15, t0);
     return r;
 }
 
 static void * htr_w_Long_AsVoidPtr(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 16);
+    t->counts[16]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsVoidPtr(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_Long_AsVoidPtr(t->inner, h);
+        t->durations[16] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 16);
     void * r = t->inner->ctx_Long_AsVoidPtr(t->inner, h);
-    htr_done(t, 16, t0);
+    htr_done_slow(t, 16, t0);
     return r;
 }
 
 static double htr_w_Long_AsDouble(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 17);
+    t->counts[17]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long_AsDouble(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        double r = t->inner->ctx_Long_AsDouble(t->inner, h);
+        t->durations[17] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 17);
     double r = t->inner->ctx_Long_AsDouble(t->inner, h);
-    htr_done(t, 17, t0);
+    htr_done_slow(t, 17, t0);
     return r;
 }
 
 static HPy htr_w_Float_FromDouble(HPyContext *ctx, double v)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 18);
+    t->counts[18]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Float_FromDouble(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Float_FromDouble(t->inner, v);
+        t->durations[18] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 18);
     HPy r = t->inner->ctx_Float_FromDouble(t->inner, v);
-    htr_done(t, 18, t0);
+    htr_done_slow(t, 18, t0);
     return r;
 }
 
 static double htr_w_Float_AsDouble(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 19);
+    t->counts[19]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Float_AsDouble(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        double r = t->inner->ctx_Float_AsDouble(t->inner, h);
+        t->durations[19] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 19);
     double r = t->inner->ctx_Float_AsDouble(t->inner, h);
-    htr_done(t, 19, t0);
+    htr_done_slow(t, 19, t0);
     return r;
 }
 
 static HPy htr_w_Bool_FromBool(HPyContext *ctx, bool v)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 20);
+    t->counts[20]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bool_FromBool(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bool_FromBool(t->inner, v);
+        t->durations[20] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 20);
     HPy r = t->inner->ctx_Bool_FromBool(t->inner, v);
-    htr_done(t, 20, t0);
+    htr_done_slow(t, 20, t0);
     return r;
 }
 
 static HPy_ssize_t htr_w_Length(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 21);
+    t->counts[21]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Length(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Length(t->inner, h);
+        t->durations[21] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 21);
     HPy_ssize_t r = t->inner->ctx_Length(t->inner, h);
-    htr_done(t, 21, t0);
+    htr_done_slow(t, 21, t0);
     return r;
 }
 
 static int htr_w_Number_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 22);
+    t->counts[22]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Number_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Number_Check(t->inner, h);
+        t->durations[22] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 22);
     int r = t->inner->ctx_Number_Check(t->inner, h);
-    htr_done(t, 22, t0);
+    htr_done_slow(t, 22, t0);
     return r;
 }
 
 static HPy htr_w_Add(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 23);
+    t->counts[23]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Add(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Add(t->inner, h1, h2);
+        t->durations[23] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 23);
     HPy r = t->inner->ctx_Add(t->inner, h1, h2);
-    htr_done(t, 23, t0);
+    htr_done_slow(t, 23, t0);
     return r;
 }
 
 static HPy htr_w_Subtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 24);
+    t->counts[24]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Subtract(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Subtract(t->inner, h1, h2);
+        t->durations[24] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 24);
     HPy r = t->inner->ctx_Subtract(t->inner, h1, h2);
-    htr_done(t, 24, t0);
+    htr_done_slow(t, 24, t0);
     return r;
 }
 
 static HPy htr_w_Multiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 25);
+    t->counts[25]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Multiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Multiply(t->inner, h1, h2);
+        t->durations[25] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 25);
     HPy r = t->inner->ctx_Multiply(t->inner, h1, h2);
-    htr_done(t, 25, t0);
+    htr_done_slow(t, 25, t0);
     return r;
 }
 
 static HPy htr_w_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 26);
+    t->counts[26]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
+        t->durations[26] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 26);
     HPy r = t->inner->ctx_MatrixMultiply(t->inner, h1, h2);
-    htr_done(t, 26, t0);
+    htr_done_slow(t, 26, t0);
     return r;
 }
 
 static HPy htr_w_FloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 27);
+    t->counts[27]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_FloorDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_FloorDivide(t->inner, h1, h2);
+        t->durations[27] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 27);
     HPy r = t->inner->ctx_FloorDivide(t->inner, h1, h2);
-    htr_done(t, 27, t0);
+    htr_done_slow(t, 27, t0);
     return r;
 }
 
 static HPy htr_w_TrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 28);
+    t->counts[28]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_TrueDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_TrueDivide(t->inner, h1, h2);
+        t->durations[28] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 28);
     HPy r = t->inner->ctx_TrueDivide(t->inner, h1, h2);
-    htr_done(t, 28, t0);
+    htr_done_slow(t, 28, t0);
     return r;
 }
 
 static HPy htr_w_Remainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 29);
+    t->counts[29]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Remainder(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Remainder(t->inner, h1, h2);
+        t->durations[29] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 29);
     HPy r = t->inner->ctx_Remainder(t->inner, h1, h2);
-    htr_done(t, 29, t0);
+    htr_done_slow(t, 29, t0);
     return r;
 }
 
 static HPy htr_w_Divmod(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 30);
+    t->counts[30]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Divmod(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Divmod(t->inner, h1, h2);
+        t->durations[30] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 30);
     HPy r = t->inner->ctx_Divmod(t->inner, h1, h2);
-    htr_done(t, 30, t0);
+    htr_done_slow(t, 30, t0);
     return r;
 }
 
 static HPy htr_w_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 31);
+    t->counts[31]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Power(t->inner, h1, h2, h3);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Power(t->inner, h1, h2, h3);
+        t->durations[31] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 31);
     HPy r = t->inner->ctx_Power(t->inner, h1, h2, h3);
-    htr_done(t, 31, t0);
+    htr_done_slow(t, 31, t0);
     return r;
 }
 
 static HPy htr_w_Negative(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 32);
+    t->counts[32]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Negative(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Negative(t->inner, h1);
+        t->durations[32] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 32);
     HPy r = t->inner->ctx_Negative(t->inner, h1);
-    htr_done(t, 32, t0);
+    htr_done_slow(t, 32, t0);
     return r;
 }
 
 static HPy htr_w_Positive(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 33);
+    t->counts[33]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Positive(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Positive(t->inner, h1);
+        t->durations[33] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 33);
     HPy r = t->inner->ctx_Positive(t->inner, h1);
-    htr_done(t, 33, t0);
+    htr_done_slow(t, 33, t0);
     return r;
 }
 
 static HPy htr_w_Absolute(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 34);
+    t->counts[34]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Absolute(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Absolute(t->inner, h1);
+        t->durations[34] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 34);
     HPy r = t->inner->ctx_Absolute(t->inner, h1);
-    htr_done(t, 34, t0);
+    htr_done_slow(t, 34, t0);
     return r;
 }
 
 static HPy htr_w_Invert(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 35);
+    t->counts[35]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Invert(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Invert(t->inner, h1);
+        t->durations[35] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 35);
     HPy r = t->inner->ctx_Invert(t->inner, h1);
-    htr_done(t, 35, t0);
+    htr_done_slow(t, 35, t0);
     return r;
 }
 
 static HPy htr_w_Lshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 36);
+    t->counts[36]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Lshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Lshift(t->inner, h1, h2);
+        t->durations[36] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 36);
     HPy r = t->inner->ctx_Lshift(t->inner, h1, h2);
-    htr_done(t, 36, t0);
+    htr_done_slow(t, 36, t0);
     return r;
 }
 
 static HPy htr_w_Rshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 37);
+    t->counts[37]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Rshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Rshift(t->inner, h1, h2);
+        t->durations[37] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 37);
     HPy r = t->inner->ctx_Rshift(t->inner, h1, h2);
-    htr_done(t, 37, t0);
+    htr_done_slow(t, 37, t0);
     return r;
 }
 
 static HPy htr_w_And(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 38);
+    t->counts[38]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_And(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_And(t->inner, h1, h2);
+        t->durations[38] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 38);
     HPy r = t->inner->ctx_And(t->inner, h1, h2);
-    htr_done(t, 38, t0);
+    htr_done_slow(t, 38, t0);
     return r;
 }
 
 static HPy htr_w_Xor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 39);
+    t->counts[39]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Xor(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Xor(t->inner, h1, h2);
+        t->durations[39] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 39);
     HPy r = t->inner->ctx_Xor(t->inner, h1, h2);
-    htr_done(t, 39, t0);
+    htr_done_slow(t, 39, t0);
     return r;
 }
 
 static HPy htr_w_Or(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 40);
+    t->counts[40]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Or(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Or(t->inner, h1, h2);
+        t->durations[40] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 40);
     HPy r = t->inner->ctx_Or(t->inner, h1, h2);
-    htr_done(t, 40, t0);
+    htr_done_slow(t, 40, t0);
     return r;
 }
 
 static HPy htr_w_Index(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 41);
+    t->counts[41]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Index(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Index(t->inner, h1);
+        t->durations[41] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 41);
     HPy r = t->inner->ctx_Index(t->inner, h1);
-    htr_done(t, 41, t0);
+    htr_done_slow(t, 41, t0);
     return r;
 }
 
 static HPy htr_w_Long(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 42);
+    t->counts[42]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Long(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Long(t->inner, h1);
+        t->durations[42] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 42);
     HPy r = t->inner->ctx_Long(t->inner, h1);
-    htr_done(t, 42, t0);
+    htr_done_slow(t, 42, t0);
     return r;
 }
 
 static HPy htr_w_Float(HPyContext *ctx, HPy h1)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 43);
+    t->counts[43]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Float(t->inner, h1);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Float(t->inner, h1);
+        t->durations[43] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 43);
     HPy r = t->inner->ctx_Float(t->inner, h1);
-    htr_done(t, 43, t0);
+    htr_done_slow(t, 43, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 44);
+    t->counts[44]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
+        t->durations[44] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 44);
     HPy r = t->inner->ctx_InPlaceAdd(t->inner, h1, h2);
-    htr_done(t, 44, t0);
+    htr_done_slow(t, 44, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 45);
+    t->counts[45]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
+        t->durations[45] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 45);
     HPy r = t->inner->ctx_InPlaceSubtract(t->inner, h1, h2);
-    htr_done(t, 45, t0);
+    htr_done_slow(t, 45, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 46);
+    t->counts[46]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
+        t->durations[46] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 46);
     HPy r = t->inner->ctx_InPlaceMultiply(t->inner, h1, h2);
-    htr_done(t, 46, t0);
+    htr_done_slow(t, 46, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 47);
+    t->counts[47]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
+        t->durations[47] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 47);
     HPy r = t->inner->ctx_InPlaceMatrixMultiply(t->inner, h1, h2);
-    htr_done(t, 47, t0);
+    htr_done_slow(t, 47, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 48);
+    t->counts[48]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
+        t->durations[48] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 48);
     HPy r = t->inner->ctx_InPlaceFloorDivide(t->inner, h1, h2);
-    htr_done(t, 48, t0);
+    htr_done_slow(t, 48, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 49);
+    t->counts[49]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
+        t->durations[49] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 49);
     HPy r = t->inner->ctx_InPlaceTrueDivide(t->inner, h1, h2);
-    htr_done(t, 49, t0);
+    htr_done_slow(t, 49, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 50);
+    t->counts[50]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
+        t->durations[50] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 50);
     HPy r = t->inner->ctx_InPlaceRemainder(t->inner, h1, h2);
-    htr_done(t, 50, t0);
+    htr_done_slow(t, 50, t0);
     return r;
 }
 
 static HPy htr_w_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 51);
+    t->counts[51]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
+        t->durations[51] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 51);
     HPy r = t->inner->ctx_InPlacePower(t->inner, h1, h2, h3);
-    htr_done(t, 51, t0);
+    htr_done_slow(t, 51, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 52);
+    t->counts[52]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
+        t->durations[52] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 52);
     HPy r = t->inner->ctx_InPlaceLshift(t->inner, h1, h2);
-    htr_done(t, 52, t0);
+    htr_done_slow(t, 52, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 53);
+    t->counts[53]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
+        t->durations[53] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 53);
     HPy r = t->inner->ctx_InPlaceRshift(t->inner, h1, h2);
-    htr_done(t, 53, t0);
+    htr_done_slow(t, 53, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 54);
+    t->counts[54]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
+        t->durations[54] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 54);
     HPy r = t->inner->ctx_InPlaceAnd(t->inner, h1, h2);
-    htr_done(t, 54, t0);
+    htr_done_slow(t, 54, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 55);
+    t->counts[55]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceXor(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceXor(t->inner, h1, h2);
+        t->durations[55] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 55);
     HPy r = t->inner->ctx_InPlaceXor(t->inner, h1, h2);
-    htr_done(t, 55, t0);
+    htr_done_slow(t, 55, t0);
     return r;
 }
 
 static HPy htr_w_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 56);
+    t->counts[56]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_InPlaceOr(t->inner, h1, h2);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_InPlaceOr(t->inner, h1, h2);
+        t->durations[56] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 56);
     HPy r = t->inner->ctx_InPlaceOr(t->inner, h1, h2);
-    htr_done(t, 56, t0);
+    htr_done_slow(t, 56, t0);
     return r;
 }
 
 static int htr_w_Callable_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 57);
+    t->counts[57]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Callable_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Callable_Check(t->inner, h);
+        t->durations[57] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 57);
     int r = t->inner->ctx_Callable_Check(t->inner, h);
-    htr_done(t, 57, t0);
+    htr_done_slow(t, 57, t0);
     return r;
 }
 
 static HPy htr_w_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 58);
+    t->counts[58]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
+        t->durations[58] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 58);
     HPy r = t->inner->ctx_CallTupleDict(t->inner, callable, args, kw);
-    htr_done(t, 58, t0);
+    htr_done_slow(t, 58, t0);
     return r;
 }
 
 static void htr_w_FatalError(HPyContext *ctx, const char *message)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 59);
+    t->counts[59]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_FatalError(t->inner, message);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_FatalError(t->inner, message);
+        t->durations[59] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 59);
     t->inner->ctx_FatalError(t->inner, message);
-    htr_done(t, 59, t0);
+    htr_done_slow(t, 59, t0);
 }
 
 static void htr_w_Err_SetString(HPyContext *ctx, HPy h_type, const char *utf8_message)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 60);
+    t->counts[60]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_SetString(t->inner, h_type, utf8_message);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetString(t->inner, h_type, utf8_message);
+        t->durations[60] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 60);
     t->inner->ctx_Err_SetString(t->inner, h_type, utf8_message);
-    htr_done(t, 60, t0);
+    htr_done_slow(t, 60, t0);
 }
 
 static void htr_w_Err_SetObject(HPyContext *ctx, HPy h_type, HPy h_value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 61);
+    t->counts[61]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_SetObject(t->inner, h_type, h_value);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetObject(t->inner, h_type, h_value);
+        t->durations[61] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 61);
     t->inner->ctx_Err_SetObject(t->inner, h_type, h_value);
-    htr_done(t, 61, t0);
+    htr_done_slow(t, 61, t0);
 }
 
 static HPy htr_w_Err_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const char *filename_fsencoded)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 62);
+    t->counts[62]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
+        t->durations[62] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 62);
     HPy r = t->inner->ctx_Err_SetFromErrnoWithFilename(t->inner, h_type, filename_fsencoded);
-    htr_done(t, 62, t0);
+    htr_done_slow(t, 62, t0);
     return r;
 }
 
 static void htr_w_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_type, HPy filename1, HPy filename2)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 63);
+    t->counts[63]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_SetFromErrnoWithFilenameObjects(t->inner, h_type, filename1, filename2);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_SetFromErrnoWithFilenameObjects(t->inner, h_type, filename1, filename2);
+        t->durations[63] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 63);
     t->inner->ctx_Err_SetFromErrnoWithFilenameObjects(t->inner, h_type, filename1, filename2);
-    htr_done(t, 63, t0);
+    htr_done_slow(t, 63, t0);
 }
 
 static int htr_w_Err_Occurred(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 64);
+    t->counts[64]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_Occurred(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_Occurred(t->inner);
+        t->durations[64] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 64);
     int r = t->inner->ctx_Err_Occurred(t->inner);
-    htr_done(t, 64, t0);
+    htr_done_slow(t, 64, t0);
     return r;
 }
 
 static int htr_w_Err_ExceptionMatches(HPyContext *ctx, HPy exc)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 65);
+    t->counts[65]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
+        t->durations[65] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 65);
     int r = t->inner->ctx_Err_ExceptionMatches(t->inner, exc);
-    htr_done(t, 65, t0);
+    htr_done_slow(t, 65, t0);
     return r;
 }
 
 static void htr_w_Err_NoMemory(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 66);
+    t->counts[66]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_NoMemory(t->inner);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_NoMemory(t->inner);
+        t->durations[66] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 66);
     t->inner->ctx_Err_NoMemory(t->inner);
-    htr_done(t, 66, t0);
+    htr_done_slow(t, 66, t0);
 }
 
 static void htr_w_Err_Clear(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 67);
+    t->counts[67]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_Clear(t->inner);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_Clear(t->inner);
+        t->durations[67] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 67);
     t->inner->ctx_Err_Clear(t->inner);
-    htr_done(t, 67, t0);
+    htr_done_slow(t, 67, t0);
 }
 
 static HPy htr_w_Err_NewException(HPyContext *ctx, const char *utf8_name, HPy base, HPy dict)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 68);
+    t->counts[68]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
+        t->durations[68] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 68);
     HPy r = t->inner->ctx_Err_NewException(t->inner, utf8_name, base, dict);
-    htr_done(t, 68, t0);
+    htr_done_slow(t, 68, t0);
     return r;
 }
 
 static HPy htr_w_Err_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name, const char *utf8_doc, HPy base, HPy dict)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 69);
+    t->counts[69]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
+        t->durations[69] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 69);
     HPy r = t->inner->ctx_Err_NewExceptionWithDoc(t->inner, utf8_name, utf8_doc, base, dict);
-    htr_done(t, 69, t0);
+    htr_done_slow(t, 69, t0);
     return r;
 }
 
 static int htr_w_Err_WarnEx(HPyContext *ctx, HPy category, const char *utf8_message, HPy_ssize_t stack_level)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 70);
+    t->counts[70]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
+        t->durations[70] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 70);
     int r = t->inner->ctx_Err_WarnEx(t->inner, category, utf8_message, stack_level);
-    htr_done(t, 70, t0);
+    htr_done_slow(t, 70, t0);
     return r;
 }
 
 static void htr_w_Err_WriteUnraisable(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 71);
+    t->counts[71]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Err_WriteUnraisable(t->inner, obj);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Err_WriteUnraisable(t->inner, obj);
+        t->durations[71] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 71);
     t->inner->ctx_Err_WriteUnraisable(t->inner, obj);
-    htr_done(t, 71, t0);
+    htr_done_slow(t, 71, t0);
 }
 
 static int htr_w_IsTrue(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 72);
+    t->counts[72]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_IsTrue(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_IsTrue(t->inner, h);
+        t->durations[72] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 72);
     int r = t->inner->ctx_IsTrue(t->inner, h);
-    htr_done(t, 72, t0);
+    htr_done_slow(t, 72, t0);
     return r;
 }
 
 static HPy htr_w_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 73);
+    t->counts[73]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type_FromSpec(t->inner, spec, params);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type_FromSpec(t->inner, spec, params);
+        t->durations[73] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 73);
     HPy r = t->inner->ctx_Type_FromSpec(t->inner, spec, params);
-    htr_done(t, 73, t0);
+    htr_done_slow(t, 73, t0);
     return r;
 }
 
 static HPy htr_w_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 74);
+    t->counts[74]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
+        t->durations[74] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 74);
     HPy r = t->inner->ctx_Type_GenericNew(t->inner, type, args, nargs, kw);
-    htr_done(t, 74, t0);
+    htr_done_slow(t, 74, t0);
     return r;
 }
 
 static HPy htr_w_GetAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 75);
+    t->counts[75]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetAttr(t->inner, obj, name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetAttr(t->inner, obj, name);
+        t->durations[75] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 75);
     HPy r = t->inner->ctx_GetAttr(t->inner, obj, name);
-    htr_done(t, 75, t0);
+    htr_done_slow(t, 75, t0);
     return r;
 }
 
 static HPy htr_w_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 76);
+    t->counts[76]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
+        t->durations[76] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 76);
     HPy r = t->inner->ctx_GetAttr_s(t->inner, obj, utf8_name);
-    htr_done(t, 76, t0);
+    htr_done_slow(t, 76, t0);
     return r;
 }
 
 static int htr_w_HasAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 77);
+    t->counts[77]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_HasAttr(t->inner, obj, name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_HasAttr(t->inner, obj, name);
+        t->durations[77] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 77);
     int r = t->inner->ctx_HasAttr(t->inner, obj, name);
-    htr_done(t, 77, t0);
+    htr_done_slow(t, 77, t0);
     return r;
 }
 
 static int htr_w_HasAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 78);
+    t->counts[78]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
+        t->durations[78] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 78);
     int r = t->inner->ctx_HasAttr_s(t->inner, obj, utf8_name);
-    htr_done(t, 78, t0);
+    htr_done_slow(t, 78, t0);
     return r;
 }
 
 static int htr_w_SetAttr(HPyContext *ctx, HPy obj, HPy name, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 79);
+    t->counts[79]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetAttr(t->inner, obj, name, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetAttr(t->inner, obj, name, value);
+        t->durations[79] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 79);
     int r = t->inner->ctx_SetAttr(t->inner, obj, name, value);
-    htr_done(t, 79, t0);
+    htr_done_slow(t, 79, t0);
     return r;
 }
 
 static int htr_w_SetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 80);
+    t->counts[80]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
+        t->durations[80] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 80);
     int r = t->inner->ctx_SetAttr_s(t->inner, obj, utf8_name, value);
-    htr_done(t, 80, t0);
+    htr_done_slow(t, 80, t0);
     return r;
 }
 
 static HPy htr_w_GetItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 81);
+    t->counts[81]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetItem(t->inner, obj, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem(t->inner, obj, key);
+        t->durations[81] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 81);
     HPy r = t->inner->ctx_GetItem(t->inner, obj, key);
-    htr_done(t, 81, t0);
+    htr_done_slow(t, 81, t0);
     return r;
 }
 
 static HPy htr_w_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 82);
+    t->counts[82]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetItem_i(t->inner, obj, idx);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem_i(t->inner, obj, idx);
+        t->durations[82] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 82);
     HPy r = t->inner->ctx_GetItem_i(t->inner, obj, idx);
-    htr_done(t, 82, t0);
+    htr_done_slow(t, 82, t0);
     return r;
 }
 
 static HPy htr_w_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 83);
+    t->counts[83]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
+        t->durations[83] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 83);
     HPy r = t->inner->ctx_GetItem_s(t->inner, obj, utf8_key);
-    htr_done(t, 83, t0);
+    htr_done_slow(t, 83, t0);
     return r;
 }
 
 static int htr_w_Contains(HPyContext *ctx, HPy container, HPy key)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 84);
+    t->counts[84]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Contains(t->inner, container, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Contains(t->inner, container, key);
+        t->durations[84] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 84);
     int r = t->inner->ctx_Contains(t->inner, container, key);
-    htr_done(t, 84, t0);
+    htr_done_slow(t, 84, t0);
     return r;
 }
 
 static int htr_w_SetItem(HPyContext *ctx, HPy obj, HPy key, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 85);
+    t->counts[85]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetItem(t->inner, obj, key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem(t->inner, obj, key, value);
+        t->durations[85] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 85);
     int r = t->inner->ctx_SetItem(t->inner, obj, key, value);
-    htr_done(t, 85, t0);
+    htr_done_slow(t, 85, t0);
     return r;
 }
 
 static int htr_w_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 86);
+    t->counts[86]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
+        t->durations[86] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 86);
     int r = t->inner->ctx_SetItem_i(t->inner, obj, idx, value);
-    htr_done(t, 86, t0);
+    htr_done_slow(t, 86, t0);
     return r;
 }
 
 static int htr_w_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 87);
+    t->counts[87]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
+        t->durations[87] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 87);
     int r = t->inner->ctx_SetItem_s(t->inner, obj, utf8_key, value);
-    htr_done(t, 87, t0);
+    htr_done_slow(t, 87, t0);
     return r;
 }
 
 static HPy htr_w_Type(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 88);
+    t->counts[88]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Type(t->inner, obj);
+        t->durations[88] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 88);
     HPy r = t->inner->ctx_Type(t->inner, obj);
-    htr_done(t, 88, t0);
+    htr_done_slow(t, 88, t0);
     return r;
 }
 
 static int htr_w_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 89);
+    t->counts[89]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_TypeCheck(t->inner, obj, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_TypeCheck(t->inner, obj, type);
+        t->durations[89] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 89);
     int r = t->inner->ctx_TypeCheck(t->inner, obj, type);
-    htr_done(t, 89, t0);
+    htr_done_slow(t, 89, t0);
     return r;
 }
 
 static int htr_w_Is(HPyContext *ctx, HPy obj, HPy other)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 90);
+    t->counts[90]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Is(t->inner, obj, other);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Is(t->inner, obj, other);
+        t->durations[90] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 90);
     int r = t->inner->ctx_Is(t->inner, obj, other);
-    htr_done(t, 90, t0);
+    htr_done_slow(t, 90, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Object(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 91);
+    t->counts[91]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Object(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Object(t->inner, h);
+        t->durations[91] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 91);
     void * r = t->inner->ctx_AsStruct_Object(t->inner, h);
-    htr_done(t, 91, t0);
+    htr_done_slow(t, 91, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Legacy(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 92);
+    t->counts[92]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Legacy(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Legacy(t->inner, h);
+        t->durations[92] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 92);
     void * r = t->inner->ctx_AsStruct_Legacy(t->inner, h);
-    htr_done(t, 92, t0);
+    htr_done_slow(t, 92, t0);
     return r;
 }
 
 static HPy htr_w_New(HPyContext *ctx, HPy h_type, void **data)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 93);
+    t->counts[93]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_New(t->inner, h_type, data);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_New(t->inner, h_type, data);
+        t->durations[93] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 93);
     HPy r = t->inner->ctx_New(t->inner, h_type, data);
-    htr_done(t, 93, t0);
+    htr_done_slow(t, 93, t0);
     return r;
 }
 
 static HPy htr_w_Repr(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 94);
+    t->counts[94]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Repr(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Repr(t->inner, obj);
+        t->durations[94] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 94);
     HPy r = t->inner->ctx_Repr(t->inner, obj);
-    htr_done(t, 94, t0);
+    htr_done_slow(t, 94, t0);
     return r;
 }
 
 static HPy htr_w_Str(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 95);
+    t->counts[95]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Str(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Str(t->inner, obj);
+        t->durations[95] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 95);
     HPy r = t->inner->ctx_Str(t->inner, obj);
-    htr_done(t, 95, t0);
+    htr_done_slow(t, 95, t0);
     return r;
 }
 
 static HPy htr_w_ASCII(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 96);
+    t->counts[96]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ASCII(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ASCII(t->inner, obj);
+        t->durations[96] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 96);
     HPy r = t->inner->ctx_ASCII(t->inner, obj);
-    htr_done(t, 96, t0);
+    htr_done_slow(t, 96, t0);
     return r;
 }
 
 static HPy htr_w_Bytes(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 97);
+    t->counts[97]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes(t->inner, obj);
+        t->durations[97] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 97);
     HPy r = t->inner->ctx_Bytes(t->inner, obj);
-    htr_done(t, 97, t0);
+    htr_done_slow(t, 97, t0);
     return r;
 }
 
 static HPy htr_w_RichCompare(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 98);
+    t->counts[98]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_RichCompare(t->inner, v, w, op);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_RichCompare(t->inner, v, w, op);
+        t->durations[98] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 98);
     HPy r = t->inner->ctx_RichCompare(t->inner, v, w, op);
-    htr_done(t, 98, t0);
+    htr_done_slow(t, 98, t0);
     return r;
 }
 
 static int htr_w_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 99);
+    t->counts[99]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_RichCompareBool(t->inner, v, w, op);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_RichCompareBool(t->inner, v, w, op);
+        t->durations[99] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 99);
     int r = t->inner->ctx_RichCompareBool(t->inner, v, w, op);
-    htr_done(t, 99, t0);
+    htr_done_slow(t, 99, t0);
     return r;
 }
 
 static HPy_hash_t htr_w_Hash(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 100);
+    t->counts[100]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Hash(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_hash_t r = t->inner->ctx_Hash(t->inner, obj);
+        t->durations[100] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 100);
     HPy_hash_t r = t->inner->ctx_Hash(t->inner, obj);
-    htr_done(t, 100, t0);
+    htr_done_slow(t, 100, t0);
     return r;
 }
 
 static int htr_w_Bytes_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 101);
+    t->counts[101]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Bytes_Check(t->inner, h);
+        t->durations[101] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 101);
     int r = t->inner->ctx_Bytes_Check(t->inner, h);
-    htr_done(t, 101, t0);
+    htr_done_slow(t, 101, t0);
     return r;
 }
 
 static HPy_ssize_t htr_w_Bytes_Size(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 102);
+    t->counts[102]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_Size(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Bytes_Size(t->inner, h);
+        t->durations[102] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 102);
     HPy_ssize_t r = t->inner->ctx_Bytes_Size(t->inner, h);
-    htr_done(t, 102, t0);
+    htr_done_slow(t, 102, t0);
     return r;
 }
 
 static HPy_ssize_t htr_w_Bytes_GET_SIZE(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 103);
+    t->counts[103]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_ssize_t r = t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
+        t->durations[103] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 103);
     HPy_ssize_t r = t->inner->ctx_Bytes_GET_SIZE(t->inner, h);
-    htr_done(t, 103, t0);
+    htr_done_slow(t, 103, t0);
     return r;
 }
 
 static const char * htr_w_Bytes_AsString(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 104);
+    t->counts[104]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_AsString(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Bytes_AsString(t->inner, h);
+        t->durations[104] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 104);
     const char * r = t->inner->ctx_Bytes_AsString(t->inner, h);
-    htr_done(t, 104, t0);
+    htr_done_slow(t, 104, t0);
     return r;
 }
 
 static const char * htr_w_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 105);
+    t->counts[105]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_AS_STRING(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Bytes_AS_STRING(t->inner, h);
+        t->durations[105] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 105);
     const char * r = t->inner->ctx_Bytes_AS_STRING(t->inner, h);
-    htr_done(t, 105, t0);
+    htr_done_slow(t, 105, t0);
     return r;
 }
 
 static HPy htr_w_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 106);
+    t->counts[106]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_FromString(t->inner, bytes);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes_FromString(t->inner, bytes);
+        t->durations[106] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 106);
     HPy r = t->inner->ctx_Bytes_FromString(t->inner, bytes);
-    htr_done(t, 106, t0);
+    htr_done_slow(t, 106, t0);
     return r;
 }
 
 static HPy htr_w_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 107);
+    t->counts[107]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
+        t->durations[107] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 107);
     HPy r = t->inner->ctx_Bytes_FromStringAndSize(t->inner, bytes, len);
-    htr_done(t, 107, t0);
+    htr_done_slow(t, 107, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_FromString(HPyContext *ctx, const char *utf8)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 108);
+    t->counts[108]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_FromString(t->inner, utf8);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromString(t->inner, utf8);
+        t->durations[108] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 108);
     HPy r = t->inner->ctx_Unicode_FromString(t->inner, utf8);
-    htr_done(t, 108, t0);
+    htr_done_slow(t, 108, t0);
     return r;
 }
 
 static int htr_w_Unicode_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 109);
+    t->counts[109]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Unicode_Check(t->inner, h);
+        t->durations[109] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 109);
     int r = t->inner->ctx_Unicode_Check(t->inner, h);
-    htr_done(t, 109, t0);
+    htr_done_slow(t, 109, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_AsASCIIString(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 110);
+    t->counts[110]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
+        t->durations[110] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 110);
     HPy r = t->inner->ctx_Unicode_AsASCIIString(t->inner, h);
-    htr_done(t, 110, t0);
+    htr_done_slow(t, 110, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_AsLatin1String(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 111);
+    t->counts[111]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
+        t->durations[111] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 111);
     HPy r = t->inner->ctx_Unicode_AsLatin1String(t->inner, h);
-    htr_done(t, 111, t0);
+    htr_done_slow(t, 111, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 112);
+    t->counts[112]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
+        t->durations[112] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 112);
     HPy r = t->inner->ctx_Unicode_AsUTF8String(t->inner, h);
-    htr_done(t, 112, t0);
+    htr_done_slow(t, 112, t0);
     return r;
 }
 
 static const char * htr_w_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 113);
+    t->counts[113]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
+        t->durations[113] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 113);
     const char * r = t->inner->ctx_Unicode_AsUTF8AndSize(t->inner, h, size);
-    htr_done(t, 113, t0);
+    htr_done_slow(t, 113, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 114);
+    t->counts[114]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
+        t->durations[114] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 114);
     HPy r = t->inner->ctx_Unicode_FromWideChar(t->inner, w, size);
-    htr_done(t, 114, t0);
+    htr_done_slow(t, 114, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_DecodeFSDefault(HPyContext *ctx, const char *v)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 115);
+    t->counts[115]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
+        t->durations[115] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 115);
     HPy r = t->inner->ctx_Unicode_DecodeFSDefault(t->inner, v);
-    htr_done(t, 115, t0);
+    htr_done_slow(t, 115, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 116);
+    t->counts[116]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
+        t->durations[116] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 116);
     HPy r = t->inner->ctx_Unicode_DecodeFSDefaultAndSize(t->inner, v, size);
-    htr_done(t, 116, t0);
+    htr_done_slow(t, 116, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_EncodeFSDefault(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 117);
+    t->counts[117]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
+        t->durations[117] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 117);
     HPy r = t->inner->ctx_Unicode_EncodeFSDefault(t->inner, h);
-    htr_done(t, 117, t0);
+    htr_done_slow(t, 117, t0);
     return r;
 }
 
 static HPy_UCS4 htr_w_Unicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 118);
+    t->counts[118]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy_UCS4 r = t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
+        t->durations[118] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 118);
     HPy_UCS4 r = t->inner->ctx_Unicode_ReadChar(t->inner, h, index);
-    htr_done(t, 118, t0);
+    htr_done_slow(t, 118, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssize_t size, const char *errors)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 119);
+    t->counts[119]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
+        t->durations[119] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 119);
     HPy r = t->inner->ctx_Unicode_DecodeASCII(t->inner, ascii, size, errors);
-    htr_done(t, 119, t0);
+    htr_done_slow(t, 119, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_ssize_t size, const char *errors)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 120);
+    t->counts[120]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
+        t->durations[120] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 120);
     HPy r = t->inner->ctx_Unicode_DecodeLatin1(t->inner, latin1, size, errors);
-    htr_done(t, 120, t0);
+    htr_done_slow(t, 120, t0);
     return r;
 }
 
 static int htr_w_List_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 121);
+    t->counts[121]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_List_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Check(t->inner, h);
+        t->durations[121] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 121);
     int r = t->inner->ctx_List_Check(t->inner, h);
-    htr_done(t, 121, t0);
+    htr_done_slow(t, 121, t0);
     return r;
 }
 
 static HPy htr_w_List_New(HPyContext *ctx, HPy_ssize_t len)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 122);
+    t->counts[122]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_List_New(t->inner, len);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_List_New(t->inner, len);
+        t->durations[122] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 122);
     HPy r = t->inner->ctx_List_New(t->inner, len);
-    htr_done(t, 122, t0);
+    htr_done_slow(t, 122, t0);
     return r;
 }
 
 static int htr_w_List_Append(HPyContext *ctx, HPy h_list, HPy h_item)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 123);
+    t->counts[123]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_List_Append(t->inner, h_list, h_item);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Append(t->inner, h_list, h_item);
+        t->durations[123] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 123);
     int r = t->inner->ctx_List_Append(t->inner, h_list, h_item);
-    htr_done(t, 123, t0);
+    htr_done_slow(t, 123, t0);
     return r;
 }
 
 static int htr_w_Dict_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 124);
+    t->counts[124]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Dict_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Dict_Check(t->inner, h);
+        t->durations[124] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 124);
     int r = t->inner->ctx_Dict_Check(t->inner, h);
-    htr_done(t, 124, t0);
+    htr_done_slow(t, 124, t0);
     return r;
 }
 
 static HPy htr_w_Dict_New(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 125);
+    t->counts[125]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Dict_New(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_New(t->inner);
+        t->durations[125] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 125);
     HPy r = t->inner->ctx_Dict_New(t->inner);
-    htr_done(t, 125, t0);
+    htr_done_slow(t, 125, t0);
     return r;
 }
 
 static int htr_w_Tuple_Check(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 126);
+    t->counts[126]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Tuple_Check(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Tuple_Check(t->inner, h);
+        t->durations[126] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 126);
     int r = t->inner->ctx_Tuple_Check(t->inner, h);
-    htr_done(t, 126, t0);
+    htr_done_slow(t, 126, t0);
     return r;
 }
 
 static HPy htr_w_Tuple_FromArray(HPyContext *ctx, const HPy *items, HPy_ssize_t n)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 127);
+    t->counts[127]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Tuple_FromArray(t->inner, items, n);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Tuple_FromArray(t->inner, items, n);
+        t->durations[127] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 127);
     HPy r = t->inner->ctx_Tuple_FromArray(t->inner, items, n);
-    htr_done(t, 127, t0);
+    htr_done_slow(t, 127, t0);
     return r;
 }
 
 static HPy htr_w_Import_ImportModule(HPyContext *ctx, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 128);
+    t->counts[128]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
+        t->durations[128] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 128);
     HPy r = t->inner->ctx_Import_ImportModule(t->inner, utf8_name);
-    htr_done(t, 128, t0);
+    htr_done_slow(t, 128, t0);
     return r;
 }
 
 static HPy htr_w_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 129);
+    t->counts[129]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_FromPyObject(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_FromPyObject(t->inner, obj);
+        t->durations[129] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 129);
     HPy r = t->inner->ctx_FromPyObject(t->inner, obj);
-    htr_done(t, 129, t0);
+    htr_done_slow(t, 129, t0);
     return r;
 }
 
 static cpy_PyObject * htr_w_AsPyObject(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 130);
+    t->counts[130]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsPyObject(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        cpy_PyObject * r = t->inner->ctx_AsPyObject(t->inner, h);
+        t->durations[130] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 130);
     cpy_PyObject * r = t->inner->ctx_AsPyObject(t->inner, h);
-    htr_done(t, 130, t0);
+    htr_done_slow(t, 130, t0);
     return r;
 }
 
 static HPyListBuilder htr_w_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 132);
+    t->counts[132]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ListBuilder_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyListBuilder r = t->inner->ctx_ListBuilder_New(t->inner, size);
+        t->durations[132] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 132);
     HPyListBuilder r = t->inner->ctx_ListBuilder_New(t->inner, size);
-    htr_done(t, 132, t0);
+    htr_done_slow(t, 132, t0);
     return r;
 }
 
 static void htr_w_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 133);
+    t->counts[133]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_ListBuilder_Set(t->inner, builder, index, h_item);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ListBuilder_Set(t->inner, builder, index, h_item);
+        t->durations[133] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 133);
     t->inner->ctx_ListBuilder_Set(t->inner, builder, index, h_item);
-    htr_done(t, 133, t0);
+    htr_done_slow(t, 133, t0);
 }
 
 static HPy htr_w_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 134);
+    t->counts[134]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ListBuilder_Build(t->inner, builder);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ListBuilder_Build(t->inner, builder);
+        t->durations[134] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 134);
     HPy r = t->inner->ctx_ListBuilder_Build(t->inner, builder);
-    htr_done(t, 134, t0);
+    htr_done_slow(t, 134, t0);
     return r;
 }
 
 static void htr_w_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 135);
+    t->counts[135]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_ListBuilder_Cancel(t->inner, builder);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ListBuilder_Cancel(t->inner, builder);
+        t->durations[135] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 135);
     t->inner->ctx_ListBuilder_Cancel(t->inner, builder);
-    htr_done(t, 135, t0);
+    htr_done_slow(t, 135, t0);
 }
 
 static HPyTupleBuilder htr_w_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 136);
+    t->counts[136]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_TupleBuilder_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyTupleBuilder r = t->inner->ctx_TupleBuilder_New(t->inner, size);
+        t->durations[136] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 136);
     HPyTupleBuilder r = t->inner->ctx_TupleBuilder_New(t->inner, size);
-    htr_done(t, 136, t0);
+    htr_done_slow(t, 136, t0);
     return r;
 }
 
 static void htr_w_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 137);
+    t->counts[137]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_TupleBuilder_Set(t->inner, builder, index, h_item);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_TupleBuilder_Set(t->inner, builder, index, h_item);
+        t->durations[137] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 137);
     t->inner->ctx_TupleBuilder_Set(t->inner, builder, index, h_item);
-    htr_done(t, 137, t0);
+    htr_done_slow(t, 137, t0);
 }
 
 static HPy htr_w_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 138);
+    t->counts[138]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_TupleBuilder_Build(t->inner, builder);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_TupleBuilder_Build(t->inner, builder);
+        t->durations[138] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 138);
     HPy r = t->inner->ctx_TupleBuilder_Build(t->inner, builder);
-    htr_done(t, 138, t0);
+    htr_done_slow(t, 138, t0);
     return r;
 }
 
 static void htr_w_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 139);
+    t->counts[139]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_TupleBuilder_Cancel(t->inner, builder);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_TupleBuilder_Cancel(t->inner, builder);
+        t->durations[139] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 139);
     t->inner->ctx_TupleBuilder_Cancel(t->inner, builder);
-    htr_done(t, 139, t0);
+    htr_done_slow(t, 139, t0);
 }
 
 static HPyTracker htr_w_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 140);
+    t->counts[140]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Tracker_New(t->inner, size);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyTracker r = t->inner->ctx_Tracker_New(t->inner, size);
+        t->durations[140] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 140);
     HPyTracker r = t->inner->ctx_Tracker_New(t->inner, size);
-    htr_done(t, 140, t0);
+    htr_done_slow(t, 140, t0);
     return r;
 }
 
 static int htr_w_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 141);
+    t->counts[141]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Tracker_Add(t->inner, ht, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Tracker_Add(t->inner, ht, h);
+        t->durations[141] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 141);
     int r = t->inner->ctx_Tracker_Add(t->inner, ht, h);
-    htr_done(t, 141, t0);
+    htr_done_slow(t, 141, t0);
     return r;
 }
 
 static void htr_w_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 142);
+    t->counts[142]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Tracker_ForgetAll(t->inner, ht);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Tracker_ForgetAll(t->inner, ht);
+        t->durations[142] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 142);
     t->inner->ctx_Tracker_ForgetAll(t->inner, ht);
-    htr_done(t, 142, t0);
+    htr_done_slow(t, 142, t0);
 }
 
 static void htr_w_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 143);
+    t->counts[143]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Tracker_Close(t->inner, ht);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Tracker_Close(t->inner, ht);
+        t->durations[143] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 143);
     t->inner->ctx_Tracker_Close(t->inner, ht);
-    htr_done(t, 143, t0);
+    htr_done_slow(t, 143, t0);
 }
 
 static void htr_w_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 144);
+    t->counts[144]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Field_Store(t->inner, target_object, target_field, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Field_Store(t->inner, target_object, target_field, h);
+        t->durations[144] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 144);
     t->inner->ctx_Field_Store(t->inner, target_object, target_field, h);
-    htr_done(t, 144, t0);
+    htr_done_slow(t, 144, t0);
 }
 
 static HPy htr_w_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_field)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 145);
+    t->counts[145]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Field_Load(t->inner, source_object, source_field);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Field_Load(t->inner, source_object, source_field);
+        t->durations[145] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 145);
     HPy r = t->inner->ctx_Field_Load(t->inner, source_object, source_field);
-    htr_done(t, 145, t0);
+    htr_done_slow(t, 145, t0);
     return r;
 }
 
 static void htr_w_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 146);
+    t->counts[146]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_ReenterPythonExecution(t->inner, state);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_ReenterPythonExecution(t->inner, state);
+        t->durations[146] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 146);
     t->inner->ctx_ReenterPythonExecution(t->inner, state);
-    htr_done(t, 146, t0);
+    htr_done_slow(t, 146, t0);
 }
 
 static HPyThreadState htr_w_LeavePythonExecution(HPyContext *ctx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 147);
+    t->counts[147]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_LeavePythonExecution(t->inner);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyThreadState r = t->inner->ctx_LeavePythonExecution(t->inner);
+        t->durations[147] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 147);
     HPyThreadState r = t->inner->ctx_LeavePythonExecution(t->inner);
-    htr_done(t, 147, t0);
+    htr_done_slow(t, 147, t0);
     return r;
 }
 
 static void htr_w_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 148);
+    t->counts[148]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Global_Store(t->inner, global, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Global_Store(t->inner, global, h);
+        t->durations[148] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 148);
     t->inner->ctx_Global_Store(t->inner, global, h);
-    htr_done(t, 148, t0);
+    htr_done_slow(t, 148, t0);
 }
 
 static HPy htr_w_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 149);
+    t->counts[149]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Global_Load(t->inner, global);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Global_Load(t->inner, global);
+        t->durations[149] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 149);
     HPy r = t->inner->ctx_Global_Load(t->inner, global);
-    htr_done(t, 149, t0);
+    htr_done_slow(t, 149, t0);
     return r;
 }
 
 static void htr_w_Dump(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 150);
+    t->counts[150]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED)) {
+        t->inner->ctx_Dump(t->inner, h);
+        return;
+    }
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        t->inner->ctx_Dump(t->inner, h);
+        t->durations[150] += htr_now() - t0;
+        return;
+    }
+    uint64_t t0 = htr_begin_slow(t, 150);
     t->inner->ctx_Dump(t->inner, h);
-    htr_done(t, 150, t0);
+    htr_done_slow(t, 150, t0);
 }
 
 static void * htr_w_AsStruct_Type(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 151);
+    t->counts[151]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Type(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Type(t->inner, h);
+        t->durations[151] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 151);
     void * r = t->inner->ctx_AsStruct_Type(t->inner, h);
-    htr_done(t, 151, t0);
+    htr_done_slow(t, 151, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Long(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 152);
+    t->counts[152]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Long(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Long(t->inner, h);
+        t->durations[152] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 152);
     void * r = t->inner->ctx_AsStruct_Long(t->inner, h);
-    htr_done(t, 152, t0);
+    htr_done_slow(t, 152, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Float(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 153);
+    t->counts[153]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Float(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Float(t->inner, h);
+        t->durations[153] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 153);
     void * r = t->inner->ctx_AsStruct_Float(t->inner, h);
-    htr_done(t, 153, t0);
+    htr_done_slow(t, 153, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Unicode(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 154);
+    t->counts[154]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Unicode(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Unicode(t->inner, h);
+        t->durations[154] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 154);
     void * r = t->inner->ctx_AsStruct_Unicode(t->inner, h);
-    htr_done(t, 154, t0);
+    htr_done_slow(t, 154, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Tuple(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 155);
+    t->counts[155]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Tuple(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Tuple(t->inner, h);
+        t->durations[155] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 155);
     void * r = t->inner->ctx_AsStruct_Tuple(t->inner, h);
-    htr_done(t, 155, t0);
+    htr_done_slow(t, 155, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_List(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 156);
+    t->counts[156]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_List(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_List(t->inner, h);
+        t->durations[156] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 156);
     void * r = t->inner->ctx_AsStruct_List(t->inner, h);
-    htr_done(t, 156, t0);
+    htr_done_slow(t, 156, t0);
     return r;
 }
 
 static HPyType_BuiltinShape htr_w_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 157);
+    t->counts[157]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPyType_BuiltinShape r = t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
+        t->durations[157] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 157);
     HPyType_BuiltinShape r = t->inner->ctx_Type_GetBuiltinShape(t->inner, h_type);
-    htr_done(t, 157, t0);
+    htr_done_slow(t, 157, t0);
     return r;
 }
 
 static int htr_w_DelItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 158);
+    t->counts[158]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_DelItem(t->inner, obj, key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem(t->inner, obj, key);
+        t->durations[158] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 158);
     int r = t->inner->ctx_DelItem(t->inner, obj, key);
-    htr_done(t, 158, t0);
+    htr_done_slow(t, 158, t0);
     return r;
 }
 
 static int htr_w_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 159);
+    t->counts[159]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_DelItem_i(t->inner, obj, idx);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem_i(t->inner, obj, idx);
+        t->durations[159] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 159);
     int r = t->inner->ctx_DelItem_i(t->inner, obj, idx);
-    htr_done(t, 159, t0);
+    htr_done_slow(t, 159, t0);
     return r;
 }
 
 static int htr_w_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 160);
+    t->counts[160]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
+        t->durations[160] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 160);
     int r = t->inner->ctx_DelItem_s(t->inner, obj, utf8_key);
-    htr_done(t, 160, t0);
+    htr_done_slow(t, 160, t0);
     return r;
 }
 
 static HPy htr_w_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 161);
+    t->counts[161]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
+        t->durations[161] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 161);
     HPy r = t->inner->ctx_Capsule_New(t->inner, pointer, utf8_name, destructor);
-    htr_done(t, 161, t0);
+    htr_done_slow(t, 161, t0);
     return r;
 }
 
 static void * htr_w_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 162);
+    t->counts[162]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
+        t->durations[162] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 162);
     void * r = t->inner->ctx_Capsule_Get(t->inner, capsule, key, utf8_name);
-    htr_done(t, 162, t0);
+    htr_done_slow(t, 162, t0);
     return r;
 }
 
 static int htr_w_Capsule_IsValid(HPyContext *ctx, HPy capsule, const char *utf8_name)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 163);
+    t->counts[163]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
+        t->durations[163] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 163);
     int r = t->inner->ctx_Capsule_IsValid(t->inner, capsule, utf8_name);
-    htr_done(t, 163, t0);
+    htr_done_slow(t, 163, t0);
     return r;
 }
 
 static int htr_w_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, void *value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 164);
+    t->counts[164]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
+        t->durations[164] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 164);
     int r = t->inner->ctx_Capsule_Set(t->inner, capsule, key, value);
-    htr_done(t, 164, t0);
+    htr_done_slow(t, 164, t0);
     return r;
 }
 
 static HPy htr_w_Compile_s(HPyContext *ctx, const char *utf8_source, const char *utf8_filename, HPy_SourceKind kind)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 165);
+    t->counts[165]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
+        t->durations[165] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 165);
     HPy r = t->inner->ctx_Compile_s(t->inner, utf8_source, utf8_filename, kind);
-    htr_done(t, 165, t0);
+    htr_done_slow(t, 165, t0);
     return r;
 }
 
 static HPy htr_w_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 166);
+    t->counts[166]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_EvalCode(t->inner, code, globals, locals);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_EvalCode(t->inner, code, globals, locals);
+        t->durations[166] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 166);
     HPy r = t->inner->ctx_EvalCode(t->inner, code, globals, locals);
-    htr_done(t, 166, t0);
+    htr_done_slow(t, 166, t0);
     return r;
 }
 
 static HPy htr_w_ContextVar_New(HPyContext *ctx, const char *name, HPy default_value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 167);
+    t->counts[167]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ContextVar_New(t->inner, name, default_value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ContextVar_New(t->inner, name, default_value);
+        t->durations[167] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 167);
     HPy r = t->inner->ctx_ContextVar_New(t->inner, name, default_value);
-    htr_done(t, 167, t0);
+    htr_done_slow(t, 167, t0);
     return r;
 }
 
 static int32_t htr_w_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 168);
+    t->counts[168]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int32_t r = t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
+        t->durations[168] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 168);
     int32_t r = t->inner->ctx_ContextVar_Get(t->inner, context_var, default_value, result);
-    htr_done(t, 168, t0);
+    htr_done_slow(t, 168, t0);
     return r;
 }
 
 static HPy htr_w_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 169);
+    t->counts[169]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
+        t->durations[169] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 169);
     HPy r = t->inner->ctx_ContextVar_Set(t->inner, context_var, value);
-    htr_done(t, 169, t0);
+    htr_done_slow(t, 169, t0);
     return r;
 }
 
 static const char * htr_w_Type_GetName(HPyContext *ctx, HPy type)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 170);
+    t->counts[170]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type_GetName(t->inner, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        const char * r = t->inner->ctx_Type_GetName(t->inner, type);
+        t->durations[170] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 170);
     const char * r = t->inner->ctx_Type_GetName(t->inner, type);
-    htr_done(t, 170, t0);
+    htr_done_slow(t, 170, t0);
     return r;
 }
 
 static int htr_w_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 171);
+    t->counts[171]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
+        t->durations[171] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 171);
     int r = t->inner->ctx_Type_IsSubtype(t->inner, sub, type);
-    htr_done(t, 171, t0);
+    htr_done_slow(t, 171, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 172);
+    t->counts[172]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
+        t->durations[172] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 172);
     HPy r = t->inner->ctx_Unicode_FromEncodedObject(t->inner, obj, encoding, errors);
-    htr_done(t, 172, t0);
+    htr_done_slow(t, 172, t0);
     return r;
 }
 
 static HPy htr_w_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 173);
+    t->counts[173]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
+        t->durations[173] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 173);
     HPy r = t->inner->ctx_Unicode_Substring(t->inner, str, start, end);
-    htr_done(t, 173, t0);
+    htr_done_slow(t, 173, t0);
     return r;
 }
 
 static HPy htr_w_Dict_Keys(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 174);
+    t->counts[174]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Dict_Keys(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_Keys(t->inner, h);
+        t->durations[174] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 174);
     HPy r = t->inner->ctx_Dict_Keys(t->inner, h);
-    htr_done(t, 174, t0);
+    htr_done_slow(t, 174, t0);
     return r;
 }
 
 static HPy htr_w_Dict_Copy(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 175);
+    t->counts[175]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Dict_Copy(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Dict_Copy(t->inner, h);
+        t->durations[175] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 175);
     HPy r = t->inner->ctx_Dict_Copy(t->inner, h);
-    htr_done(t, 175, t0);
+    htr_done_slow(t, 175, t0);
     return r;
 }
 
 static int htr_w_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t *stop, HPy_ssize_t *step)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 176);
+    t->counts[176]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
+        t->durations[176] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 176);
     int r = t->inner->ctx_Slice_Unpack(t->inner, slice, start, stop, step);
-    htr_done(t, 176, t0);
+    htr_done_slow(t, 176, t0);
     return r;
 }
 
 static int htr_w_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 177);
+    t->counts[177]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetCallFunction(t->inner, h, func);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetCallFunction(t->inner, h, func);
+        t->durations[177] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 177);
     int r = t->inner->ctx_SetCallFunction(t->inner, h, func);
-    htr_done(t, 177, t0);
+    htr_done_slow(t, 177, t0);
     return r;
 }
 
 static HPy htr_w_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 178);
+    t->counts[178]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
+        t->durations[178] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 178);
     HPy r = t->inner->ctx_Call(t->inner, callable, args, nargs, kwnames);
-    htr_done(t, 178, t0);
+    htr_done_slow(t, 178, t0);
     return r;
 }
 
 static HPy htr_w_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 179);
+    t->counts[179]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
+        t->durations[179] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 179);
     HPy r = t->inner->ctx_CallMethod(t->inner, name, args, nargs, kwnames);
-    htr_done(t, 179, t0);
+    htr_done_slow(t, 179, t0);
     return r;
 }
 
 static void * htr_w_AsStruct_Dict(HPyContext *ctx, HPy h)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 180);
+    t->counts[180]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_AsStruct_Dict(t->inner, h);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        void * r = t->inner->ctx_AsStruct_Dict(t->inner, h);
+        t->durations[180] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 180);
     void * r = t->inner->ctx_AsStruct_Dict(t->inner, h);
-    htr_done(t, 180, t0);
+    htr_done_slow(t, 180, t0);
     return r;
 }
 
 static int htr_w_List_Insert(HPyContext *ctx, HPy h_list, HPy_ssize_t index, HPy h_item)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 181);
+    t->counts[181]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
+        t->durations[181] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 181);
     int r = t->inner->ctx_List_Insert(t->inner, h_list, index, h_item);
-    htr_done(t, 181, t0);
+    htr_done_slow(t, 181, t0);
     return r;
 }
 
 static HPy htr_w_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 182);
+    t->counts[182]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetSlice(t->inner, obj, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetSlice(t->inner, obj, start, end);
+        t->durations[182] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 182);
     HPy r = t->inner->ctx_GetSlice(t->inner, obj, start, end);
-    htr_done(t, 182, t0);
+    htr_done_slow(t, 182, t0);
     return r;
 }
 
 static int htr_w_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end, HPy value)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 183);
+    t->counts[183]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
+        t->durations[183] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 183);
     int r = t->inner->ctx_SetSlice(t->inner, obj, start, end, value);
-    htr_done(t, 183, t0);
+    htr_done_slow(t, 183, t0);
     return r;
 }
 
 static int htr_w_DelSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 184);
+    t->counts[184]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_DelSlice(t->inner, obj, start, end);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_DelSlice(t->inner, obj, start, end);
+        t->durations[184] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 184);
     int r = t->inner->ctx_DelSlice(t->inner, obj, start, end);
-    htr_done(t, 184, t0);
+    htr_done_slow(t, 184, t0);
     return r;
 }
 
 static HPy htr_w_GetIter(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 185);
+    t->counts[185]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_GetIter(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_GetIter(t->inner, obj);
+        t->durations[185] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 185);
     HPy r = t->inner->ctx_GetIter(t->inner, obj);
-    htr_done(t, 185, t0);
+    htr_done_slow(t, 185, t0);
     return r;
 }
 
 static HPy htr_w_Iter_Next(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 186);
+    t->counts[186]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Iter_Next(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Iter_Next(t->inner, obj);
+        t->durations[186] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 186);
     HPy r = t->inner->ctx_Iter_Next(t->inner, obj);
-    htr_done(t, 186, t0);
+    htr_done_slow(t, 186, t0);
     return r;
 }
 
 static int htr_w_Iter_Check(HPyContext *ctx, HPy obj)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 187);
+    t->counts[187]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Iter_Check(t->inner, obj);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        int r = t->inner->ctx_Iter_Check(t->inner, obj);
+        t->durations[187] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 187);
     int r = t->inner->ctx_Iter_Check(t->inner, obj);
-    htr_done(t, 187, t0);
+    htr_done_slow(t, 187, t0);
     return r;
 }
 
 static HPy htr_w_Slice_New(HPyContext *ctx, HPy start, HPy stop, HPy step)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, 188);
+    t->counts[188]++;
+    if (HTR_LIKELY(t->slow == HTR_COUNTED))
+        return t->inner->ctx_Slice_New(t->inner, start, stop, step);
+    if (t->slow == HTR_TIMED) {
+        uint64_t t0 = htr_now();
+        HPy r = t->inner->ctx_Slice_New(t->inner, start, stop, step);
+        t->durations[188] += htr_now() - t0;
+        return r;
+    }
+    uint64_t t0 = htr_begin_slow(t, 188);
     HPy r = t->inner->ctx_Slice_New(t->inner, start, stop, step);
-    htr_done(t, 188, t0);
+    htr_done_slow(t, 188, t0);
     return r;
 }
 

@@ -27,17 +27,29 @@ static void init_ctx(HDbg *d, HPyContext *ctx, struct hdbg_ctxinfo *info)
     info->magic = HDBG_CTX_MAGIC;
     info->d = d;
     info->active = 0;
-    info->outer_name = NULL;
+    info->outer = NULL;
     ctx->_private = info;
 }
+
+/* Address space reserved per instance: 16 Mi handle records (1 GiB) and 1 Mi builders (64 MiB);
+   only what is used is ever backed by memory. */
+#define HANDLES_RESERVED (1u << 24)
+#define BUILDERS_RESERVED (1u << 20)
+
+_Static_assert(offsetof(HDbg, base_info) == sizeof(HPyContext), "the base context's info follows it");
 
 HDbg *hdbg_new(HPyContext *inner)
 {
     HDbg *d = calloc(1, sizeof *d);
     if (d == NULL)
         return NULL;
+    if (hdbg_pool_init(&d->handles, HANDLES_RESERVED) < 0 || hdbg_pool_init(&d->builders, BUILDERS_RESERVED) < 0) {
+        hdbg_pool_free(&d->handles);
+        free(d);
+        return NULL;
+    }
     d->inner = inner;
-    d->closed_max = 1024;                /* HPy's defaults */
+    hdbg_set_closed_queue_max(d, 1024); /* HPy's defaults */
     d->raw_max = 10 * 1024 * 1024;
     d->next_id = 1;
     d->base.name = "HPy Debug Mode ABI (hpy-matrix)"; /* tools read the mode from the name's start */
@@ -47,7 +59,7 @@ HDbg *hdbg_new(HPyContext *inner)
     d->base_info = (struct hdbg_ctxinfo){ HDBG_CTX_MAGIC, d, 1, NULL };
     d->base._private = &d->base_info;
     for (int i = 0; i < HDBG_RING; i++)
-        init_ctx(d, &d->ring[i], &d->ring_info[i]);
+        init_ctx(d, &d->ring[i].ctx, &d->ring[i].info);
     return d;
 }
 
@@ -81,11 +93,20 @@ HDbg *hdbg_from_ctx(HPyContext *ctx)
 }
 
 void hdbg_set_fatal(HDbg *d, int fatal) { d->fatal = fatal != 0; }
-void hdbg_set_closed_queue_max(HDbg *d, int64_t n) { d->closed_max = n < 0 ? 0 : n; }
+void hdbg_set_closed_queue_max(HDbg *d, int64_t n)
+{
+    d->closed_max = n < 0 ? 0 : n;
+    hdbg_pool_set_max(&d->handles, d->closed_max);
+    hdbg_pool_set_max(&d->builders, d->closed_max);
+}
 int64_t hdbg_closed_queue_max(HDbg *d) { return d->closed_max; }
 void hdbg_set_raw_data_max(HDbg *d, int64_t bytes) { d->raw_max = bytes < 0 ? 0 : bytes; }
 int64_t hdbg_raw_data_max(HDbg *d) { return d->raw_max; }
-void hdbg_set_stack_limit(HDbg *d, int frames) { d->stack_limit = frames < 0 ? 0 : frames; }
+void hdbg_set_stack_limit(HDbg *d, int frames)
+{
+    d->stack_limit = frames < 0 ? 0 : frames;
+    d->open_gate = d->stack_limit > 0 ? (uint32_t)1 << 31 : 0;
+}
 void hdbg_set_hooks(HDbg *d, HDbgHook on_handle, HDbgHook on_builder, void *arg)
 {
     d->on_handle = on_handle;
@@ -239,7 +260,7 @@ static void name_put(HDbg *d, const void *impl, const char *name)
     d->names[j] = (struct hdbg_name){ impl, name };
 }
 
-const char *hdbg_name_of(HDbg *d, const void *impl)
+static const char *name_of(HDbg *d, const void *impl)
 {
     if (d->names_cap == 0 || impl == NULL)
         return NULL;
@@ -290,6 +311,14 @@ void hdbg_name_defines(HDbg *d, HPyDef *const *defines, const char *owner)
     }
 }
 
+const char *hdbg_fn_name(HDbg *d, const void *key)
+{
+    if (key == NULL)
+        return NULL;
+    const char *name = name_of(d, key);
+    return name != NULL ? name : "<extension code>";
+}
+
 size_t hdbg_string_hash(const char *s)
 {
     size_t h = 1469598103934665603u;
@@ -300,21 +329,8 @@ size_t hdbg_string_hash(const char *s)
 
 /* ---- calls into extension code ---- */
 
-HPyContext *hdbg_enter_impl(HDbg *d, const void *impl, const char *name)
-{
-    if (name == NULL)
-        name = hdbg_name_of(d, impl);
-    /* The next context of the ring that is not in use by an outer call. */
-    unsigned i = d->ring_next;
-    for (int tries = 0; tries < HDBG_RING && d->ring_info[i].active; tries++)
-        i = (i + 1) % HDBG_RING;
-    d->ring_next = (i + 1) % HDBG_RING;
-    struct hdbg_ctxinfo *ci = &d->ring_info[i];
-    ci->active++;
-    ci->outer_name = d->current;
-    d->current = name != NULL ? name : "<extension code>";
-    return &d->ring[i];
-}
+/* Unnamed extension code (hdbg_enter without a name): a key no name is registered for. */
+const char hdbg_unnamed_key = 0;
 
 /* A copy of `name` that lives as long as the instance, one per distinct name: callers through
    koffi pass strings that die when the call returns, and findings point at the name later. */
@@ -324,7 +340,7 @@ static const char *intern(HDbg *d, const char *name)
         size_t cap = d->interned_cap ? 2 * d->interned_cap : 64;
         char **t = calloc(cap, sizeof *t);
         if (t == NULL)
-            return "<extension code>";
+            return NULL;
         for (size_t i = 0; i < d->interned_cap; i++) {
             char *s = d->interned[i];
             if (s == NULL)
@@ -346,58 +362,57 @@ static const char *intern(HDbg *d, const char *name)
     }
     char *copy = strdup(name);
     if (copy == NULL)
-        return "<extension code>";
+        return NULL;
     d->interned[j] = copy;
     d->interned_count++;
+    /* The copy is the key of the calls it names: hdbg_fn_name finds it in the names table. */
+    name_put(d, copy, copy);
     return copy;
+}
+
+/* The ring's next context is in use by an outer call: the next one that is not, or when every
+   one is (calls nested deeper than the ring), the next one, shared. */
+HPyContext *hdbg_enter_busy(HDbg *d, const void *key)
+{
+    unsigned i = d->ring_next;
+    for (int tries = 0; tries < HDBG_RING && d->ring[i].info.active; tries++)
+        i = (i + 1) % HDBG_RING;
+    d->ring_next = (i + 1) % HDBG_RING;
+    struct hdbg_ctxinfo *ci = &d->ring[i].info;
+    ci->active++;
+    ci->outer = d->current;
+    d->current = key;
+    return &d->ring[i].ctx;
 }
 
 HPyContext *hdbg_enter(HDbg *d, const char *name)
 {
-    return hdbg_enter_impl(d, NULL, name != NULL ? intern(d, name) : NULL);
+    const char *key = name != NULL ? intern(d, name) : NULL;
+    return hdbg_enter_key(d, key != NULL ? (const void *)key : &hdbg_unnamed_key);
 }
 
 void hdbg_leave(HDbg *d, HPyContext *call_ctx)
 {
-    struct hdbg_ctxinfo *ci = (struct hdbg_ctxinfo *)call_ctx->_private;
-    /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
-       and the inner one's end must not invalidate the outer one's. */
+    /* From a caller that may hand back any context (hdbg_leave_call trusts its caller). */
+    struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
     if (ci != &d->base_info && ci->active > 0)
         ci->active--;
-    d->current = ci->outer_name;
-    hdbg_raw_flush_faults(d);
-}
-
-HPy hdbg_wrap_arg(HDbg *d, HPy inner)
-{
-    if (HPy_IsNull(inner))
-        return HPy_NULL;
-    HDbgHandle *h = hdbg_open_handle(d, inner, "argument");
-    if (h == NULL)
-        return HPy_NULL;
-    h->borrowed = 1;
-    return (HPy){ (intptr_t)h };
-}
-
-void hdbg_release_arg(HDbg *d, HPy dh)
-{
-    if (HPy_IsNull(dh))
-        return;
-    HDbgHandle *h = (HDbgHandle *)dh._i;
-    if (h->state == H_CLOSED) {
-        hdbg_report(d, HDBG_DOUBLE_CLOSE, d->current ? d->current : "?", h,
-                    "argument handle %llu was closed by '%s', which does not own it",
-                    (unsigned long long)h->id, d->current ? d->current : "?");
-        return;
-    }
-    hdbg_close_handle(d, h);
+    d->current = ci->outer;
+    if (hdbg_raw_faults_pending)
+        hdbg_raw_flush_faults(d);
 }
 
 HPy hdbg_take_result(HDbg *d, HPy dh)
 {
-    const char *fn = d->current ? d->current : "<extension code>";
     HPyContext *ic = d->inner;
     bool err = ic->ctx_Err_Occurred(ic) != 0;
+    HDbgHandle *h = hdbg_record(d, dh);
+    if (HDBG_LIKELY(!err && h != NULL && h->state == H_OPEN)) {
+        /* A new handle, as it should be: the inner one is the caller's now. */
+        hdbg_retire(d, h);
+        return h->inner;
+    }
+    const char *fn = d->current ? hdbg_current_name(d) : "<extension code>";
     if (HPy_IsNull(dh)) {
         if (!err)
             hdbg_report(d, HDBG_NULL_WITHOUT_ERROR, fn, NULL, "'%s' returned NULL without setting an exception", fn);
@@ -405,8 +420,7 @@ HPy hdbg_take_result(HDbg *d, HPy dh)
     }
     if (err)
         hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned a result with an exception set", fn);
-    HDbgHandle *h = (HDbgHandle *)dh._i;
-    if (hdbg_is_handle(dh) && h->state == H_CONSTANT) {
+    if (h != NULL && h->state == H_CONSTANT) {
         char what[96];
         hdbg_describe(d, h->inner, what, sizeof what);
         hdbg_report_object(d, HDBG_RETURN_CONSTANT, fn, h, what,
@@ -417,25 +431,33 @@ HPy hdbg_take_result(HDbg *d, HPy dh)
 
 void hdbg_check_status(HDbg *d, int64_t status)
 {
-    const char *fn = d->current ? d->current : "<extension code>";
     HPyContext *ic = d->inner;
     bool err = ic->ctx_Err_Occurred(ic) != 0;
+    if (HDBG_LIKELY((status == -1) == err))
+        return;
+    const char *fn = d->current ? hdbg_current_name(d) : "<extension code>";
     if (status == -1 && !err)
         hdbg_report(d, HDBG_NULL_WITHOUT_ERROR, fn, NULL, "'%s' returned -1 without setting an exception", fn);
     else if (status != -1 && err)
         hdbg_report(d, HDBG_RESULT_WITH_ERROR, fn, NULL, "'%s' returned %lld with an exception set", fn, (long long)status);
 }
 
-size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
+/* The length of a keyword-name tuple, kept (see hdbg_vector_length). */
+size_t hdbg_kwnames_length(HDbg *d, HPy u_kwnames)
 {
-    /* PY_VECTORCALL_ARGUMENTS_OFFSET: the top bit of nargsf. */
-    size_t n = nargs & ~((size_t)1 << (8 * sizeof(size_t) - 1));
-    if (!HPy_IsNull(u_kwnames)) {
-        HPy_ssize_t k = d->inner->ctx_Length(d->inner, u_kwnames);
-        if (k > 0)
-            n += (size_t)k;
+    HPyContext *ic = d->inner;
+    HPy_ssize_t k = ic->ctx_Length(ic, u_kwnames);
+    if (k < 0)
+        return 0; /* the error is the inner context's to report */
+    HPy held = ic->ctx_Dup(ic, u_kwnames);
+    if (!HPy_IsNull(held)) {
+        unsigned slot = d->kwnames_next++ & 3;
+        if (!HPy_IsNull(d->kwnames[slot].held))
+            ic->ctx_Close(ic, d->kwnames[slot].held);
+        d->kwnames[slot].held = held;
+        d->kwnames[slot].length = (size_t)k;
     }
-    return n;
+    return (size_t)k;
 }
 
 /* ---- describing objects ---- */
@@ -475,16 +497,16 @@ void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size)
 size_t hdbg_check_leaks(HDbg *d, int64_t gen)
 {
     size_t n = 0;
-    for (HDbgHandle *h = d->open.head; h != NULL; h = h->next) {
-        if (h->generation < gen)
-            continue;
+    HDbgHandle **open = hdbg_open_sorted(d, gen, &n);
+    for (size_t i = 0; i < n; i++) {
+        HDbgHandle *h = open[i];
         char what[96];
         hdbg_describe(d, h->inner, what, sizeof what);
-        const char *in = h->opened_in ? h->opened_in : "<no call>";
+        const char *in = h->opened_in ? hdbg_fn_name(d, h->opened_in) : "<no call>";
         hdbg_report_object(d, HDBG_LEAK, in, h, what, "handle %llu opened in '%s' by %s was never closed (%s)",
                            (unsigned long long)h->id, in, h->opened_by, what);
-        n++;
     }
+    free(open);
     return n;
 }
 

@@ -1,124 +1,82 @@
-/* Debug handles: open list, bounded queue of closed ones (so a stale use is still recognized),
-   free list; and the builders and trackers that are retired the same way. */
+/* Debug handles off the inline paths of debug_internal.h: a pool that must grow, stack traces,
+   raw data, every finding about a handle; and builders, trackers and the introspection that
+   hpy_matrix.universal._debug offers. */
 
 #include "debug_internal.h"
 #include <execinfo.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void list_push(struct hdbg_list *l, HDbgHandle *h)
+static void capture(HDbg *d, HDbgHandle *h)
 {
-    h->next = NULL;
-    h->prev = l->tail;
-    if (l->tail)
-        l->tail->next = h;
-    else
-        l->head = h;
-    l->tail = h;
-    l->count++;
-}
-
-static void list_remove(struct hdbg_list *l, HDbgHandle *h)
-{
-    if (h->prev)
-        h->prev->next = h->next;
-    else
-        l->head = h->next;
-    if (h->next)
-        h->next->prev = h->prev;
-    else
-        l->tail = h->prev;
-    h->prev = h->next = NULL;
-    l->count--;
-}
-
-static void free_stack(HDbgHandle *h)
-{
-    free(h->stack);
-    h->stack = NULL;
-    h->stack_depth = 0;
-}
-
-HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by)
-{
-    HDbgHandle *h = d->free.head;
-    if (h != NULL) {
-        list_remove(&d->free, h);
-    } else {
-        h = malloc(sizeof *h);
-        if (h == NULL)
-            return NULL;
-        h->stack = NULL;
+    void *frames[256];
+    int n = backtrace(frames, d->stack_limit < 256 ? d->stack_limit : 256);
+    if (n <= 0) {
         h->stack_depth = 0;
+        return;
     }
-    h->magic = HDBG_HANDLE_MAGIC;
+    void **copy = realloc(h->stack, (size_t)n * sizeof(void *));
+    if (copy == NULL) {
+        h->stack_depth = 0;
+        return;
+    }
+    memcpy(copy, frames, (size_t)n * sizeof(void *));
+    h->stack = copy;
+    h->stack_depth = (uint32_t)n;
+}
+
+HDbgHandle *hdbg_open_slow(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
+{
+    int64_t i = hdbg_pool_take(&d->handles);
+    if (i < 0)
+        return NULL;
+    HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(&d->handles, (uint32_t)i);
     h->inner = inner;
     h->id = d->next_id++;
-    h->generation = d->generation;
-    h->state = H_OPEN;
-    h->borrowed = 0;
     h->opened_by = by;
     h->opened_in = d->current;
-    h->raw = NULL;
-    if (d->stack_limit > 0) {
-        void *frames[256];
-        int n = backtrace(frames, d->stack_limit < 256 ? d->stack_limit : 256);
-        void **copy = realloc(h->stack, n * sizeof(void *));
-        if (copy != NULL) {
-            memcpy(copy, frames, n * sizeof(void *));
-            h->stack = copy;
-            h->stack_depth = n;
-        }
-    } else if (h->stack != NULL) {
-        free_stack(h);
-    }
-    list_push(&d->open, h);
+    h->generation = d->generation;
+    h->state = H_OPEN;
+    h->borrowed = borrowed;
+    h->stack_depth = 0;
+    if (d->stack_limit > 0)
+        capture(d, h);
     return h;
 }
 
-HPy hdbg_wrap(HDbg *d, HPy inner, const char *by)
+void hdbg_open_failed(HDbg *d, HPy inner, uint16_t borrowed)
 {
-    if (HPy_IsNull(inner))
-        return HPy_NULL;
-    HDbgHandle *h = hdbg_open_handle(d, inner, by);
-    if (h == NULL) {
-        /* Out of memory: the extension gets the NULL of a failed call. */
+    /* Out of memory (or of handles): the extension gets the NULL of a failed call. */
+    if (!borrowed)
         d->inner->ctx_Close(d->inner, inner);
-        d->inner->ctx_Err_NoMemory(d->inner);
-        return HPy_NULL;
-    }
-    return (HPy){ (intptr_t)h };
+    d->inner->ctx_Err_NoMemory(d->inner);
 }
 
 HPy hdbg_constant(HDbg *d, HPy inner)
 {
-    /* Constants are allocated together once; they never enter the lists. */
-    if (d->constants == NULL) {
-        d->constants = calloc(128, sizeof(HDbgHandle));
-        d->nconstants = 0;
-    }
-    if (d->constants == NULL || d->nconstants == 128)
+    /* Constants are records of the pool too (so they pass the same check), never closed. */
+    int64_t i = hdbg_pool_take(&d->handles);
+    if (i < 0)
         return inner;
-    HDbgHandle *h = &d->constants[d->nconstants++];
-    h->magic = HDBG_HANDLE_MAGIC;
+    HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(&d->handles, (uint32_t)i);
     h->inner = inner;
     h->id = d->next_id++;
-    h->state = H_CONSTANT;
     h->opened_by = "the context";
+    h->state = H_CONSTANT;
     return (HPy){ (intptr_t)h };
 }
 
 HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
 {
-    HDbgHandle *h = (HDbgHandle *)dh._i;
-    /* Small integers and misaligned values cannot be ours; reading them would crash. */
-    if (!hdbg_is_handle(dh)) {
+    HDbgHandle *h = hdbg_record(d, dh);
+    /* Any other value, or a record the closed queue has forgotten, is not a handle we gave out. */
+    if (h == NULL || h->state == H_FREE || (h->state == H_CLOSED && !hdbg_closed_known(d, h))) {
         hdbg_report(d, HDBG_INVALID_HANDLE, fn, NULL, "%s got %#lx, which is not a handle of this context",
                     fn, (unsigned long)dh._i);
         return NULL;
     }
     if (h->state == H_CLOSED) {
-        const char *in = d->current ? d->current : "<no call>";
+        const char *in = d->current ? hdbg_current_name(d) : "<no call>";
         hdbg_report(d, HDBG_USE_AFTER_CLOSE, fn, h, "%s got handle %llu in '%s', which was closed (opened by %s)", fn,
                     (unsigned long long)h->id, in, h->opened_by);
         return NULL;
@@ -128,31 +86,26 @@ HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
 
 void hdbg_raise_bad(HDbg *d, HPy dh, const char *fn)
 {
-    HDbgHandle *h = (HDbgHandle *)dh._i;
-    if (hdbg_is_handle(dh) && h->state == H_CLOSED)
+    HDbgHandle *h = hdbg_record(d, dh);
+    if (h != NULL && hdbg_closed_known(d, h))
         hdbg_raise(d, "%s: handle %llu was already closed (debug layer)", fn, (unsigned long long)h->id);
     else
         hdbg_raise(d, "%s: invalid handle %#lx (debug layer)", fn, (unsigned long)dh._i);
 }
 
-bool hdbg_unwrap_void(HDbg *d, HPy dh, HPy *out, const char *fn)
+bool hdbg_unwrap_slow(HDbg *d, HPy dh, HPy *out, const char *fn, bool raise)
 {
     if (HPy_IsNull(dh)) {
         *out = HPy_NULL; /* the inner context reports NULL handles itself */
         return true;
     }
     HDbgHandle *h = hdbg_check(d, dh, fn);
-    if (h == NULL)
-        return false;
-    *out = h->inner;
-    return true;
-}
-
-bool hdbg_unwrap(HDbg *d, HPy dh, HPy *out, const char *fn)
-{
-    if (hdbg_unwrap_void(d, dh, out, fn))
+    if (h != NULL) {
+        *out = h->inner;
         return true;
-    hdbg_raise_bad(d, dh, fn);
+    }
+    if (raise)
+        hdbg_raise_bad(d, dh, fn);
     return false;
 }
 
@@ -178,26 +131,36 @@ void hdbg_array_done(HPy *a, HPy *small)
         free(a);
 }
 
-static void retire(HDbg *d, HDbgHandle *h)
+void hdbg_close_slow(HDbg *d, HDbgHandle *h)
 {
-    h->state = H_CLOSED;
-    list_push(&d->closed, h);
-    while (d->closed.count > d->closed_max) {
-        HDbgHandle *old = d->closed.head;
-        list_remove(&d->closed, old);
-        old->magic = 0;
-        list_push(&d->free, old);
-    }
-}
-
-void hdbg_close_handle(HDbg *d, HDbgHandle *h)
-{
-    list_remove(&d->open, h);
-    if (h->raw != NULL)
+    if (h->state == H_OPEN_RAW)
         hdbg_raw_on_close(d, h);
     if (!h->borrowed)
         d->inner->ctx_Close(d->inner, h->inner);
-    retire(d, h);
+    hdbg_retire(d, h);
+}
+
+void hdbg_release_arg_closed(HDbg *d, HDbgHandle *h)
+{
+    if (h->state == H_OPEN_RAW) {
+        hdbg_close_slow(d, h); /* open, with raw data to protect */
+        return;
+    }
+    const char *in = d->current ? hdbg_current_name(d) : "?";
+    hdbg_report(d, HDBG_DOUBLE_CLOSE, in, h, "argument handle %llu was closed by '%s', which does not own it",
+                (unsigned long long)h->id, in);
+}
+
+HPy hdbg_wrap_arg(HDbg *d, HPy inner)
+{
+    HPy out;
+    hdbg_open_args(d, &inner, &out, 1);
+    return out;
+}
+
+void hdbg_release_arg(HDbg *d, HPy dh)
+{
+    hdbg_close_args(d, &dh, 1);
 }
 
 HPy hdbg_take_owned(HDbg *d, HPy dh, const char *fn)
@@ -217,72 +180,84 @@ HPy hdbg_take_owned(HDbg *d, HPy dh, const char *fn)
     return inner;
 }
 
-static void free_list(struct hdbg_list *l)
-{
-    HDbgHandle *h = l->head;
-    while (h != NULL) {
-        HDbgHandle *next = h->next;
-        free(h->stack);
-        free(h);
-        h = next;
-    }
-    l->head = l->tail = NULL;
-    l->count = 0;
-}
-
 void hdbg_handles_free(HDbg *d)
 {
     /* Open handles are the extension's leaks: their inner handles are left to the inner
        context, which may already be gone. */
-    free_list(&d->open);
-    free_list(&d->closed);
-    free_list(&d->free);
-    free(d->constants);
-    d->constants = NULL;
+    struct hdbg_pool *p = &d->handles;
+    for (uint32_t i = 0; i < p->used; i++)
+        free(((HDbgHandle *)hdbg_pool_at(p, i))->stack);
+    hdbg_pool_free(p);
 }
 
 void hdbg_builder_retire(HDbg *d, struct hdbg_builder *b, const char *by)
 {
     b->state = B_DONE;
     b->ended_by = by;
-    free(b->items);
-    b->items = NULL;
-    b->next_done = NULL;
-    if (d->done_tail)
-        d->done_tail->next_done = b;
-    else
-        d->done_head = b;
-    d->done_tail = b;
-    d->done_count++;
-    while (d->done_count > d->closed_max && d->done_head != NULL) {
-        struct hdbg_builder *old = d->done_head;
-        d->done_head = old->next_done;
-        if (d->done_head == NULL)
-            d->done_tail = NULL;
-        d->done_count--;
-        old->magic = 0;
-        free(old);
-    }
+    b->length = 0; /* a tracker's buffer stays with the record for its next use */
+    b->retired_at = hdbg_pool_retire(&d->builders, hdbg_pool_index(&d->builders, b));
 }
 
 void hdbg_builders_free(HDbg *d)
 {
-    while (d->done_head != NULL) {
-        struct hdbg_builder *b = d->done_head;
-        d->done_head = b->next_done;
-        free(b);
-    }
-    d->done_tail = NULL;
-    d->done_count = 0;
+    struct hdbg_pool *p = &d->builders;
+    for (uint32_t i = 0; i < p->used; i++)
+        free(((struct hdbg_builder *)hdbg_pool_at(p, i))->items);
+    hdbg_pool_free(p);
 }
 
 /* ---- introspection ---- */
 
-static size_t collect(struct hdbg_list *l, int64_t gen, HDbgHandle **out, size_t cap)
+static int by_id(const void *a, const void *b)
 {
+    uint64_t x = (*(HDbgHandle *const *)a)->id, y = (*(HDbgHandle *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* The open handles of generation >= gen, in the order they were opened (malloc'd; NULL when
+   there are none or memory is short). */
+HDbgHandle **hdbg_open_sorted(HDbg *d, int64_t gen, size_t *count)
+{
+    struct hdbg_pool *p = &d->handles;
+    size_t n = 0, cap = 0;
+    HDbgHandle **all = NULL;
+    for (uint32_t i = 0; i < p->used; i++) {
+        HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, i);
+        if (!hdbg_is_open(h) || h->generation < gen)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            HDbgHandle **t = realloc(all, cap * sizeof *t);
+            if (t == NULL)
+                break;
+            all = t;
+        }
+        all[n++] = h;
+    }
+    if (n > 1)
+        qsort(all, n, sizeof *all, by_id);
+    *count = n;
+    return all;
+}
+
+size_t hdbg_open_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap)
+{
+    size_t n;
+    HDbgHandle **all = hdbg_open_sorted(d, gen, &n);
+    for (size_t i = 0; i < n && i < cap; i++)
+        out[i] = all[i];
+    free(all);
+    return n;
+}
+
+size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap)
+{
+    struct hdbg_pool *p = &d->handles;
     size_t n = 0;
-    for (HDbgHandle *h = l->head; h != NULL; h = h->next) {
-        if (h->generation < gen)
+    /* The remembered part of the queue, oldest first. */
+    for (uint32_t k = p->qfree; k < p->qlen; k++) {
+        HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, *hdbg_pool_q(p, k));
+        if (h->state != H_CLOSED || h->generation < gen)
             continue;
         if (n < cap)
             out[n] = h;
@@ -291,8 +266,6 @@ static size_t collect(struct hdbg_list *l, int64_t gen, HDbgHandle **out, size_t
     return n;
 }
 
-size_t hdbg_open_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap) { return collect(&d->open, gen, out, cap); }
-size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap) { return collect(&d->closed, gen, out, cap); }
 uint64_t hdbg_handle_id(const HDbgHandle *h) { return h->id; }
 int hdbg_handle_is_closed(const HDbgHandle *h) { return h->state == H_CLOSED; }
 HPy hdbg_handle_inner(const HDbgHandle *h) { return h->inner; }
@@ -304,13 +277,13 @@ int hdbg_handle_stack(const HDbgHandle *h, void *const **frames)
     return h->stack_depth;
 }
 
-int hdbg_handle_alive(const HDbgHandle *h, uint64_t id)
+int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id)
 {
-    return h->magic == HDBG_HANDLE_MAGIC && h->id == id;
+    return h->id == id && (hdbg_usable(h) || hdbg_closed_known(d, h));
 }
 
 void hdbg_force_close(HDbg *d, HDbgHandle *h)
 {
-    if (h->magic == HDBG_HANDLE_MAGIC && h->state == H_OPEN)
+    if (hdbg_record(d, (HPy){ (intptr_t)h }) == h && hdbg_is_open(h))
         hdbg_close_handle(d, h);
 }

@@ -21,12 +21,14 @@ struct hdbg_raw {
     char *base;
     size_t mapped, size;
     uint64_t handle_id;
-    const char *by, *in;
+    const char *by;
+    const void *in; /* key of the extension function that asked for it (hdbg_fn_name) */
     volatile sig_atomic_t state, fault, reported;
 };
 
 /* Process-wide because signal handlers are; each entry names its instance. */
 static struct hdbg_raw *volatile g_all;
+volatile int hdbg_raw_faults_pending;
 static struct sigaction g_previous;
 static int g_installed;
 
@@ -44,6 +46,7 @@ static void on_segv(int sig, siginfo_t *info, void *uctx)
     if (r != NULL && r->state != R_UNPROTECTED) {
         r->fault = r->state == R_CLOSED ? F_AFTER_CLOSE : F_WRITE;
         r->state = R_UNPROTECTED;
+        hdbg_raw_faults_pending = 1;
         mprotect(r->base, r->mapped, PROT_READ | PROT_WRITE);
         return; /* the faulting access runs again and succeeds */
     }
@@ -73,10 +76,33 @@ static void install(void)
         g_installed = 1;
 }
 
+/* The copy handed out for handle h (kept by record index: records have no room for it). */
+static struct hdbg_raw **slot(HDbg *d, const HDbgHandle *h)
+{
+    uint32_t i = hdbg_pool_index(&d->handles, h);
+    return i < d->raw_of_cap ? &d->raw_of[i] : NULL;
+}
+
+static struct hdbg_raw *raw_of(HDbg *d, const HDbgHandle *h)
+{
+    struct hdbg_raw **s = slot(d, h);
+    return s != NULL ? *s : NULL;
+}
+
 const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by)
 {
-    if (h->raw != NULL && h->raw->size == size && memcmp(h->raw->base, data, size) == 0)
-        return h->raw->base; /* asked again for the same handle */
+    struct hdbg_raw *old = raw_of(d, h);
+    if (old != NULL && old->size == size && memcmp(old->base, data, size) == 0)
+        return old->base; /* asked again for the same handle */
+    if (slot(d, h) == NULL) {
+        uint32_t cap = d->handles.committed;
+        struct hdbg_raw **t = realloc(d->raw_of, (size_t)cap * sizeof *t);
+        if (t == NULL)
+            return data; /* unprotected, but the call still works */
+        memset(t + d->raw_of_cap, 0, (size_t)(cap - d->raw_of_cap) * sizeof *t);
+        d->raw_of = t;
+        d->raw_of_cap = cap;
+    }
     install();
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t mapped = (size + 1 + page - 1) / page * page;
@@ -96,7 +122,8 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size,
     r->next_all = g_all;
     g_all = r;
     /* One copy per handle is remembered; an earlier one stays registered until freed. */
-    h->raw = r;
+    *slot(d, h) = r;
+    h->state = H_OPEN_RAW; /* its close takes the slow path, which protects the copy */
     return base;
 }
 
@@ -115,7 +142,7 @@ static void report(HDbg *d, struct hdbg_raw *r)
     if (r->fault == F_NONE || r->reported)
         return;
     r->reported = 1;
-    const char *in = r->in ? r->in : "<no call>";
+    const char *in = r->in ? hdbg_fn_name(d, r->in) : "<no call>";
     if (r->fault == F_WRITE)
         hdbg_report(d, HDBG_RAW_DATA_WRITE, in, NULL,
                     "'%s' wrote to the read-only data of handle %llu returned by %s", in,
@@ -135,8 +162,10 @@ static void destroy(struct hdbg_raw *r)
 
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 {
-    struct hdbg_raw *r = h->raw;
-    h->raw = NULL;
+    struct hdbg_raw **s = slot(d, h);
+    struct hdbg_raw *r = *s;
+    *s = NULL;
+    h->state = H_OPEN;
     report(d, r);
     if (r->state == R_OPEN) {
         r->state = R_CLOSED;
@@ -162,9 +191,18 @@ void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 
 void hdbg_raw_flush_faults(HDbg *d)
 {
-    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all)
-        if (r->d == d && r->fault != F_NONE && !r->reported)
+    int others = 0; /* faults on another instance's data, which its own flush records */
+    hdbg_raw_faults_pending = 0;
+    for (struct hdbg_raw *r = g_all; r != NULL; r = r->next_all) {
+        if (r->fault == F_NONE || r->reported)
+            continue;
+        if (r->d == d)
             report(d, r);
+        else
+            others = 1;
+    }
+    if (others)
+        hdbg_raw_faults_pending = 1;
 }
 
 void hdbg_raw_free_all(HDbg *d)
@@ -182,9 +220,13 @@ void hdbg_raw_free_all(HDbg *d)
     }
     d->raw_closed_head = d->raw_closed_tail = NULL;
     d->raw_closed_bytes = 0;
+    free(d->raw_of);
+    d->raw_of = NULL;
+    d->raw_of_cap = 0;
 }
 
-int64_t hdbg_handle_raw_data_size(const HDbgHandle *h)
+int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h)
 {
-    return h->raw != NULL ? (int64_t)h->raw->size : -1;
+    struct hdbg_raw *r = h->state == H_OPEN_RAW ? raw_of(d, h) : NULL;
+    return r != NULL ? (int64_t)r->size : -1;
 }

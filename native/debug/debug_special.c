@@ -12,57 +12,40 @@ typedef struct {
     HPyContext *ctx;
 } hdbg_call_state;
 
-/* Set just before the inner context calls the shim, which reads it first thing. */
-static _Thread_local struct {
+/* Set just before the inner context calls the shim, which reads it first thing. Per thread:
+   the layers library may serve backends in several worker threads of one process. The
+   initial-exec model makes it one instruction away instead of a call to __tls_get_addr; it
+   needs 16 bytes of the static TLS that glibc keeps for libraries loaded later. */
+static _Thread_local HDBG_TLS_FAST struct {
     HDbg *d;
     HPyCFunction func;
 } pending;
 
-static hdbg_call_state begin_call(void)
+HDBG_HOT hdbg_call_state begin_call(void)
 {
     hdbg_call_state s = { pending.d, pending.func, NULL };
-    pending.d = NULL;
-    pending.func = NULL;
-    s.ctx = hdbg_enter_impl(s.d, (const void *)s.func, NULL);
+    s.ctx = hdbg_enter_key(s.d, (const void *)s.func);
     return s;
 }
 
-static HPy *wrap_args(HDbg *d, const HPy *a, size_t n, HPy *small)
+HDBG_HOT HPy end_hpy(hdbg_call_state *s, HPy r)
 {
-    HPy *out = n <= HDBG_SMALL_ARRAY ? small : malloc(n * sizeof(HPy));
-    if (out == NULL)
-        return small; /* n > 0 and no memory: the impl sees the first few at most */
-    for (size_t i = 0; i < n; i++)
-        out[i] = hdbg_wrap_arg(d, a[i]);
-    return out;
-}
-
-static void release_args(HDbg *d, HPy *a, size_t n, HPy *small)
-{
-    for (size_t i = 0; i < n && (a != small || i < HDBG_SMALL_ARRAY); i++)
-        hdbg_release_arg(d, a[i]);
-    if (a != small)
-        free(a);
-}
-
-static HPy end_hpy(hdbg_call_state *s, HPy r)
-{
-    HPy u = hdbg_take_result(s->d, r);
-    hdbg_leave(s->d, s->ctx);
+    HPy u = hdbg_end_result(s->d, r);
+    hdbg_leave_call(s->d, s->ctx);
     return u;
 }
 
-static HPy end_iternext(hdbg_call_state *s, HPy r)
+HDBG_HOT HPy end_iternext(hdbg_call_state *s, HPy r)
 {
-    HPy u = HPy_IsNull(r) ? HPy_NULL : hdbg_take_result(s->d, r);
-    hdbg_leave(s->d, s->ctx);
+    HPy u = HPy_IsNull(r) ? HPy_NULL : hdbg_end_result(s->d, r);
+    hdbg_leave_call(s->d, s->ctx);
     return u;
 }
 
-static int64_t end_status(hdbg_call_state *s, int64_t r)
+HDBG_HOT int64_t end_status(hdbg_call_state *s, int64_t r)
 {
     hdbg_check_status(s->d, r);
-    hdbg_leave(s->d, s->ctx);
+    hdbg_leave_call(s->d, s->ctx);
     return r;
 }
 
@@ -70,25 +53,27 @@ static int64_t end_status(hdbg_call_state *s, int64_t r)
 #define LAYER_STATE hdbg_call_state
 #define LAYER_SMALL_ARRAY HDBG_SMALL_ARRAY
 #define LAYER_BEGIN(ictx) ((void)(ictx), begin_call())
-#define LAYER_ARG(L, h) hdbg_wrap_arg((L).d, (h))
-#define LAYER_ARG_DONE(L, dh) hdbg_release_arg((L).d, (dh))
-#define LAYER_ARGS(L, a, n, small) wrap_args((L).d, (a), (n), (small))
-#define LAYER_ARGS_DONE(L, a, n, small) release_args((L).d, (a), (n), (small))
+#define LAYER_OPEN(L, in, out, n) hdbg_open_args((L).d, (in), (out), (n))
+#define LAYER_CLOSE(L, h, n) hdbg_close_args((L).d, (h), (n))
+#define LAYER_FRAME(L, in, k, a, n, small) hdbg_open_frame((L).d, (in), (k), (a), (n), (small))
+#define LAYER_FRAME_ARRAY(L, h, k, a) ((h) + (k))
+#define LAYER_FRAME_DONE(L, h, k, n, small) hdbg_close_frame((L).d, (h), (k), (n), (small))
 #define LAYER_VECTOR_LENGTH(L, nargs, kwnames) hdbg_vector_length((L).d, (size_t)(nargs), (kwnames))
-#define LAYER_BUFFER_OUT(L, buf) ((buf)->obj = hdbg_take_owned((L).d, (buf)->obj, (L).d->current))
+#define LAYER_BUFFER_OUT(L, buf) ((buf)->obj = hdbg_take_owned((L).d, (buf)->obj, hdbg_current_name((L).d)))
 #define LAYER_END_HPY(L, r) end_hpy(&(L), (r))
 #define LAYER_END_HPY_ITERNEXT(L, r) end_iternext(&(L), (r))
 #define LAYER_END_STATUS(L, r) end_status(&(L), (int64_t)(r))
-#define LAYER_END_VOID(L) hdbg_leave((L).d, (L).ctx)
+#define LAYER_END_VOID(L) hdbg_leave_call((L).d, (L).ctx)
 #include "autogen_shims.h"
 
-void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+/* A context used outside its call, or a signature whose impls take no context (traverse, destroy,
+   capsule destructors: no handles to check). */
+__attribute__((noinline)) static void crfft_other(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HDbg *d = hdbg_get(ctx, "_HPy_CallRealFunctionFromTrampoline");
     HPyContext *ic = d->inner;
     HPyCFunction shim = hdbg_shim_for(sig);
     if (shim == NULL) {
-        /* traverse, destroy, capsule destructors: no context, no handles to check */
         ic->ctx_CallRealFunctionFromTrampoline(ic, sig, func, args);
         return;
     }
@@ -97,47 +82,83 @@ void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature si
     ic->ctx_CallRealFunctionFromTrampoline(ic, sig, shim, args);
 }
 
+void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+{
+    /* hdbg_get's check and the shim lookup first, the rest out of line: the common call is a
+       tail call into the inner context. */
+    struct hdbg_ctxinfo *ci = hdbg_info_of(ctx);
+    HPyCFunction shim = hdbg_shim_for(sig);
+    if (HDBG_UNLIKELY(ci->active <= 0 || shim == NULL)) {
+        crfft_other(ctx, sig, func, args);
+        return;
+    }
+    HDbg *d = ci->d;
+    pending.d = d;
+    pending.func = func;
+    HPyContext *ic = d->inner;
+    ic->ctx_CallRealFunctionFromTrampoline(ic, sig, shim, args);
+}
+
 /* ---- closing ---- */
+
+static void close_bad(HDbg *d, HPy h)
+{
+    HDbgHandle *dh = hdbg_record(d, h);
+    if (dh != NULL && hdbg_closed_known(d, dh)) {
+        const char *in = d->current ? hdbg_current_name(d) : "<no call>";
+        hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
+                    (unsigned long long)dh->id, in, dh->opened_by);
+        return;
+    }
+    if (dh != NULL && dh->state == H_OPEN_RAW) {
+        hdbg_close_slow(d, dh);
+        return;
+    }
+    if (dh != NULL && dh->state == H_CONSTANT) {
+        const char *in = d->current ? hdbg_current_name(d) : "<no call>";
+        char what[96];
+        hdbg_describe(d, dh->inner, what, sizeof what);
+        hdbg_report_object(d, HDBG_CLOSE_CONSTANT, "HPy_Close", dh, what, "'%s' closed a context constant (%s)", in, what);
+        return;
+    }
+    hdbg_check(d, h, "HPy_Close"); /* reports the invalid handle */
+}
 
 void hdbg_s_Close(HPyContext *ctx, HPy h)
 {
     HDbg *d = hdbg_get(ctx, "HPy_Close");
-    if (HPy_IsNull(h))
-        return;
-    HDbgHandle *dh = (HDbgHandle *)h._i;
-    if (hdbg_is_handle(h)) {
-        const char *in = d->current ? d->current : "<no call>";
-        if (dh->state == H_CLOSED) {
-            hdbg_report(d, HDBG_DOUBLE_CLOSE, "HPy_Close", dh, "handle %llu was closed twice (second time in '%s'; opened by %s)",
-                        (unsigned long long)dh->id, in, dh->opened_by);
-            return;
-        }
-        if (dh->state == H_CONSTANT) {
-            char what[96];
-            hdbg_describe(d, dh->inner, what, sizeof what);
-            hdbg_report_object(d, HDBG_CLOSE_CONSTANT, "HPy_Close", dh, what, "'%s' closed a context constant (%s)", in, what);
-            return;
-        }
+    HDbgHandle *dh = hdbg_record(d, h);
+    if (HDBG_LIKELY(dh != NULL && dh->state == H_OPEN)) {
         hdbg_close_handle(d, dh);
         return;
     }
-    hdbg_check(d, h, "HPy_Close"); /* reports the invalid handle */
+    if (!HPy_IsNull(h))
+        close_bad(d, h);
 }
 
 /* ---- builders and trackers ---- */
 
 static struct hdbg_builder *new_builder(HDbg *d, int kind, intptr_t inner)
 {
-    struct hdbg_builder *b = calloc(1, sizeof *b);
-    if (b == NULL) {
+    int64_t i = hdbg_pool_take(&d->builders);
+    if (i < 0) {
         d->inner->ctx_Err_NoMemory(d->inner);
         return NULL;
     }
-    b->magic = HDBG_BUILDER_MAGIC;
-    b->kind = kind;
+    struct hdbg_builder *b = hdbg_pool_at(&d->builders, (uint32_t)i);
+    b->kind = (uint16_t)kind;
     b->state = B_OPEN;
     b->inner = inner;
+    b->length = 0;
+    b->ended_by = NULL;
     return b;
+}
+
+/* A builder record taken but not handed out goes back (its tracker buffer stays with it). */
+static void drop_builder(HDbg *d, struct hdbg_builder *b)
+{
+    b->kind = B_FREE;
+    hdbg_pool_give_back(&d->builders, hdbg_pool_index(&d->builders, b));
 }
 
 static const char *builder_kind(int kind)
@@ -149,21 +170,21 @@ static const char *builder_kind(int kind)
    return a value then raise: see builder_failed). */
 static struct hdbg_builder *open_builder(HDbg *d, intptr_t token, int kind, const char *fn)
 {
-    struct hdbg_builder *b = (struct hdbg_builder *)token;
+    struct hdbg_builder *b = hdbg_pool_find(&d->builders, (uintptr_t)token);
+    if (HDBG_LIKELY(b != NULL && b->kind == kind && b->state == B_OPEN))
+        return b;
     if (token == 0)
         return NULL; /* the NULL builder of a failed New: the inner context rejects it */
-    if ((uintptr_t)token < 4096 || (token & 7) != 0 || b->magic != HDBG_BUILDER_MAGIC || b->kind != kind) {
+    if (b == NULL || b->kind != kind || !hdbg_pool_remembers(&d->builders, b->retired_at)) {
+        /* not a builder, another kind, or one the queue has forgotten */
         hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s got %#lx, which is not a live %s of this context", fn,
                     (unsigned long)token, builder_kind(kind));
         return NULL;
     }
-    if (b->state != B_OPEN) {
-        const char *in = d->current ? d->current : "<no call>";
-        hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s in '%s': the %s was already ended by %s", fn, in,
-                    builder_kind(kind), b->ended_by);
-        return NULL;
-    }
-    return b;
+    const char *in = d->current ? hdbg_current_name(d) : "<no call>";
+    hdbg_report(d, HDBG_BUILDER_REUSE, fn, NULL, "%s in '%s': the %s was already ended by %s", fn, in,
+                builder_kind(kind), b->ended_by);
+    return NULL;
 }
 
 static void builder_failed(HDbg *d, intptr_t token, int kind, const char *fn)
@@ -235,12 +256,16 @@ HPyTracker hdbg_s_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
     struct hdbg_builder *b = new_builder(d, B_TRACKER, 0);
     if (b == NULL)
         return (HPyTracker){ 0 };
-    b->capacity = size > 0 ? (size_t)size : 8;
-    b->items = malloc(b->capacity * sizeof(HPy));
-    if (b->items == NULL) {
-        free(b);
-        d->inner->ctx_Err_NoMemory(d->inner);
-        return (HPyTracker){ 0 };
+    size_t want = size > 0 ? (size_t)size : 8;
+    if (b->items == NULL || b->capacity < want) {
+        HPy *items = realloc(b->items, want * sizeof(HPy));
+        if (items == NULL) {
+            drop_builder(d, b);
+            d->inner->ctx_Err_NoMemory(d->inner);
+            return (HPyTracker){ 0 };
+        }
+        b->items = items;
+        b->capacity = want;
     }
     return (HPyTracker){ (intptr_t)b };
 }
@@ -305,7 +330,7 @@ static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char
     const char *data = get(d->inner, HPy_IsNull(h) ? HPy_NULL : dh->inner, &size);
     if (size_out != NULL)
         *size_out = size;
-    if (data == NULL || dh == NULL || dh->state != H_OPEN)
+    if (data == NULL || dh == NULL || !hdbg_is_open(dh))
         return data;
     return hdbg_raw_copy(d, dh, data, (size_t)size, fn);
 }

@@ -18,8 +18,11 @@
 
 #if defined(__GNUC__)
 #  define HDBG_API __attribute__((visibility("default")))
+/* For the layers' own per-thread state (see debug_special.c). */
+#  define HDBG_TLS_FAST __attribute__((tls_model("initial-exec")))
 #else
 #  define HDBG_API
+#  define HDBG_TLS_FAST
 #endif
 
 /* ---- debug ---- */
@@ -116,14 +119,14 @@ HDBG_API size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size
 HDBG_API uint64_t hdbg_handle_id(const HDbgHandle *h);
 HDBG_API int hdbg_handle_is_closed(const HDbgHandle *h);
 HDBG_API HPy hdbg_handle_inner(const HDbgHandle *h);
-HDBG_API int64_t hdbg_handle_raw_data_size(const HDbgHandle *h);
+HDBG_API int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h);
 HDBG_API int hdbg_handle_stack(const HDbgHandle *h, void *const **frames);
 HDBG_API const char *hdbg_handle_opened_by(const HDbgHandle *h);
 /* Closes an open handle on the extension's behalf (HPy's DebugHandle._force_close). */
 HDBG_API void hdbg_force_close(HDbg *d, HDbgHandle *h);
 /* True while `h` is still the handle with this id (open or in the closed queue): handle
    structs are reused once they leave the queue. */
-HDBG_API int hdbg_handle_alive(const HDbgHandle *h, uint64_t id);
+HDBG_API int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id);
 /* "symbol+0xoff (library)" for a captured frame, into buf. */
 HDBG_API void hdbg_symbolize(void *frame, char *buf, size_t size);
 
@@ -139,16 +142,24 @@ HDBG_API HTrace *htr_from_ctx(HPyContext *ctx);
 HDBG_API size_t htr_function_count(void);
 HDBG_API const char *htr_function_name(size_t i);
 HDBG_API uint64_t htr_call_count(HTrace *t, size_t i);
-/* Nanoseconds spent in member i, including extension code it called back into. */
+/* Nanoseconds spent in member i, including extension code it called back into, while durations
+   were on (htr_set_durations). */
 HDBG_API uint64_t htr_duration_ns(HTrace *t, size_t i);
+/* Durations: on for a new instance. Off, a context function costs one increment on top of the
+   inner one and no clock is read. */
+HDBG_API void htr_set_durations(HTrace *t, int on);
+HDBG_API int htr_durations(HTrace *t);
 HDBG_API void htr_reset(HTrace *t);
 HDBG_API HPyContext *htr_enter(HTrace *t);
 /* Called with the member's index when a context function is entered and when it returns
    (hpy.trace's set_trace_functions); NULL for none. */
 typedef void (*HTraceHook)(HTrace *t, size_t member, void *arg);
 HDBG_API void htr_set_hooks(HTrace *t, HTraceHook on_enter, HTraceHook on_exit, void *arg);
-/* Ticks per second of the clock the durations are measured with. */
+/* Ticks per second of the clock the durations are measured with, and its name: "tsc" (the
+   time-stamp counter, where it is invariant) or "monotonic" (CLOCK_MONOTONIC; also with
+   HPY_MATRIX_TRACE_CLOCK=monotonic in the environment). */
 HDBG_API uint64_t htr_clock_frequency(void);
+HDBG_API const char *htr_clock_name(void);
 /* {"ctx_Dup": [count, ns], ...} for members called at least once (malloc'd). */
 HDBG_API char *htr_counts_json(HTrace *t);
 

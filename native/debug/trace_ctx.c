@@ -7,15 +7,18 @@
 
 HTrace *htr_new(HPyContext *inner)
 {
-    HTrace *t = calloc(1, sizeof *t);
+    HTrace *t = calloc(1, sizeof *t + htr_nfuncs * sizeof(uint64_t));
     if (t == NULL)
         return NULL;
-    t->counts = calloc(htr_nfuncs, sizeof(uint64_t));
     t->durations = calloc(htr_nfuncs, sizeof(uint64_t));
-    if (t->counts == NULL || t->durations == NULL) {
+    if (t->durations == NULL) {
         htr_free(t);
         return NULL;
     }
+    htr_clock_init();
+    /* Durations are on unless turned off: the matrix's reports show them. */
+    t->durations_on = 1;
+    t->slow = HTR_TIMED;
     t->magic = HTR_MAGIC;
     t->inner = inner;
     t->ctx.name = "HPy Trace Mode ABI (hpy-matrix)"; /* tools read the mode from the name's start */
@@ -29,7 +32,6 @@ void htr_free(HTrace *t)
 {
     if (t == NULL)
         return;
-    free(t->counts);
     free(t->durations);
     free(t);
 }
@@ -47,7 +49,7 @@ HTrace *htr_from_ctx(HPyContext *ctx)
 size_t htr_function_count(void) { return htr_nfuncs; }
 const char *htr_function_name(size_t i) { return i < htr_nfuncs ? htr_names[i] : NULL; }
 uint64_t htr_call_count(HTrace *t, size_t i) { return i < htr_nfuncs ? t->counts[i] : 0; }
-uint64_t htr_duration_ns(HTrace *t, size_t i) { return i < htr_nfuncs ? t->durations[i] : 0; }
+uint64_t htr_duration_ns(HTrace *t, size_t i) { return i < htr_nfuncs ? htr_ticks_to_ns(t->durations[i]) : 0; }
 
 void htr_reset(HTrace *t)
 {
@@ -57,19 +59,40 @@ void htr_reset(HTrace *t)
 
 HPyContext *htr_enter(HTrace *t) { return &t->ctx; }
 
+static void update_slow(HTrace *t)
+{
+    t->slow = t->on_enter != NULL || t->on_exit != NULL ? HTR_HOOKED : t->durations_on ? HTR_TIMED : HTR_COUNTED;
+}
+
 void htr_set_hooks(HTrace *t, HTraceHook on_enter, HTraceHook on_exit, void *arg)
 {
     t->on_enter = on_enter;
     t->on_exit = on_exit;
     t->hook_arg = arg;
+    update_slow(t);
 }
 
-uint64_t htr_clock_frequency(void)
+void htr_set_durations(HTrace *t, int on)
 {
-    struct timespec res;
-    if (clock_getres(CLOCK_MONOTONIC, &res) != 0 || (res.tv_sec == 0 && res.tv_nsec == 0))
-        return 1000000000u;
-    return 1000000000u / ((uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec);
+    t->durations_on = on != 0;
+    update_slow(t);
+}
+
+int htr_durations(HTrace *t) { return t->durations_on; }
+
+uint64_t htr_begin_slow(HTrace *t, size_t i)
+{
+    if (t->on_enter != NULL)
+        t->on_enter(t, i, t->hook_arg);
+    return t->durations_on ? htr_now() : 0;
+}
+
+void htr_done_slow(HTrace *t, size_t i, uint64_t t0)
+{
+    if (t->durations_on && t0 != 0)
+        t->durations[i] += htr_now() - t0;
+    if (t->on_exit != NULL)
+        t->on_exit(t, i, t->hook_arg);
 }
 
 /* ---- re-entry: impls run with the trace context, on the inner context's handles ---- */
@@ -80,16 +103,14 @@ typedef struct {
     HPyContext *ctx;
 } htr_call_state;
 
-static _Thread_local struct {
+static _Thread_local HDBG_TLS_FAST struct {
     HTrace *t;
     HPyCFunction func;
 } pending;
 
-static htr_call_state begin_call(void)
+static inline htr_call_state begin_call(void)
 {
     htr_call_state s = { pending.t, pending.func, NULL };
-    pending.t = NULL;
-    pending.func = NULL;
     s.ctx = &s.t->ctx;
     return s;
 }
@@ -98,10 +119,11 @@ static htr_call_state begin_call(void)
 #define LAYER_STATE htr_call_state
 #define LAYER_SMALL_ARRAY 1
 #define LAYER_BEGIN(ictx) ((void)(ictx), begin_call())
-#define LAYER_ARG(L, h) (h)
-#define LAYER_ARG_DONE(L, h) ((void)(h))
-#define LAYER_ARGS(L, a, n, small) ((void)(small), (HPy *)(a))
-#define LAYER_ARGS_DONE(L, a, n, small) ((void)(a), (void)(n))
+#define LAYER_OPEN(L, in, out, n) memcpy((out), (in), (n) * sizeof(HPy))
+#define LAYER_CLOSE(L, h, n) ((void)(h))
+#define LAYER_FRAME(L, in, k, a, n, small) ((void)(small), (HPy *)(in))
+#define LAYER_FRAME_ARRAY(L, h, k, a) ((HPy *)(a))
+#define LAYER_FRAME_DONE(L, h, k, n, small) ((void)(h), (void)(n))
 #define LAYER_VECTOR_LENGTH(L, nargs, kwnames) ((void)(kwnames), (size_t)0)
 #define LAYER_BUFFER_OUT(L, buf) ((void)(buf))
 #define LAYER_END_HPY(L, r) (r)
@@ -113,7 +135,20 @@ static htr_call_state begin_call(void)
 void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HTrace *t = htr_get(ctx);
-    uint64_t t0 = htr_begin(t, htr_crfft_index);
+    t->counts[htr_crfft_index]++;
+    int mode = t->slow; /* as the call starts: the hooks may change it */
+    if (HTR_LIKELY(mode == HTR_COUNTED)) {
+        /* Counted only: a tail call into the inner context. */
+        HPyCFunction shim = htr_shim_for(sig);
+        if (shim != NULL) {
+            pending.t = t;
+            pending.func = func;
+            func = shim;
+        }
+        t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
+        return;
+    }
+    uint64_t t0 = mode == HTR_TIMED ? htr_now() : mode == HTR_HOOKED ? htr_begin_slow(t, htr_crfft_index) : 0;
     HPyCFunction shim = htr_shim_for(sig);
     if (shim != NULL) {
         pending.t = t;
@@ -121,7 +156,10 @@ void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
         func = shim;
     }
     t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
-    htr_done(t, htr_crfft_index, t0);
+    if (mode == HTR_TIMED)
+        t->durations[htr_crfft_index] += htr_now() - t0;
+    else if (mode == HTR_HOOKED)
+        htr_done_slow(t, htr_crfft_index, t0);
 }
 
 char *htr_counts_json(HTrace *t)
@@ -136,7 +174,7 @@ char *htr_counts_json(HTrace *t)
         if (t->counts[i] == 0)
             continue;
         len += (size_t)snprintf(s + len, cap - len, "%s\"%s\":[%llu,%llu]", first ? "" : ",", htr_names[i],
-                                (unsigned long long)t->counts[i], (unsigned long long)t->durations[i]);
+                                (unsigned long long)t->counts[i], (unsigned long long)htr_ticks_to_ns(t->durations[i]));
         first = 0;
     }
     snprintf(s + len, cap - len, "}");

@@ -212,10 +212,133 @@ static HPy result_with_error_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromInt64_t(ctx, 1);
 }
 
+/* The mistakes below go through the layer's fast paths: argument handles opened and closed in
+   bulk around each call, results handed back without a lookup, builders from a pool. */
+
+/* Mistake (in two calls): an argument handle kept past its call, then used. */
+static HPy kept_arg;
+
+HPyDef_METH(keep_arg, "keep_arg", HPyFunc_O)
+static HPy keep_arg_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    kept_arg = x;
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_kept_arg, "use_kept_arg", HPyFunc_NOARGS)
+static HPy use_kept_arg_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return HPy_Repr(ctx, kept_arg);
+}
+
+/* Mistake (in two calls): UTF-8 data of an argument kept past its call, then read. */
+static volatile const char *kept_utf8;
+
+HPyDef_METH(keep_utf8_of_arg, "keep_utf8_of_arg", HPyFunc_O)
+static HPy keep_utf8_of_arg_impl(HPyContext *ctx, HPy self, HPy s)
+{
+    (void)self;
+    HPy_ssize_t n;
+    kept_utf8 = HPyUnicode_AsUTF8AndSize(ctx, s, &n);
+    if (kept_utf8 == NULL)
+        return HPy_NULL;
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(read_kept_utf8, "read_kept_utf8", HPyFunc_NOARGS)
+static HPy read_kept_utf8_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return HPyLong_FromInt64_t(ctx, (unsigned char)kept_utf8[0]);
+}
+
+/* Mistake: an argument returned as the result without HPy_Dup (the caller would own it twice). */
+HPyDef_METH(return_arg, "return_arg", HPyFunc_VARARGS)
+static HPy return_arg_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)ctx; (void)self;
+    return nargs > 0 ? args[nargs - 1] : HPy_NULL;
+}
+
+/* Mistake: a handle closed twice, the second time as a tracker closes what it holds. */
+HPyDef_METH(close_tracked, "close_tracked", HPyFunc_NOARGS)
+static HPy close_tracked_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyTracker ht = HPyTracker_New(ctx, 1);
+    HPy h = HPyLong_FromInt64_t(ctx, 4);
+    if (HPyTracker_Add(ctx, ht, h) < 0)
+        HPyErr_Clear(ctx);
+    HPy_Close(ctx, h);
+    HPyTracker_Close(ctx, ht);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: a list builder handed to a tuple builder function. */
+HPyDef_METH(builder_wrong_kind, "builder_wrong_kind", HPyFunc_NOARGS)
+static HPy builder_wrong_kind_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyListBuilder lb = HPyListBuilder_New(ctx, 1);
+    HPyTupleBuilder_Cancel(ctx, (HPyTupleBuilder){ lb._lst });
+    HPyListBuilder_Cancel(ctx, lb);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Correct code, many times over: `n` rounds of the calls above done right. With a closed-handle
+   queue shorter than what a round closes, every handle record is reused many times. */
+HPyDef_METH(churn, "churn", HPyFunc_O)
+static HPy churn_impl(HPyContext *ctx, HPy self, HPy n)
+{
+    (void)self;
+    int64_t rounds = HPyLong_AsInt64_t(ctx, n);
+    if (rounds == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    for (int64_t i = 0; i < rounds; i++) {
+        HPy items[3];
+        for (int k = 0; k < 3; k++)
+            items[k] = HPyLong_FromInt64_t(ctx, i + k);
+        HPy t = HPyTuple_FromArray(ctx, items, 3);
+        for (int k = 0; k < 3; k++)
+            HPy_Close(ctx, items[k]);
+        HPyListBuilder lb = HPyListBuilder_New(ctx, 1);
+        HPyListBuilder_Set(ctx, lb, 0, t);
+        HPy l = HPyListBuilder_Build(ctx, lb);
+        HPy_Close(ctx, t);
+        if (HPy_IsNull(l))
+            return HPy_NULL;
+        HPy_Close(ctx, l);
+    }
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake (in two calls): a handle closed and kept, then used after `churn` in between. */
+static HPy kept_closed;
+
+HPyDef_METH(keep_closed, "keep_closed", HPyFunc_NOARGS)
+static HPy keep_closed_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    kept_closed = HPyLong_FromInt64_t(ctx, 5);
+    HPy_Close(ctx, kept_closed);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_kept_closed, "use_kept_closed", HPyFunc_NOARGS)
+static HPy use_kept_closed_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    return HPy_Repr(ctx, kept_closed);
+}
+
 static HPyDef *module_defines[] = {
     &clean, &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_constant,
     &list_builder_after_build, &tuple_builder_after_cancel, &tracker_after_close, &utf8_after_close,
-    &bytes_write, &keep_ctx, &use_kept_ctx, &null_without_error, &result_with_error, NULL,
+    &bytes_write, &keep_ctx, &use_kept_ctx, &null_without_error, &result_with_error,
+    &keep_arg, &use_kept_arg, &keep_utf8_of_arg, &read_kept_utf8, &return_arg, &close_tracked, &builder_wrong_kind,
+    &churn, &keep_closed, &use_kept_closed, NULL,
 };
 
 static HPyModuleDef moduledef = {

@@ -112,6 +112,54 @@ describe('debug layer', () => {
     expect(only('result-with-error', 'result_with_error').message).to.equal("'result_with_error' returned a result with an exception set");
   });
 
+  // The layer opens a call's argument handles together and closes them together, hands a new
+  // result back without a lookup, and takes builders from a pool; the mistakes below go through
+  // those paths.
+
+  it('an argument handle kept past its call and used in a later call', () => {
+    expect(m.keep_arg(7)).to.equal(undefined);
+    expect(debugFindings()).to.deep.equal([]);
+    raises(() => m.use_kept_arg(), 'SystemError', /^HPy_Repr: handle \d+ was already closed \(debug layer\)$/);
+    const f = only('use-after-close', 'HPy_Repr');
+    expect(f.message).to.match(/^HPy_Repr got handle \d+ in 'use_kept_arg', which was closed \(opened by argument\)$/);
+  });
+
+  it('UTF-8 data of an argument read after its call returned: found, and the read still works', () => {
+    expect(m.keep_utf8_of_arg('hello')).to.equal(undefined);
+    expect(debugFindings()).to.deep.equal([]);
+    expect(m.read_kept_utf8()).to.equal('h'.charCodeAt(0));
+    const f = only('raw-data-after-close', 'keep_utf8_of_arg');
+    expect(f.message).to.match(/^data returned by HPyUnicode_AsUTF8AndSize for handle \d+ was used after the handle was closed$/);
+  });
+
+  it('an argument returned as the result without HPy_Dup', () => {
+    raises(() => m.return_arg(1, 2), 'SystemError', /^return_arg: handle \d+ was already closed \(debug layer\)$/);
+    const f = only('use-after-close', 'return_arg');
+    expect(f.message).to.match(/^return_arg got handle \d+ in 'return_arg', which was closed \(opened by argument\)$/);
+  });
+
+  it('a handle closed, then closed again by the tracker holding it', () => {
+    expect(m.close_tracked()).to.equal(undefined);
+    const f = only('double-close', 'HPy_Close');
+    expect(f.message).to.match(/^handle \d+ was closed twice \(second time in 'close_tracked'; opened by HPyLong_FromInt64_t\)$/);
+  });
+
+  it('a list builder handed to a tuple builder function', () => {
+    expect(m.builder_wrong_kind()).to.equal(undefined);
+    expect(only('builder-reuse', 'HPyTupleBuilder_Cancel').message).to.match(
+      /^HPyTupleBuilder_Cancel got 0x[0-9a-f]+, which is not a live HPyTupleBuilder of this context$/);
+  });
+
+  it('a closed handle is still recognized after many handles and builders were reused', () => {
+    expect(m.keep_closed()).to.equal(undefined);
+    // 40 rounds close 200 handles and 40 builders, within the 1024 remembered.
+    expect(m.churn(40)).to.equal(undefined);
+    expect(debugFindings()).to.deep.equal([]);
+    raises(() => m.use_kept_closed(), 'SystemError', /^HPy_Repr: handle \d+ was already closed \(debug layer\)$/);
+    expect(only('use-after-close', 'HPy_Repr').message).to.match(
+      /^HPy_Repr got handle \d+ in 'use_kept_closed', which was closed \(opened by HPyLong_FromInt64_t\)$/);
+  });
+
   it('after all the mistakes, clean code still has no findings', () => {
     m.clean('ok');
     expect(debugFindings()).to.deep.equal([]);

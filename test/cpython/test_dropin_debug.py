@@ -2,6 +2,7 @@
 (hpy_matrix.debug, hpy_matrix.trace, universal._debug, universal._trace), on the deliberate
 mistakes of suites/debug/debug.c. Usage: python3 test_dropin_debug.py <folder of built binaries>"""
 import functools
+import gc
 import importlib.util
 import os
 import re
@@ -110,6 +111,110 @@ def test_each_mistake_is_one_finding_naming_it():
     only("result-with-error", "result_with_error")
 
 
+# Every mistake of debug.c that needs no argument check of its own: (call, (kind, function)).
+def _mistakes():
+    return [
+        (m.leak, None),  # a leak is found by a leak check, below
+        (lambda: raises(SystemError, m.use_after_close), ("use-after-close", "HPy_Repr")),
+        (m.double_close, ("double-close", "HPy_Close")),
+        (lambda: m.close_arg(5), ("double-close", "close_arg")),
+        (m.close_constant, ("close-constant", "HPy_Close")),
+        (m.return_constant, ("return-constant", "return_constant")),
+        (m.list_builder_after_build, ("builder-reuse", "HPyListBuilder_Set")),
+        (m.tuple_builder_after_cancel, ("builder-reuse", "HPyTupleBuilder_Build")),
+        (m.tracker_after_close, ("builder-reuse", "HPyTracker_Add")),
+        (lambda: m.utf8_after_close("hello"), ("raw-data-after-close", "utf8_after_close")),
+        (lambda: m.bytes_write(b"abc"), ("raw-data-write", "bytes_write")),
+        (lambda: (m.keep_ctx(), m.use_kept_ctx()), ("ctx-outside-call", "HPyLong_FromInt64_t")),
+        (lambda: raises(SystemError, m.null_without_error), ("null-without-error", "null_without_error")),
+        (lambda: raises(SystemError, functools.partial(m.result_with_error)), ("result-with-error", "result_with_error")),
+        (lambda: (m.keep_arg(7), raises(SystemError, m.use_kept_arg)), ("use-after-close", "HPy_Repr")),
+        (lambda: (m.keep_utf8_of_arg("hello"), m.read_kept_utf8()), ("raw-data-after-close", "keep_utf8_of_arg")),
+        (lambda: raises(SystemError, m.return_arg, 1, 2), ("use-after-close", "return_arg")),
+        (m.close_tracked, ("double-close", "HPy_Close")),
+        (m.builder_wrong_kind, ("builder-reuse", "HPyTupleBuilder_Cancel")),
+        (lambda: (m.keep_closed(), m.churn(40), raises(SystemError, m.use_kept_closed)), ("use-after-close", "HPy_Repr")),
+    ]
+
+
+def _run_mistakes():
+    taken()
+    gen = _debug.new_generation()
+    found = []
+    for call, expected in _mistakes():
+        call()
+        got = [(f["kind"], f["function"]) for f in taken()]
+        assert got == ([expected] if expected else []), (call, got)
+        found.append(got)
+    leaks = _debug.get_open_handles(gen)
+    assert [h.obj for h in leaks] == [123456], leaks
+    for h in leaks:
+        h._force_close()
+    return found
+
+
+def test_the_fast_paths_find_what_the_slow_paths_find():
+    # With stack traces on, every handle is opened on the slow path (it captures the stack); off,
+    # argument and result handles take the inline paths. Both find the same mistakes.
+    fast = _run_mistakes()
+    set_handle_stack_trace_limit(4)
+    try:
+        slow = _run_mistakes()
+    finally:
+        disable_handle_stack_traces()
+    assert fast == slow
+    with LeakDetector():
+        assert m.clean("ok") == ("ok", 2)
+
+
+def test_closed_handle_queue_limits_what_is_recognized():
+    old = _debug.get_closed_handles_queue_max_size()
+    try:
+        # One churn round closes five handles and a builder.
+        for size, rounds, expected in [(64, 10, "use-after-close"), (8, 5, "invalid-handle"), (1024, 200, "use-after-close")]:
+            _debug.set_closed_handles_queue_max_size(size)
+            m.keep_closed()
+            m.churn(rounds)
+            raises(SystemError, m.use_kept_closed)
+            [f] = taken()
+            assert (f["kind"], f["function"]) == (expected, "HPy_Repr"), (size, f)
+            assert len(_debug.get_closed_handles()) <= size
+        _debug.set_closed_handles_queue_max_size(0)
+        m.keep_closed()
+        raises(SystemError, m.use_kept_closed)
+        assert [f["kind"] for f in taken()] == ["invalid-handle"]
+        assert _debug.get_closed_handles() == []
+        # A builder forgotten by the queue is no longer a builder of this context.
+        m.list_builder_after_build()
+        assert only("builder-reuse", "HPyListBuilder_Set")["message"].endswith("which is not a live HPyListBuilder of this context")
+    finally:
+        _debug.set_closed_handles_queue_max_size(old)
+    m.list_builder_after_build()
+    assert only("builder-reuse", "HPyListBuilder_Set")["message"].endswith("already ended by HPyListBuilder_Build")
+
+
+def test_keyword_values_are_wrapped_whatever_the_keyword_names():
+    # The layer keeps the lengths of the last keyword-name tuples it saw: constant tuples of call
+    # sites, and tuples built for each call (f(**d)), more of them than it keeps, freed between
+    # calls, must each get their own count of keyword values.
+    basic = load("basic", "basic.hpy0.so", debug=True)
+    taken()
+    with LeakDetector():
+        for rnd in range(3):
+            assert basic.keyword_value(1, key=2) == 2
+            assert basic.keyword_value(key=3, other=4) == 3
+            assert basic.keyword_value(1, 2, a=1, b=2, key=5) == 5
+            assert basic.keyword_value() is None
+            for n in range(9):
+                kw = {f"k{i}_{rnd}": i for i in range(n)}
+                kw["key"] = n
+                assert basic.keyword_value(*range(n), **kw) == n
+                assert basic.describe_call(*range(n), **kw) == (tuple(range(n)), tuple(kw))
+                del kw
+                gc.collect()
+    assert taken() == []
+
+
 def test_on_invalid_handle_and_builder_callbacks():
     calls = []
     _debug.set_on_invalid_handle(lambda: calls.append("handle"))
@@ -178,7 +283,19 @@ def test_trace_mode_counts_the_calls_a_function_makes():
         "ctx_TupleBuilder_New": 1, "ctx_TupleBuilder_Set": 2, "ctx_TupleBuilder_Build": 1,
         "ctx_Tracker_Close": 1, "ctx_Close": 1,
     }, changed
-    assert trace.get_durations()["ctx_Tracker_New"] > 0
+    # Counts only until durations are asked for: no clock is read per call.
+    assert trace.get_durations()["ctx_Tracker_New"] == 0
+    trace.set_durations(True)
+    try:
+        assert traced.clean("ab") == ("ab", 2)
+    finally:
+        trace.set_durations(False)
+    assert trace.get_call_counts()["ctx_Tracker_New"] == before["ctx_Tracker_New"] + 2
+    durations = trace.get_durations()
+    assert durations["ctx_Tracker_New"] > 0 and durations["ctx_CallRealFunctionFromTrampoline"] > 0, durations
+    # The call into clean() includes every context call clean() made.
+    assert durations["ctx_CallRealFunctionFromTrampoline"] >= durations["ctx_Tracker_New"] + durations["ctx_Dup"]
+    assert trace.get_clock() in ("tsc", "monotonic")
     assert trace.get_frequency() > 0
     seen = []
     trace.set_trace_functions(on_enter=lambda name: seen.append(("enter", name)))
