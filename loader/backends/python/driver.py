@@ -86,6 +86,31 @@ def hpy_report():
             "file": getattr(universal, "__file__", None)}, None
 
 
+# Calls as a plain call site makes them, `f(a, b, key=c)`: CPython checks the result of such a call
+# (a NULL without an exception, or a result with one set, become SystemError at once), which the
+# f(*args, **kwargs) form skips. Compiled once per shape, as code of the module 'sys' at line 1:
+# where CPython places a call made from outside any Python frame (warnings name that location),
+# which is what a call from JavaScript is on the in-process backends.
+CALL_SITE_GLOBALS = {"__name__": "sys", "__builtins__": __builtins__}
+CALL_SITES = {}
+CALL_SITE_CODES = set()
+
+
+def call_site(nargs, names):
+    site = CALL_SITES.get((nargs, names))
+    if site is not None:
+        return site
+    import keyword
+    if len(CALL_SITES) > 256 or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        return lambda f, a, k: f(*a, **dict(zip(names, k)))
+    arguments = ["a[%d]" % i for i in range(nargs)] + ["%s=k[%d]" % (n, i) for i, n in enumerate(names)]
+    namespace = {}
+    exec(compile("def call(f, a, k): return f(%s)" % ", ".join(arguments), "sys", "exec"), CALL_SITE_GLOBALS, namespace)
+    site = CALL_SITES[(nargs, names)] = namespace["call"]
+    CALL_SITE_CODES.add(site.__code__)
+    return site
+
+
 class Driver:
     def __init__(self, requests, answers_fd):
         self.requests = requests
@@ -146,7 +171,7 @@ class Driver:
     def error(self, e):
         # The driver's own frames would keep the call's arguments alive as long as the exception.
         tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == THIS_FILE:
+        while tb is not None and (tb.tb_frame.f_code.co_filename == THIS_FILE or tb.tb_frame.f_code in CALL_SITE_CODES):
             tb = tb.tb_next
         try:
             e.__traceback__ = tb
@@ -183,7 +208,12 @@ class Driver:
                 answer = [0, handlers[op](self, *message[2:])]
             except BaseException as e:
                 answer = [1, self.error(e)]
-            self.send(answer)
+            try:
+                self.send(answer)
+            except BaseException as e:
+                # An answer that cannot be written (a value JSON cannot carry, or an exception
+                # an extension left set that surfaces here) is the call's error, not the driver's end.
+                self.send([1, self.error(e)])
 
     # --- operations -------------------------------------------------------------------------------
 
@@ -212,9 +242,11 @@ class Driver:
 
     def op_call(self, f, args, kwargs):
         get = self.get
+        f = get(f)
+        args = [get(a) for a in args]
         if kwargs:
-            return self.put(get(f)(*[get(a) for a in args], **{k: get(v) for k, v in kwargs}))
-        return self.put(get(f)(*[get(a) for a in args]))
+            return self.put(call_site(len(args), tuple(k for k, _ in kwargs))(f, args, [get(v) for _, v in kwargs]))
+        return self.put(call_site(len(args), ())(f, args, ()))
 
     def op_getattr(self, o, name):
         return self.put(getattr(self.get(o), name))
