@@ -50,6 +50,8 @@ export class DriverProcess {
   /** Set by Node's 'exit' event, when the event loop ran after the driver died. */
   private exited: ExitStatus | null = null;
   private gone: DriverGoneError | null = null;
+  /** What later calls throw: the interpreter died in an earlier one. */
+  private goneSince: DriverGoneError | null = null;
   private closed = false;
   /** What of the log was copied to stderr already. */
   private logCopied = 0;
@@ -89,9 +91,14 @@ export class DriverProcess {
     return this.gone !== null || this.closed;
   }
 
+  /** The error of a call made after the interpreter died. */
+  private goneBefore(): DriverGoneError {
+    return this.goneSince!;
+  }
+
   /** Writes one request line. */
   send(line: string, during: string): void {
-    if (this.gone) throw this.gone;
+    if (this.gone) throw this.goneBefore();
     const data = Buffer.from(line, 'utf8');
     try {
       for (let off = 0; off < data.length;) off += writeSync(this.requests, data, off, data.length - off);
@@ -103,7 +110,7 @@ export class DriverProcess {
 
   /** Reads one answer line (without its newline), waiting as long as the watchdog allows. */
   receive(during: string): string {
-    if (this.gone) throw this.gone;
+    if (this.gone) throw this.goneBefore();
     for (;;) {
       const newline = this.buffer.indexOf(10, this.start);
       if (newline !== -1 && newline < this.end) {
@@ -139,9 +146,9 @@ export class DriverProcess {
     }
   }
 
-  /** The error for a driver found dead; every later call throws it again. */
+  /** The error for a driver found dead. */
   private died(during: string): DriverGoneError {
-    if (this.gone) return this.gone;
+    if (this.gone) return this.goneBefore();
     const { label, timeoutMs } = this.opts;
     const timedOut = this.watchdog.fired;
     this.watchdog.stop();
@@ -153,6 +160,7 @@ export class DriverProcess {
     const output = this.output();
     const tail = output.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     this.gone = new DriverGoneError(`${label}: the interpreter ${how}${tail ? `; its last output:\n${tail}` : ''}`, status, timedOut);
+    this.goneSince = new DriverGoneError(`${label}: the interpreter is gone since an earlier call (it ${how})`, status, timedOut);
     this.opts.onGone?.(this.gone, output);
     return this.gone;
   }
