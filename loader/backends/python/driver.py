@@ -31,6 +31,9 @@ MAX_SAFE = 2 ** 53 - 1
 # Kinds as the Backend contract names them, by exact type: subclasses are 'other' (9).
 KINDS = {type(None): 0, bool: 1, int: 2, float: 3, str: 4, bytes: 5, tuple: 6, list: 7, dict: 8}
 THIS_FILE = os.path.abspath(__file__)
+# Built once: json.dumps and json.loads with arguments of their own build one per call.
+ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+DECODE = json.JSONDecoder().decode
 
 
 def die_with_parent():
@@ -125,7 +128,7 @@ class Driver:
     # --- the wire -------------------------------------------------------------------------------
 
     def send(self, message):
-        data = (json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n").encode("ascii")
+        data = (ENCODE(message) + "\n").encode("ascii")
         view = memoryview(data)
         while view:
             view = view[os.write(self.answers_fd, view):]
@@ -192,13 +195,12 @@ class Driver:
         """Answers requests until the end of the requests pipe (returns None) or until the
         JavaScript function being called returns (returns its outcome)."""
         readline = self.requests.readline
-        loads = json.loads
         handlers = self.handlers
         while True:
             line = readline()
             if not line:
                 return None
-            message = loads(line)
+            message = DECODE(line.decode("utf-8", "surrogatepass"))
             op = message[0]
             if message[1]:
                 self.release(message[1])
