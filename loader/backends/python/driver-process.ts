@@ -28,6 +28,8 @@ export interface DriverOptions {
   label: string;
   executable: string;
   driverScript: string;
+  /** The interpreter's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** Longest wait for one answer, in milliseconds. */
   timeoutMs: number;
   /** Called with the error once the interpreter is found dead, before the call throws it. */
@@ -69,6 +71,7 @@ export class DriverProcess {
       this.log = openSync(path.join(dir, 'output'), 'w+');
       this.child = spawn(opts.executable, ['-u', opts.driverScript], {
         stdio: ['ignore', this.log, this.log, both[0]!, both[1]!],
+        env: opts.env ?? process.env,
       });
       // A failed spawn is reported as an event; the reads below find the end of file instead.
       this.child.on('error', () => {});
@@ -158,6 +161,8 @@ export class DriverProcess {
       : status?.code !== undefined && status.code !== null ? `exited with code ${status.code} during ${during}`
       : `is gone (during ${during})`;
     const output = this.output();
+    // Shown in the message, or printed by onGone: not copied to stderr again at close.
+    this.logCopied = Buffer.byteLength(output);
     const tail = output.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
     this.gone = new DriverGoneError(`${label}: the interpreter ${how}${tail ? `; its last output:\n${tail}` : ''}`, status, timedOut);
     this.goneSince = new DriverGoneError(`${label}: the interpreter is gone since an earlier call (it ${how})`, status, timedOut);

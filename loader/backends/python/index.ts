@@ -38,6 +38,8 @@ export interface PythonBackendOptions {
    * cell then ends as a CRASH naming the signal and the running test. With false, the call throws.
    */
   mirrorCrash?: boolean;
+  /** The interpreter's environment (default: this process's), e.g. its PYTHONPATH. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const asWire = (r: Ref) => r as unknown as WireRef;
@@ -73,12 +75,13 @@ export class PythonBackend implements Backend {
     this.label = interpreterLabel(interpreter);
     this.layer = layer ?? null;
     this.name = layer ? `${layer}:${this.label}` : this.label;
-    const executable = resolveInterpreter(interpreter);
+    const executable = resolveInterpreter(interpreter, opts.env);
     const mirrorCrash = opts.mirrorCrash ?? true;
     this.proc = new DriverProcess({
       label: this.label,
       executable,
       driverScript: driverScript(),
+      env: opts.env,
       timeoutMs: opts.timeoutMs ?? timeoutFromEnv(),
       onGone: (error, output) => {
         if (mirrorCrash && error.status?.signal && !error.timedOut) dieLike(error, output);
@@ -98,6 +101,11 @@ export class PythonBackend implements Backend {
   }
 
   /** One operation of the driver; answers calls of JavaScript functions until its own comes. */
+  /** Releases waiting to ride along with the next request. */
+  get pendingReleases(): number {
+    return this.released.length;
+  }
+
   private request(op: string, ...args: unknown[]): unknown {
     const released = this.released.length ? this.released.splice(0) : 0;
     this.proc.send(`${JSON.stringify([op, released, ...args])}\n`, op);
