@@ -358,6 +358,32 @@ describe('python:<interpreter> that cannot serve', function () {
     expect(start('pypy3')).to.throw(InterpreterError, 'python:pypy3: its hpy.universal is 0.0.4, which cannot load HPy 0.9 universal binaries');
   });
 
+  it('the driver serves the contract on PyPy 3.9 too (past the handshake with a stand-in HPy; no binary)', async function () {
+    if (!existsSync('/usr/bin/pypy3')) this.skip();
+    const standIn = s.fakeHpy('hpy-stand-in', 'MODE_UNIVERSAL = 0\nMODE_DEBUG = 1\nMODE_TRACE = 2\n\ndef get_version():\n    return ("0.9.0", "stand-in")\n');
+    const b = new PythonBackend('pypy3', undefined, { mirrorCrash: false, env: { ...process.env, PYTHONPATH: standIn } });
+    try {
+      expect(b.hello).to.include({ implementation: 'pypy', version: '3.9.16' });
+      const evaluate = b.getattr(b.importModule('builtins'), 'eval');
+      const run = (src: string) => b.call(evaluate, [b.fromPrimitive(src), b.newDict([])]);
+      const identity = run('lambda x: x');
+      for (const v of [2n ** 200n, 'a😀\ud800', 1.5]) expect(b.toPrimitive(b.call(identity, [b.fromPrimitive(v)]))).to.equal(v);
+      expect(b.toPrimitive(b.call(identity, [b.fromPrimitive(new Uint8Array([1, 2]))]))).to.deep.equal(new Uint8Array([1, 2]));
+      const f = b.newFunction('f', (args, kwargs) => b.fromPrimitive(args.length * 10 + kwargs.length));
+      expect(b.toPrimitive(b.call(f, [b.fromPrimitive(1)], [['k', b.fromPrimitive(2)]]))).to.equal(11n);
+      expect(() => run('1/0')).to.throw(PythonError, 'ZeroDivisionError: division by zero');
+      // PyPy's collector says nothing of what it freed; finalizers still run within collectGarbage.
+      const log = run('[]');
+      const mortal = b.call(run('type("M", (), {"__del__": lambda self: self.log.append(1)})'), []);
+      b.setattr(mortal, 'log', log);
+      b.release(mortal);
+      await b.collectGarbage();
+      expect(b.repr(log)).to.equal('[1]');
+    } finally {
+      b.close();
+    }
+  });
+
   it('a time limit that is no number of seconds', () => {
     const before = process.env.HPY_MATRIX_PYTHON_TIMEOUT;
     process.env.HPY_MATRIX_PYTHON_TIMEOUT = 'soon';
