@@ -42,8 +42,8 @@ describe('matrix.json', () => {
     expect(config).to.deep.equal({
       backends: ['reference'],
       suites: [
-        { name: 'basic', dir: path.resolve(import.meta.dirname, '..', 'suites', 'basic') },
-        { name: './my-suite', dir: path.join(tmp, 'my-suite') },
+        { name: 'basic', dir: path.resolve(import.meta.dirname, '..', 'suites', 'basic'), kind: 'mocha' },
+        { name: './my-suite', dir: path.join(tmp, 'my-suite'), kind: 'mocha' },
       ],
       extensions: [path.join(tmp, 'build', 'mine.hpy0.so')],
       jobs: 2,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { findPython } from '../loader/backends/cpython/python.js';
 import { buildExtension } from '../loader/build/extension.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -174,6 +175,49 @@ describe('hpy-matrix init', function () {
     expect(JSON.parse(await readFile(path.join(dir, 'matrix.json'), 'utf8')).backends).to.deep.equal(['reference']);
   });
 
+  describe('--pytest', () => {
+    it('in a folder without an extension: the example extension built with its stub, pytest tests of it, and the run is green', async () => {
+      const dir = await fresh();
+      const init = await hpyMatrix(dir, ['init', '--pytest']);
+      expect(init.exitCode, init.stderr).to.equal(0);
+      expect(init.stdout).to.equal([
+        'wrote matrix.json', 'wrote expectations.json', 'wrote hpy-tests/example/example.c', 'wrote hpy-tests/example/build/example.py',
+        'wrote hpy-tests/example/test_example.py', 'built hpy-tests/example/build/example.hpy0.so',
+        '', 'Backends: cpython, debug:cpython',
+        'Note: reference and debug:reference are not in matrix.json: pytest suites need a Python interpreter, which the reference backend does not have',
+        '', 'Next, run the suite on every backend of matrix.json:', '', '  npx hpy-matrix run'].join('\n'));
+      expect(JSON.parse(await readFile(path.join(dir, 'matrix.json'), 'utf8'))).to.deep.equal({
+        backends: ['cpython', 'debug:cpython'],
+        suites: [{ path: './hpy-tests/example', pythonPath: ['./hpy-tests/example/build'] }],
+        expectations: 'expectations.json',
+      });
+      const run = await hpyMatrix(dir, ['run', '--reporter', 'json']);
+      expect(run.exitCode, run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as RunReport;
+      expect(report.cells.map((c) => [c.backend, c.status, c.passed])).to.deep.equal([['cpython', 'PASS', 3], ['debug:cpython', 'PASS', 3]]);
+      // A second init refuses, naming the files, the built binary among them.
+      const again = await hpyMatrix(dir, ['init', '--pytest']);
+      expect(again.exitCode).to.equal(2);
+      expect(again.stderr).to.match(/^hpy-matrix init: matrix\.json: already exists \(so do .*hpy-tests\/example\/build\/example\.hpy0\.so\)/);
+    });
+
+    it('--extension: pytest tests of the user\'s binary through a stub beside them; the run is green', async () => {
+      const dir = await fresh();
+      await buildExtension({ sources: [path.join(ROOT, 'test/fixtures/pytest/pyext.c')], out: path.join(dir, 'build', 'pyext.hpy0.so') });
+      const init = await hpyMatrix(dir, ['init', '--pytest', '--extension', 'build/pyext.hpy0.so']);
+      expect(init.exitCode, init.stderr).to.equal(0);
+      expect(await filesUnder(dir)).to.deep.equal([
+        'build/pyext.hpy0.so', 'expectations.json', 'hpy-tests/pyext/pyext.py', 'hpy-tests/pyext/test_pyext.py', 'matrix.json']);
+      expect(await readFile(path.join(dir, 'hpy-tests/pyext/test_pyext.py'), 'utf8')).to.include('FUNCTIONS = ["add", "leak", "crash"]');
+      const run = await hpyMatrix(dir, ['run', '--reporter', 'json']);
+      expect(run.exitCode, run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as RunReport;
+      expect(report.cells.map((c) => [c.backend, c.status, c.tests.map((t) => t.title)])).to.deep.equal(['cpython', 'debug:cpython'].map((b) => [b, 'PASS', [
+        'test_pyext.py::test_is_the_module', 'test_pyext.py::test_has_the_function[add]',
+        'test_pyext.py::test_has_the_function[leak]', 'test_pyext.py::test_has_the_function[crash]']]));
+    });
+  });
+
   describe('refusals: exit 2, one line, nothing written', () => {
     const refused = async (args: string[], message: string, setUp?: (dir: string) => Promise<void>) => {
       const dir = await fresh();
@@ -186,8 +230,23 @@ describe('hpy-matrix init', function () {
       expect(await filesUnder(dir)).to.deep.equal(before);
     };
 
-    it('--pytest: pytest suites are not available yet', async () => {
-      await refused(['--pytest'], 'hpy-matrix init: --pytest: pytest suites are not available yet; init writes a mocha suite (leave out --pytest)');
+    it('--pytest where the Python has no pytest, saying what to install', async () => {
+      const venv = path.join(tmp, 'venv-without-pytest');
+      await execa(findPython().executable, ['-m', 'venv', '--without-pip', venv]);
+      const python = path.join(venv, 'bin', 'python');
+      const dir = await fresh();
+      const init = await hpyMatrix(dir, ['init', '--pytest'], { HPY_MATRIX_PYTHON: python });
+      expect([init.exitCode, init.stderr]).to.deep.equal([2,
+        `hpy-matrix init: --pytest: pytest is not installed for ${python}: install it (apt-get install python3-pytest, or ${python} -m pip install pytest)`]);
+      expect(await filesUnder(dir)).to.deep.equal([]);
+    });
+
+    it('--pytest where the cpython backends cannot start', async () => {
+      const dir = await fresh();
+      const init = await hpyMatrix(dir, ['init', '--pytest'], { HPY_MATRIX_PYTHON: '/nonexistent/python3' });
+      expect(init.exitCode).to.equal(2);
+      expect(init.stderr).to.match(/^hpy-matrix init: --pytest: pytest suites run on the cpython backends, which cannot start here: the cpython backend needs Python 3: '\/nonexistent\/python3' was not found/);
+      expect(await filesUnder(dir)).to.deep.equal([]);
     });
 
     it('--extension that does not exist', async () => {

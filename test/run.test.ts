@@ -123,7 +123,7 @@ describe('hpy-matrix run', function () {
     it('ERROR: a suite folder without test files', () => {
       const cell = cellOf(result, 'empty');
       expect(cell.status).to.equal('ERROR');
-      expect(cell.error).to.equal(`no test files (*.test.ts, *.test.js, *.test.mjs) in ${fixture('empty')}`);
+      expect(cell.error).to.equal(`no test files (*.test.ts, *.test.js, *.test.mjs for mocha; test_*.py, *_test.py for pytest) in ${fixture('empty')}`);
     });
 
     it('ERROR: a test file that throws at import, with its own error', () => {
@@ -142,7 +142,7 @@ describe('hpy-matrix run', function () {
       expect(text).to.contain('test/fixtures/suites/one-fail × reference: FAIL\n  ✗ one-fail fails on purpose\n'
         + '      AssertionError: fixture arithmetic: expected 2 to equal 3\n');
       expect(text).to.contain("  killed by SIGSEGV in 'crash dies with a segfault'");
-      expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs) in');
+      expect(text).to.contain('  no test files (*.test.ts, *.test.js, *.test.mjs for mocha; test_*.py, *_test.py for pytest) in');
       expect(text).to.contain('  cannot load broken.test.ts: Error: fixture: broken at import');
       expect(text).not.to.contain('all-pass × reference');
       expect(lines.at(-3)).to.match(/^7 cells: 1 PASS, 1 FAIL, 2 CRASH, 3 ERROR \(\d+\.\d s\)$/);
@@ -253,7 +253,7 @@ describe('hpy-matrix run', function () {
       const cache = path.join(work, 'stopped-cache');
       const script = `
         import { runMatrix } from './harness/runner/runner.ts';
-        const suites = [{ name: 'gone', dir: '${path.join(work, 'no-such-suite')}' }];
+        const suites = [{ name: 'gone', dir: '${path.join(work, 'no-such-suite')}', kind: 'mocha' }];
         await runMatrix({ backends: ['cpython', 'debug:reference'], suites }).then(() => console.log('ran'), () => console.log('rejected'));`;
       const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         cwd: ROOT, reject: false, env: { HPY_MATRIX_PYTHON: python, HPY_MATRIX_CACHE_DIR: cache },
@@ -528,7 +528,7 @@ describe('hpy-matrix run', function () {
       ['not an object', '["reference"]', (f) => `${f}: must be a JSON object like {"backends": ["reference"], "suites": ["basic"]}`],
       ['wrong type', '{"backends": "reference", "suites": ["basic"]}',
         (f) => `${f}: 'backends' must be a non-empty array of strings, got "reference"`],
-      ['missing list', '{"backends": ["reference"]}', (f) => `${f}: 'suites' must be a non-empty array of strings, got nothing`],
+      ['missing list', '{"backends": ["reference"]}', (f) => `${f}: 'suites' must be a non-empty array of suite names, paths or {"path": …} objects, got nothing`],
       ['wrong jobs', '{"backends": ["reference"], "suites": ["basic"], "jobs": 1.5}',
         (f) => `${f}: 'jobs' must be a positive integer, got 1.5`],
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',

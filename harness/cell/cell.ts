@@ -46,7 +46,7 @@ export async function runCell(opts: CellOptions): Promise<boolean> {
 async function runSuite(opts: CellOptions, sink: EventSink): Promise<boolean> {
   const files = findTestFiles(opts.suiteDir);
   if (files.length === 0) {
-    sink({ event: 'error', message: `no test files (*.test.ts, *.test.js, *.test.mjs) in ${opts.suiteDir}` });
+    sink({ event: 'error', message: `no test files (*.test.ts, *.test.js, *.test.mjs for mocha; test_*.py, *_test.py for pytest) in ${opts.suiteDir}` });
     return false;
   }
   await registerTypeScript(files, opts.compiledDir);

@@ -27,8 +27,13 @@ export interface IsolatedRun<E> {
 }
 
 export interface IsolatedOptions {
-  /** The script and its arguments; `--results <file>` is appended. */
+  /** The program; default this Node, without this process's execArgv. */
+  command?: string;
+  /** Its arguments; `--results <file>` is appended unless `resultsEnv` names a variable for the file instead. */
   args: string[];
+  resultsEnv?: string;
+  /** The child's working folder (default: this process's). */
+  cwd?: string;
   timeoutMs: number;
   /** The child's environment, added to this process's. */
   env?: Record<string, string>;
@@ -40,7 +45,8 @@ export interface IsolatedOptions {
 
 /**
  * Runs `node <args> --results <file>` with this Node and without this process's execArgv (the
- * child must not start with the parent's loaders, e.g. mocha's --import tsx).
+ * child must not start with the parent's loaders, e.g. mocha's --import tsx), or another
+ * program that takes the file from an environment variable.
  */
 export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun<E>> {
   const ownDir = opts.resultsDir === undefined ? await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-child-')) : undefined;
@@ -48,12 +54,14 @@ export async function runIsolated<E>(opts: IsolatedOptions): Promise<IsolatedRun
   const results = path.join(dir, `events-${randomUUID()}.jsonl`);
   try {
     const started = performance.now();
-    const running = execa(process.execPath, [...opts.args, '--results', results], {
+    const args = opts.resultsEnv === undefined ? [...opts.args, '--results', results] : opts.args;
+    const running = execa(opts.command ?? process.execPath, args, {
       reject: false,
       timeout: opts.timeoutMs,
       // Plain text in captured output: it ends up in error messages and reports.
-      env: { ...opts.env, FORCE_COLOR: '0' },
+      env: { ...opts.env, FORCE_COLOR: '0', ...(opts.resultsEnv === undefined ? {} : { [opts.resultsEnv]: results }) },
       stdin: 'ignore',
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     });
     const watch = opts.maxMemoryBytes === undefined || running.pid === undefined
       ? undefined : watchMemory(running.pid, opts.maxMemoryBytes, () => running.kill('SIGKILL'));

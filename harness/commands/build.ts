@@ -1,21 +1,24 @@
 // `hpy-matrix build`: compiles HPy sources into a universal binary with our headers.
 import type { CommandModule } from 'yargs';
 import { BuildError, buildExtension } from '../../loader/build/extension.js';
+import { writeStub } from '../../loader/build/stub.js';
 
 interface BuildArgs {
   sources: string[];
   out: string;
   cc?: string;
   cflag?: string[];
+  stub: boolean;
 }
 
-/** Prints the binary's path on stdout and compiler warnings on stderr. Exit codes: 0 built,
+/** Prints the binary's path (and the stub's, with --stub) on stdout and compiler warnings on stderr. Exit codes: 0 built,
  *  1 the build failed (one `hpy-matrix build: <file>: <reason>` line, then compiler output). */
 export async function runBuild(args: BuildArgs): Promise<void> {
   try {
     const result = await buildExtension({ sources: args.sources, out: args.out, cc: args.cc, cflags: args.cflag });
     if (result.warnings) process.stderr.write(result.warnings.endsWith('\n') ? result.warnings : `${result.warnings}\n`);
     console.log(result.path);
+    if (args.stub) console.log(await writeStub(result.path));
   } catch (err) {
     if (!(err instanceof BuildError)) throw err;
     console.error(`hpy-matrix build: ${err.file}: ${err.reason}`);
@@ -32,6 +35,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'C source files of the extension' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output binary, named <module>.hpy0.so' })
       .option('cc', { type: 'string', describe: 'C compiler (default: $CC, else cc)' })
-      .option('cflag', { type: 'string', array: true, describe: 'extra compiler flag (repeatable), e.g. --cflag=-DNDEBUG' }),
+      .option('cflag', { type: 'string', array: true, describe: 'extra compiler flag (repeatable), e.g. --cflag=-DNDEBUG' })
+      .option('stub', { type: 'boolean', default: false, describe: 'also write <module>.py beside the binary: `import <module>` then loads it with hpy.universal' }),
   handler: (args) => runBuild(args),
 };

@@ -1,13 +1,17 @@
 // `hpy-matrix init`: sets up an extension's repository for `hpy-matrix run`: matrix.json, an
-// empty expectations file and one mocha suite, either for the user's own binary (--extension)
-// or for a small example extension written beside it. It never writes over a file.
+// empty expectations file and one suite (mocha, or pytest with --pytest), either for the user's
+// own binary (--extension) or for a small example extension written beside it. It never writes
+// over a file.
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { resolveCompiler } from '../../loader/build/cache.js';
+import { BuildError, buildExtension } from '../../loader/build/extension.js';
+import { stubSource } from '../../loader/build/stub.js';
 import { findPython } from '../../loader/backends/cpython/python.js';
 import { packageRoot } from '../../loader/package-root.js';
-import { ReportError, staticReport } from '../../loader/static/report.js';
+import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
 import { formatExpectations } from '../runner/expectations.js';
 
 interface InitArgs {
@@ -39,15 +43,18 @@ interface Plan {
   leftOut: Array<{ backends: string[]; reason: string }>;
   /** Things worth knowing before the first run. */
   notes: string[];
+  /** A binary init builds once the files are written (a pytest suite imports it, built). */
+  build?: { source: string; out: string };
 }
 
 /** Exit codes: 0 the files were written, 2 nothing was written (one line on stderr says why). */
 export async function runInit(args: InitArgs, cwd = process.cwd()): Promise<number> {
   try {
-    if (args.pytest) throw new InitError('--pytest', 'pytest suites are not available yet; init writes a mocha suite (leave out --pytest)');
-    const plan = args.extension === undefined ? await examplePlan() : await extensionPlan(args.extension, cwd);
-    await refuseExisting(plan.files, cwd);
-    await writeAll(plan.files, cwd);
+    const plan = args.pytest
+      ? (args.extension === undefined ? await pytestExamplePlan() : await pytestExtensionPlan(args.extension, cwd))
+      : (args.extension === undefined ? await examplePlan() : await extensionPlan(args.extension, cwd));
+    await refuseExisting([...plan.files, ...(plan.build ? [{ file: plan.build.out, text: '' }] : [])], cwd);
+    await writeAll(plan.files, cwd, plan.build);
     console.log(summary(plan));
     return 0;
   } catch (err) {
@@ -64,7 +71,7 @@ async function examplePlan(): Promise<Plan> {
   return {
     files: [
       ...configFiles(backends, `./${dir}`, undefined),
-      { file: `${dir}/example.c`, text: await template('example/example.c') },
+      { file: `${dir}/example.c`, text: await template('example/example.c', { built: MOCHA_BUILT }) },
       { file: `${dir}/example.test.ts`, text: await template('example/example.test.ts') },
     ],
     backends,
@@ -73,21 +80,12 @@ async function examplePlan(): Promise<Plan> {
   };
 }
 
+const MOCHA_BUILT = 'Its suite (example.test.ts) names this file, so hpy-matrix builds it as an\n   HPy 0.9 universal binary with its own headers, cached until the source changes.';
+const PYTEST_BUILT = 'init built it into build/example.hpy0.so, with the stub loader\n   build/example.py that `import example` goes through; build it again after a change\n   (test_example.py says how).';
+
 /** The user's binary: a suite that loads it and checks what its module definition promises. */
 async function extensionPlan(extension: string, cwd: string): Promise<Plan> {
-  const binary = path.resolve(cwd, extension);
-  let report;
-  try {
-    report = staticReport(binary);
-  } catch (err) {
-    if (err instanceof ReportError) throw new InitError(extension, err.reason);
-    throw err;
-  }
-  if (!report.ok) {
-    const [first, ...more] = report.problems;
-    throw new InitError(extension, `not a clean HPy universal binary: [${first!.code}] ${first!.message}` +
-      `${more.length > 0 ? ` (and ${more.length} more)` : ''}; \`hpy-matrix report ${extension}\` says more`);
-  }
+  const { binary, report } = cleanBinary(extension, cwd);
   const module = report.module;
   const suiteDir = `${SUITES_DIR}/${module}`;
   const fromSuite = path.relative(path.join(cwd, suiteDir), binary);
@@ -107,6 +105,98 @@ async function extensionPlan(extension: string, cwd: string): Promise<Plan> {
     leftOut,
     notes,
   };
+}
+
+/** The static report of the user's binary, refused unless it is a clean universal binary. */
+function cleanBinary(extension: string, cwd: string): { binary: string; report: StaticReport } {
+  const binary = path.resolve(cwd, extension);
+  let report;
+  try {
+    report = staticReport(binary);
+  } catch (err) {
+    if (err instanceof ReportError) throw new InitError(extension, err.reason);
+    throw err;
+  }
+  if (!report.ok) {
+    const [first, ...more] = report.problems;
+    throw new InitError(extension, `not a clean HPy universal binary: [${first!.code}] ${first!.message}` +
+      `${more.length > 0 ? ` (and ${more.length} more)` : ''}; \`hpy-matrix report ${extension}\` says more`);
+  }
+  return { binary, report };
+}
+
+/**
+ * --pytest without an extension: the example extension, built by init with its stub loader
+ * beside it, and pytest tests that import it.
+ */
+async function pytestExamplePlan(): Promise<Plan> {
+  const backends = pytestBackends();
+  const dir = `${SUITES_DIR}/example`;
+  const source = `${dir}/example.c`;
+  const out = `${dir}/build/example.hpy0.so`;
+  return {
+    files: [
+      ...configFiles(backends, pytestSuite(`./${dir}`, `./${dir}/build`), undefined),
+      { file: source, text: await template('example/example.c', { built: PYTEST_BUILT }) },
+      { file: `${dir}/build/example.py`, text: stubSource('example', 'example.hpy0.so', 'hpy-matrix init') },
+      { file: `${dir}/test_example.py`, text: await template('pytest/test_example.py', { source, binary: out }) },
+    ],
+    backends,
+    leftOut: [],
+    notes: [PYTEST_ON_REFERENCE],
+    build: { source, out },
+  };
+}
+
+/** --pytest --extension: pytest tests of the user's binary, imported through a stub beside them. */
+async function pytestExtensionPlan(extension: string, cwd: string): Promise<Plan> {
+  const { binary, report } = cleanBinary(extension, cwd);
+  const backends = pytestBackends();
+  const module = report.module;
+  const dir = `${SUITES_DIR}/${module}`;
+  const fromSuite = path.relative(path.join(cwd, dir), binary).split(path.sep).join('/');
+  const functions = `[${(report.methods ?? []).map((m) => JSON.stringify(m.name)).join(', ')}]`;
+  const notes: string[] = [];
+  if (report.methods === null) {
+    notes.push(`the module definition of ${extension} could not be read without running it, so FUNCTIONS in ${dir}/test_${module}.py is empty: list the functions there`);
+  }
+  return {
+    files: [
+      ...configFiles(backends, pytestSuite(`./${dir}`, `./${dir}`), relativeFromConfig(cwd, binary)),
+      { file: `${dir}/${module}.py`, text: stubSource(module, fromSuite, 'hpy-matrix init') },
+      { file: `${dir}/test_${module}.py`, text: await template('pytest/test_extension.py', { module, functions }) },
+    ],
+    backends,
+    leftOut: [],
+    notes: [PYTEST_ON_REFERENCE, ...notes],
+  };
+}
+
+const PYTEST_ON_REFERENCE = 'reference and debug:reference are not in matrix.json: pytest suites need a Python interpreter, which the reference backend does not have';
+
+/** A pytest suite entry of matrix.json: the folder, and where `import <module>` finds the stub. */
+function pytestSuite(dir: string, pythonPath: string): { path: string; pythonPath: string[] } {
+  return { path: dir, pythonPath: [pythonPath] };
+}
+
+/**
+ * pytest suites run on the cpython backends, in the Python they use: init refuses --pytest
+ * where that Python, its pytest or the C compiler that builds the cpython context is missing.
+ */
+function pytestBackends(): string[] {
+  let python;
+  try {
+    python = findPython();
+    resolveCompiler();
+  } catch (err) {
+    throw new InitError('--pytest', `pytest suites run on the cpython backends, which cannot start here: ${(err as Error).message}`);
+  }
+  try {
+    execFileSync(python.executable, ['-c', 'import pytest'], { stdio: 'ignore' });
+  } catch {
+    throw new InitError('--pytest', `pytest is not installed for ${python.executable}: install it (apt-get install python3-pytest, or ${python.executable} -m pip install pytest)`);
+  }
+  return ['cpython', 'debug:cpython'];
 }
 
 /**
@@ -141,7 +231,7 @@ function usableBackends(): Pick<Plan, 'backends' | 'leftOut'> & { compilerMissin
   return { backends: ALL_BACKENDS.filter((b) => !out.has(b)), leftOut, compilerMissing: compilerProblem !== undefined };
 }
 
-function configFiles(backends: string[], suite: string, extension: string | undefined): Planned[] {
+function configFiles(backends: string[], suite: string | { path: string; pythonPath: string[] }, extension: string | undefined): Planned[] {
   const config = { backends, suites: [suite], ...(extension === undefined ? {} : { extensions: [extension] }), expectations: 'expectations.json' };
   return [
     { file: 'matrix.json', text: `${JSON.stringify(config, null, 2)}\n` },
@@ -188,8 +278,11 @@ async function refuseExisting(files: Planned[], cwd: string): Promise<void> {
   throw new InitError(first!, `already exists${more.length > 0 ? ` (so do ${more.join(', ')})` : ''}; nothing was written: init never writes over a file`);
 }
 
-/** Writes every file, or on a failure removes the ones it wrote and says which could not be written. */
-async function writeAll(files: Planned[], cwd: string): Promise<void> {
+/**
+ * Writes every file and builds the planned binary, or on a failure removes what it wrote and
+ * says what could not be done.
+ */
+async function writeAll(files: Planned[], cwd: string, build?: Plan['build']): Promise<void> {
   const written: string[] = [];
   for (const { file, text } of files) {
     const target = path.join(cwd, file);
@@ -204,10 +297,19 @@ async function writeAll(files: Planned[], cwd: string): Promise<void> {
       throw new InitError(file, `cannot write: ${e.code === 'EEXIST' ? 'it appeared while init ran' : e.message}; nothing was written`);
     }
   }
+  if (build === undefined) return;
+  try {
+    await buildExtension({ sources: [path.join(cwd, build.source)], out: path.join(cwd, build.out) });
+  } catch (err) {
+    await Promise.all(written.map((w) => rm(w, { force: true })));
+    if (!(err instanceof BuildError)) throw err;
+    throw new InitError(build.source, `cannot build it: ${err.reason}; nothing was written`);
+  }
 }
 
 function summary(plan: Plan): string {
   const lines = plan.files.map((f) => `wrote ${f.file}`);
+  if (plan.build) lines.push(`built ${plan.build.out}`);
   lines.push('', `Backends: ${plan.backends.join(', ')}`);
   for (const l of plan.leftOut) lines.push(`Left out ${andList(l.backends)}, which cannot start here: ${l.reason}`);
   if (plan.leftOut.length > 0) lines.push("Add them to matrix.json's backends once they can start.");
@@ -223,11 +325,11 @@ function andList(items: string[]): string {
 
 export const initCommand: CommandModule<object, InitArgs> = {
   command: 'init',
-  describe: 'Set up this folder for `hpy-matrix run`: matrix.json, expectations.json and a mocha suite (of --extension, or of an example extension)',
+  describe: 'Set up this folder for `hpy-matrix run`: matrix.json, expectations.json and a suite (mocha, or pytest with --pytest) of --extension, or of an example extension',
   builder: (y) =>
     y
       .option('extension', { type: 'string', describe: 'your built universal binary (e.g. build/foo.hpy0.so): the suite loads it' })
-      .option('pytest', { type: 'boolean', describe: 'a pytest suite (not available yet)' }),
+      .option('pytest', { type: 'boolean', describe: 'a pytest suite instead of a mocha one (runs on the cpython backends)' }),
   handler: async (args) => {
     process.exitCode = await runInit(args);
   },

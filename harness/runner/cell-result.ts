@@ -53,6 +53,8 @@ export interface CellResult {
   crashedIn?: string;
   /** Compiler or loader output of an ERROR cell whose extension did not build. */
   output?: string;
+  /** Why a SKIP cell did not run when the expectations file did not say so (a pytest suite on a backend without Python). */
+  skipReason?: string;
   /** On a trace backend: calls and nanoseconds per context member (`ctx_Dup`...) the suite made. */
   trace?: Record<string, { calls: number; ns: number }>;
   /** Set by the gate. */
@@ -60,7 +62,9 @@ export interface CellResult {
 }
 
 /** Derives a cell's result from the events its process wrote and the way it ended. */
-export function cellResult(cell: { suite: string; backend: string }, run: IsolatedRun<CellEvent>): CellResult {
+export function cellResult(cell: { suite: string; backend: string }, run: IsolatedRun<CellEvent>,
+  /** Exit codes of a child that ran its suite: pytest exits 1 when a test failed, 5 when none was collected. */
+  ranExitCodes: readonly number[] = [0]): CellResult {
   const { events } = run;
   const tests: TestResult[] = [];
   let running: string | undefined;
@@ -107,7 +111,7 @@ export function cellResult(cell: { suite: string; backend: string }, run: Isolat
   if (errorEvent !== undefined) {
     return result('ERROR', { error: errorEvent.message, ...(errorEvent.output ? { output: errorEvent.output } : {}) });
   }
-  if (run.exitCode !== 0) {
+  if (run.exitCode === undefined || !ranExitCodes.includes(run.exitCode) || (run.exitCode !== 0 && !ended)) {
     return result('ERROR', { error: `cell process exited with code ${run.exitCode}${inTest}${outputTail(run.output)}` });
   }
   if (!ended) {

@@ -18,6 +18,7 @@ import { cellCodeCacheFile, cellScript, prepareWorkerScript } from './package-pa
 import type { CellEvent } from '../cell/protocol.js';
 import { runIsolated } from '../child/run-isolated.js';
 import type { MatrixIdentity, MatrixResult, RunExtension } from './result.js';
+import { pytestSkipReason, runPytestCell } from './pytest-cell.js';
 import { shareOf, type Shard } from './shard.js';
 
 export type { MatrixResult } from './result.js';
@@ -61,10 +62,10 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
     const backends = config.backends.filter((b) => cells.some((c) => c.backend === b));
     const extensionFiles = opts.shard ? shareOf(config.extensions ?? [], opts.shard).map((i) => config.extensions![i]!) : config.extensions;
     const cacheDir = opts.buildCacheDir ?? cacheRoot();
-    const { ready: prepared, stop: stopPreparing } = prepareOffThread(backends);
+    const { ready: prepared, problems, stop: stopPreparing } = prepareOffThread(backends);
     stop = stopPreparing;
     const compiledDir = path.join(cacheDir, 'suites-js');
-    const bundled = await precompileSuites([...new Set(cells.map((c) => c.suite.dir))], compiledDir);
+    const bundled = await precompileSuites([...new Set(cells.filter((c) => c.suite.kind === 'mocha').map((c) => c.suite.dir))], compiledDir);
     const codeCacheEnv: Record<string, string> = bundled.size === 0 ? {} : { [CODE_CACHE_ENV]: await codeCacheFile(cacheDir) };
     opts.progress?.runStarted(cells.length);
     const retried = new Map<string, Retried>();
@@ -83,7 +84,7 @@ export async function runMatrix(config: MatrixConfig, opts: RunOptions = {}): Pr
       const env = { ...(await prepared.get(backend)), ...(isBundled ? codeCacheEnv : {}) };
       results[i] = await limit(async () => {
         const outcome = await runCellWithRetries({
-          suite, backend, opts, compiledDir, bundled: isBundled, env,
+          suite, backend, opts, compiledDir, bundled: isBundled, env, problem: problems.get(backend),
           timeoutMs, maxMemoryBytes, resultsDir, onCapabilities: (events) => coverage.note(backend, events),
         });
         retried.set(retriedKey(outcome.result), outcome.retried);
@@ -149,8 +150,14 @@ async function codeCacheFile(cacheDir: string): Promise<string> {
  * empty when the step failed or the worker could not run, and then the cells set up by
  * themselves, and fail with the message as ERROR.
  */
-function prepareOffThread(backends: string[]): { ready: Map<string, Promise<Record<string, string>>>; stop: () => Promise<unknown> } {
+function prepareOffThread(backends: string[]): {
+  ready: Map<string, Promise<Record<string, string>>>;
+  /** Why a backend's step failed, once it did. */
+  problems: Map<string, string>;
+  stop: () => Promise<unknown>;
+} {
   const steps = preparations(backends);
+  const problems = new Map<string, string>();
   const ready = new Map<string, Promise<Record<string, string>>>();
   const resolvers = new Map<string, (env: Record<string, string>) => void>();
   for (const step of steps) {
@@ -159,18 +166,28 @@ function prepareOffThread(backends: string[]): { ready: Map<string, Promise<Reco
     });
     for (const backend of step.backends) ready.set(backend, done);
   }
-  if (steps.length === 0) return { ready, stop: async () => {} };
+  if (steps.length === 0) return { ready, problems, stop: async () => {} };
   // No inherited execArgv: the worker runs compiled JavaScript, without the parent's loaders.
   const worker = new Worker(prepareWorkerScript(), { workerData: backends, execArgv: [] });
   // By backend name, not by step: the worker runs dist/, which may be older than this file.
-  worker.on('message', ({ backends: done, env }: { backends: string[]; env: Record<string, string> }) => {
-    for (const backend of done) resolvers.get(backend)?.(env);
+  worker.on('message', ({ backends: done, env, error }: { backends: string[]; env: Record<string, string>; error?: string }) => {
+    for (const backend of done) {
+      if (error !== undefined) problems.set(backend, error);
+      resolvers.get(backend)?.(env);
+      resolvers.delete(backend);
+    }
   });
-  // Steps it did not get to are left to the cells (a promise resolves once; later calls do nothing).
-  const giveUp = () => resolvers.forEach((resolve) => resolve({}));
-  worker.once('error', giveUp);
-  worker.once('exit', giveUp);
-  return { ready, stop: () => worker.terminate() };
+  // Steps it did not get to are left to the cells.
+  const giveUp = (why: string) => () => {
+    for (const [backend, resolve] of resolvers) {
+      problems.set(backend, why);
+      resolve({});
+    }
+    resolvers.clear();
+  };
+  worker.once('error', (err) => giveUp(`the set-up of the backends failed: ${err.message}`)());
+  worker.once('exit', giveUp('the set-up of the backends stopped before this backend'));
+  return { ready, problems, stop: () => worker.terminate() };
 }
 
 interface CellJob {
@@ -178,6 +195,8 @@ interface CellJob {
   backend: string;
   opts: RunOptions;
   env: Record<string, string>;
+  /** Why preparing the backend failed, if it did. */
+  problem?: string;
   compiledDir: string;
   /** The suite runs on the bundled cell (see cellScript). */
   bundled: boolean;
@@ -197,8 +216,12 @@ async function runCellWithRetries(job: CellJob): Promise<{ result: CellResult; r
   const { opts, suite, backend } = job;
   const exp = opts.expectations;
   const cellEntry = cellExpectation(exp, suite.name, backend);
-  if (cellEntry?.status === 'SKIP') {
-    const result: CellResult = { suite: suite.name, backend, status: 'SKIP', passed: 0, failed: 0, skipped: 0, durationMs: 0, tests: [] };
+  const cannotHost = suite.kind === 'pytest' ? pytestSkipReason(backend) : undefined;
+  if (cellEntry?.status === 'SKIP' || cannotHost !== undefined) {
+    const result: CellResult = {
+      suite: suite.name, backend, status: 'SKIP', passed: 0, failed: 0, skipped: 0, durationMs: 0, tests: [],
+      ...(cannotHost === undefined || cellEntry?.status === 'SKIP' ? {} : { skipReason: cannotHost }),
+    };
     opts.progress?.cellFinished(result);
     return { result, retried: { cell: false, tests: new Set() } };
   }
@@ -248,6 +271,9 @@ function exactTitles(titles: string[]): string {
 }
 
 async function runOneCell(job: CellJob, select: { grep?: string; skip: string[] }): Promise<CellResult> {
+  if (job.suite.kind === 'pytest') {
+    return runPytestCell({ ...job, ...select });
+  }
   const run = await runIsolated<CellEvent>({
     args: [
       cellScript(job.bundled),

@@ -8,7 +8,8 @@ static int g_filled;
 HPyContext *hmc_context(void)
 {
     if (!g_filled) {
-        g_context.name = "hpy-matrix cpython";
+        /* Tools and tests read the mode from the name's start, as HPy words it. */
+        g_context.name = "HPy Universal ABI (hpy-matrix, CPython backend)";
         g_context.abi_version = HPY_ABI_VERSION;
         hmc_fill_context(&g_context);
         g_filled = 1;
@@ -42,8 +43,9 @@ void hmc_missing(const char *api_name, const char *member)
 
 PyObject *hmc_builtins(void)
 {
-    /* A borrowed module that lives as long as the interpreter: the context constant owns no
-       reference, like every other constant. */
+    /* h_Builtins is the dict of builtins, as PyEval_GetBuiltins() gives it outside any frame:
+       borrowed, alive as long as the interpreter; the context constant owns no reference, like
+       every other constant. */
     PyObject *builtins = PyImport_AddModule("builtins");
-    return builtins;
+    return builtins == NULL ? NULL : PyModule_GetDict(builtins);
 }

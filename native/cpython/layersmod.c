@@ -367,6 +367,16 @@ static PyObject *clear_findings(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+static PyObject *check_leaks(PyObject *self, PyObject *gen)
+{
+    (void)self;
+    HDbg *d = debug_or_error();
+    long long g = PyLong_AsLongLong(gen);
+    if (d == NULL || (g == -1 && PyErr_Occurred()))
+        return NULL;
+    return PyLong_FromSize_t(hdbg_check_leaks(d, (int64_t)g));
+}
+
 static PyObject *set_fatal(PyObject *self, PyObject *flag)
 {
     (void)self;
@@ -391,6 +401,7 @@ static PyMethodDef debug_methods[] = {
     { "set_handle_stack_trace_limit", set_handle_stack_trace_limit, METH_O, "frames captured per handle; None: no stack traces" },
     { "get_findings", get_findings, METH_NOARGS, "hpy-matrix: every finding so far, as dicts (kind, function, handle, message, object, stack)" },
     { "clear_findings", clear_findings, METH_NOARGS, "hpy-matrix: forget the findings so far" },
+    { "check_leaks", check_leaks, METH_O, "hpy-matrix: a leak finding for each handle of generation >= gen still open; returns how many" },
     { "set_fatal", set_fatal, METH_O, "hpy-matrix: with True, a finding prints itself and aborts, as HPy's debug mode does" },
     { NULL, NULL, 0, NULL },
 };

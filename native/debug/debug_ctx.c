@@ -40,7 +40,7 @@ HDbg *hdbg_new(HPyContext *inner)
     d->closed_max = 1024;                /* HPy's defaults */
     d->raw_max = 10 * 1024 * 1024;
     d->next_id = 1;
-    d->base.name = "hpy-matrix debug";
+    d->base.name = "HPy Debug Mode ABI (hpy-matrix)"; /* tools read the mode from the name's start */
     d->base.abi_version = inner->abi_version;
     hdbg_fill_functions(&d->base);
     hdbg_fill_constants(d, &d->base);

@@ -18,7 +18,7 @@ HTrace *htr_new(HPyContext *inner)
     }
     t->magic = HTR_MAGIC;
     t->inner = inner;
-    t->ctx.name = "hpy-matrix trace";
+    t->ctx.name = "HPy Trace Mode ABI (hpy-matrix)"; /* tools read the mode from the name's start */
     t->ctx.abi_version = inner->abi_version;
     t->ctx._private = t;
     htr_fill(&t->ctx, inner);

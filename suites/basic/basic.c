@@ -287,8 +287,21 @@ static int exec_module_impl(HPyContext *ctx, HPy module)
     return err;
 }
 
+HPyDef_METH(context_facts, "context_facts", HPyFunc_NOARGS, .doc = "(ctx->name, ctx->h_Builtins)")
+static HPy context_facts_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPy name = HPyUnicode_FromString(ctx, ctx->name);
+    if (HPy_IsNull(name))
+        return HPy_NULL;
+    HPy items[] = { name, ctx->h_Builtins };
+    HPy facts = HPyTuple_FromArray(ctx, items, 2);
+    HPy_Close(ctx, name);
+    return facts;
+}
+
 static HPyDef *module_defines[] = {
-    &get_none, &negate, &add, &describe_call, &keyword_value, &int64_roundtrip, &double_it, &half,
+    &context_facts, &get_none, &negate, &add, &describe_call, &keyword_value, &int64_roundtrip, &double_it, &half,
     &utf8_size, &greet, &make_bytes, &bytes_size, &squares, &make_dict, &getitem,
     &raise_value_error, &call_with, &forget_error, &next_count, &parse_args, &build_value, &format, &exec_module, NULL
 };

@@ -1,12 +1,26 @@
 // The first slice of the HPy API through the suite API: module-level signatures, primitive
 // conversions in both directions, containers, errors both ways, exec slots and globals.
 import { expect } from 'chai';
-import { loadExtension, py, PythonError, isPyProxy, type PyProxy, raises } from 'hpy-matrix/suite';
+import { backendName, loadExtension, py, PythonError, isPyProxy, type PyProxy, raises } from 'hpy-matrix/suite';
 
 describe('basic', () => {
   let m: PyProxy;
   before(async () => {
     m = await loadExtension('basic.c');
+  });
+
+  describe('the context', () => {
+    it('is named for its mode, as HPy names its contexts (tools read the mode from the start)', () => {
+      const [name] = m.context_facts().toJs() as [string];
+      const layer = backendName().split(':')[0];
+      expect(name).to.match(layer === 'debug' ? /^HPy Debug Mode ABI/ : layer === 'trace' ? /^HPy Trace Mode ABI/ : /^HPy Universal ABI/);
+    });
+
+    it('h_Builtins is the dict of builtins, as PyEval_GetBuiltins() gives it', () => {
+      const builtins = py.getitem(m.context_facts(), 1);
+      expect(py.isinstance(builtins, py.dict)).to.equal(true);
+      expect(py.is_(builtins.get('len'), py.len)).to.equal(true);
+    });
   });
 
   describe('module', () => {

@@ -69,3 +69,12 @@ export function prepareCPython(): Record<string, string> {
 
 /** Set by prepareCPython's caller for its children: the host it built, so they skip hashing native/. */
 const HOST_ENV = 'HPY_MATRIX_CPYTHON_HOST';
+
+/** The Python and host that prepareCPython put in `env`, for a parent that starts that Python itself. */
+export function preparedPython(env: Record<string, string>): { python: PythonInfo; host: Host } | undefined {
+  const info = env[PYTHON_INFO_ENV];
+  const host = env[HOST_ENV];
+  if (info === undefined || host === undefined) return undefined;
+  const { pythonPath, library } = JSON.parse(host) as Host;
+  return { python: JSON.parse(info) as PythonInfo, host: { pythonPath, library } };
+}

@@ -31,7 +31,7 @@ export class ReferenceBackend implements Backend {
   constructor(layer?: LayerKind) {
     this.name = layer ? `${layer}:reference` : 'reference';
     installBuiltins(this.rt, this.ops);
-    this.ctx = new ReferenceContext(this.rt, this.ops, { name: 'hpy-matrix reference', api: referenceApi });
+    this.ctx = new ReferenceContext(this.rt, this.ops, { name: 'HPy Universal ABI (hpy-matrix, reference backend)', api: referenceApi });
     if (layer === 'debug') this.ctx.gate = (this.debug = new DebugLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
     if (layer === 'trace') this.ctx.gate = (this.trace = new TraceLayer(layersApi(layersLibrary()), this.ctx.ptr)).gate();
   }

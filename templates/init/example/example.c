@@ -1,6 +1,5 @@
 /* An example HPy extension, written by `hpy-matrix init` to show what a suite tests: one
-   function, `add`. Its suite (example.test.ts) names this file, so hpy-matrix builds it as an
-   HPy 0.9 universal binary with its own headers, cached until the source changes. */
+   function, `add`. {{built}} */
 #include "hpy.h"
 
 HPyDef_METH(add, "add", HPyFunc_VARARGS, .doc = "add(a, b) -> a + b")

@@ -52,7 +52,9 @@ function constantFor(rt: Interp, name: string): PyObject {
     h_BaseObjectType: rt.object, h_TypeType: rt.type, h_BoolType: t.bool, h_LongType: t.int, h_FloatType: t.float,
     h_UnicodeType: t.str, h_TupleType: t.tuple, h_ListType: t.list, h_ComplexType: t.complex, h_BytesType: t.bytes,
     h_MemoryViewType: t.memoryview, h_CapsuleType: t.capsule, h_SliceType: t.slice, h_DictType: t.dict,
-    h_Builtins: rt.importModule('builtins'),
+    // The dict of builtins, as CPython's PyEval_GetBuiltins() (a copy here: this object model
+    // keeps a module's namespace apart from its __dict__).
+    h_Builtins: rt.types.module.slots!.getattr!(rt.importModule('builtins'), '__dict__')!,
   };
   const o = fixed[name] ?? rt.exc.get(name.slice(2));
   if (!o) throw new Error(`no object for context constant ${name}`);

@@ -1,0 +1,198 @@
+// pytest suites in the matrix: an extension's own Python tests, loaded through a stub module,
+// on cpython, debug:cpython and trace:cpython with hpy-matrix as `hpy`; skipped on reference; a
+// leak caught per test, a crash named, a subprocess that gets the drop-in, a missing pytest.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { execa } from 'execa';
+import type { CellResult } from '../harness/runner/cell-result.js';
+import { ConfigError, readMatrixConfig, resolveSuites } from '../harness/runner/config.js';
+import { findPython } from '../loader/backends/cpython/python.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'bin/hpy-matrix.js');
+const OK = path.join(ROOT, 'test/fixtures/suites/pytest-ok');
+const CRASH = path.join(ROOT, 'test/fixtures/suites/pytest-crash');
+
+interface Report { cells: CellResult[] }
+
+describe('pytest suites', function () {
+  this.timeout(240_000);
+  let tmp: string;
+  let build: string;
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-pytest-'));
+    build = path.join(tmp, 'build');
+    // Built the way a project builds its binary, with the stub loader beside it.
+    const built = await execa(process.execPath, [CLI, 'build', path.join(ROOT, 'test/fixtures/pytest/pyext.c'), '-o', path.join(build, 'pyext.hpy0.so'), '--stub']);
+    expect(built.stdout.split('\n')).to.deep.equal([path.join(build, 'pyext.hpy0.so'), path.join(build, 'pyext.py')]);
+  });
+  after(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    execa(process.execPath, [CLI, 'run', ...args], { cwd: tmp, reject: false, env });
+  const cellOf = (report: Report, suite: string, backend: string) =>
+    report.cells.find((c) => c.suite.endsWith(suite) && c.backend === backend)!;
+  const tests = (cell: CellResult) => cell.tests.map((t) => [t.title, t.status]);
+
+  describe('a run of a config with pytest suites', () => {
+    let report: Report;
+    let exitCode: number | undefined;
+
+    before(async () => {
+      await writeFile(path.join(tmp, 'matrix.json'), JSON.stringify({
+        backends: ['reference', 'cpython', 'debug:cpython', 'trace:cpython'],
+        suites: [{ path: OK, pythonPath: ['build'] }, { path: CRASH, pythonPath: ['build'] }],
+      }));
+      const r = await run(['--reporter', 'json']);
+      exitCode = r.exitCode;
+      report = JSON.parse(r.stdout) as Report;
+    });
+
+    it('skips them on reference, saying why', () => {
+      expect(cellOf(report, 'pytest-ok', 'reference')).to.deep.include({
+        status: 'SKIP', skipReason: 'pytest suites need a Python interpreter, and reference has none (they run on cpython, debug:cpython and trace:cpython)',
+      });
+    });
+
+    it('runs each test as a test of the cell, named by its node id, on cpython and trace:cpython', () => {
+      for (const backend of ['cpython', 'trace:cpython']) {
+        expect(tests(cellOf(report, 'pytest-ok', backend)), backend).to.deep.equal([
+          ['test_pyext.py::test_add', 'passed'],
+          ['test_pyext.py::test_add_refuses_one_argument', 'passed'],
+          ['test_pyext.py::test_leak', 'passed'],
+          ['test_pyext.py::test_subprocess_gets_the_dropin', 'passed'],
+          ['test_pyext.py::test_skipped', 'skipped'],
+        ]);
+        expect(cellOf(report, 'pytest-ok', backend).status).to.equal('PASS');
+      }
+      // The trace cell reports the context functions the tests called, as mocha trace cells do.
+      expect(cellOf(report, 'pytest-ok', 'trace:cpython').trace!.ctx_Add!.calls).to.equal(1);
+      expect(cellOf(report, 'pytest-ok', 'cpython')).to.not.have.property('trace');
+    });
+
+    it('on debug:cpython, fails the test that leaked with the finding, also in the JSON; a subprocess is in debug mode too', () => {
+      const cell = cellOf(report, 'pytest-ok', 'debug:cpython');
+      expect(cell.status).to.equal('FAIL');
+      const leak = cell.tests.find((t) => t.title === 'test_pyext.py::test_leak')!;
+      expect(leak).to.include({ status: 'failed', error: "leak: 1 handle opened in 'leak' was never closed (int 424242)" });
+      expect(leak.findings).to.have.length(1);
+      expect(leak.findings![0]).to.include({ kind: 'leak', function: 'leak', object: 'int 424242' });
+      expect(cell.tests.find((t) => t.title === 'test_pyext.py::test_subprocess_gets_the_dropin')!.status).to.equal('passed');
+    });
+
+    it('names the test running when the interpreter crashed, with Python\'s own report', () => {
+      for (const backend of ['cpython', 'debug:cpython', 'trace:cpython']) {
+        const cell = cellOf(report, 'pytest-crash', backend);
+        expect(cell).to.include({ status: 'CRASH', signal: 'SIGSEGV', crashedIn: 'test_crash.py::test_crash', passed: 1 });
+        expect(cell.error).to.match(/^killed by SIGSEGV in 'test_crash\.py::test_crash'\nFatal Python error: Segmentation fault/);
+        expect(cell.error).to.include('test_crash.py", line 10 in test_crash');
+      }
+      expect(exitCode).to.equal(1);
+    });
+  });
+
+  it('--grep selects tests by node id, as in mocha cells', async () => {
+    const r = await run(['--suite', OK, '--backend', 'cpython', '--grep', 'test_add', '--reporter', 'json'], { PYTHONPATH: build });
+    expect(tests((JSON.parse(r.stdout) as Report).cells[0]!)).to.deep.equal([
+      ['test_pyext.py::test_add', 'passed'],
+      ['test_pyext.py::test_add_refuses_one_argument', 'passed'],
+    ]);
+  });
+
+  it('runs without matrix.json from --suite and --backend, with the user\'s PYTHONPATH', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'hpy-matrix-noconfig-'));
+    try {
+      const r = await execa(process.execPath, [CLI, 'run', '--suite', OK, '--backend', 'cpython', '--backend', 'debug:cpython'],
+        { cwd: folder, reject: false, env: { PYTHONPATH: build } });
+      expect(r.stdout).to.match(/pytest-ok +\| cpython +\| PASS +\| +4 \| +0 \| +1 \|/);
+      expect(r.stdout).to.match(/pytest-ok +\| debug:cpython +\| FAIL +\| +3 \| +1 \| +1 \|/);
+      expect(r.exitCode).to.equal(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a Python without pytest: ERROR naming what to install', async () => {
+    const venv = path.join(tmp, 'venv');
+    execFileSync(findPython().executable, ['-m', 'venv', '--without-pip', venv]);
+    const python = path.join(venv, 'bin', 'python');
+    const r = await run(['--suite', OK, '--backend', 'cpython', '--reporter', 'json'], { HPY_MATRIX_PYTHON: python, PYTHONPATH: build });
+    const cell = (JSON.parse(r.stdout) as Report).cells[0]!;
+    expect(cell).to.include({
+      status: 'ERROR',
+      error: `pytest is not installed for ${python}: install it (apt-get install python3-pytest, or ${python} -m pip install pytest)`,
+    });
+  });
+
+  it('a Python that is not there: the cell says what the cpython backend says', async () => {
+    const r = await run(['--suite', OK, '--backend', 'cpython', '--reporter', 'json'], { HPY_MATRIX_PYTHON: '/nonexistent/python3' });
+    expect((JSON.parse(r.stdout) as Report).cells[0]!.error).to.match(/^backend 'cpython' did not start: the cpython backend needs Python 3: '\/nonexistent\/python3' was not found/);
+  });
+
+  describe('the suite kind and its matrix.json entry', () => {
+    it('is pytest for a folder of Python tests, mocha for one with mocha test files', async () => {
+      const suites = await resolveSuites('--suite', [OK, 'basic'], ROOT);
+      expect(suites.map((s) => s.kind)).to.deep.equal(['pytest', 'mocha']);
+    });
+
+    it('reads pythonPath, args and env, relative to the config', async () => {
+      const file = path.join(tmp, 'entry.json');
+      await writeFile(file, JSON.stringify({ backends: ['cpython'], suites: [{ path: OK, pythonPath: ['build'], args: ['-x'], env: { A: '1' } }] }));
+      expect((await readMatrixConfig(file)).suites).to.deep.equal([
+        { name: OK, dir: OK, kind: 'pytest', pythonPath: [build], args: ['-x'], env: { A: '1' } },
+      ]);
+    });
+
+    it('refuses what it cannot use, naming the entry', async () => {
+      const refusal = async (entry: unknown) => {
+        const file = path.join(tmp, 'bad.json');
+        await writeFile(file, JSON.stringify({ backends: ['cpython'], suites: [entry] }));
+        try {
+          await readMatrixConfig(file);
+        } catch (err) {
+          if (err instanceof ConfigError) return err.reason;
+          throw err;
+        }
+        return 'accepted';
+      };
+      expect(await refusal({ path: OK, python: [] })).to.equal("'suites'[0]: unknown key 'python' (allowed: path, kind, pythonPath, args, env)");
+      expect(await refusal({ kind: 'pytest' })).to.equal('\'suites\'[0]: "path" must be the suite\'s folder, got undefined');
+      expect(await refusal({ path: OK, kind: 'nose' })).to.equal('\'suites\'[0]: "kind" must be "mocha" or "pytest", got "nose"');
+      expect(await refusal({ path: OK, pythonPath: ['absent'] })).to.equal(`'suites'[0]: "pythonPath" folder ${path.join(tmp, 'absent')} not found`);
+      expect(await refusal({ path: OK, args: '-x' })).to.equal('\'suites\'[0]: "args" must be an array of strings, got "-x"');
+      expect(await refusal({ path: OK, env: { A: 1 } })).to.equal('\'suites\'[0]: "env" must be an object of strings, got {"A":1}');
+      expect(await refusal({ path: path.join(ROOT, 'suites/basic'), args: ['-x'] }))
+        .to.equal(`'suites'[0]: "args" applies to pytest suites, and '${path.join(ROOT, 'suites/basic')}' is a mocha suite`);
+      expect(await refusal({ path: 'basic' })).to.equal(`suite folder 'basic' not found (looked for ${path.join(tmp, 'basic')})`);
+      expect(await refusal(3)).to.equal("'suites'[0] must be a suite name, a path or an object with \"path\", got 3");
+    });
+  });
+
+  it('the hpy shim keeps an installed HPy\'s other modules (a namespace package) reachable, and its own first', async () => {
+    const installed = path.join(tmp, 'installed');
+    await mkdir(path.join(installed, 'hpy', 'devel'), { recursive: true });
+    await writeFile(path.join(installed, 'hpy', 'devel', '__init__.py'), 'WHO = "installed hpy.devel"\n');
+    await mkdir(path.join(installed, 'hpy', 'debug'), { recursive: true });
+    await writeFile(path.join(installed, 'hpy', 'debug', '__init__.py'), 'raise ImportError("the installed hpy.debug was imported")\n');
+    const host = (await execa(process.execPath, [CLI, 'python-path'])).stdout;
+    const code = 'import hpy.devel, hpy.universal, hpy.debug.leakdetector, hpy.debug.pytest, hpy.trace; '
+      + 'print(hpy.devel.WHO, hpy.universal.__name__, hpy.debug.LeakDetector.__module__)';
+    const out = execFileSync(findPython().executable, ['-c', code],
+      { env: { ...process.env, PYTHONPATH: [path.join(ROOT, 'native/python/shim'), host, installed].join(path.delimiter) }, encoding: 'utf8' });
+    expect(out.trim()).to.equal('installed hpy.devel hpy_matrix.universal hpy_matrix.debug.leakdetector');
+  });
+
+  it('the stub loader build --stub writes loads the binary with hpy.universal', async () => {
+    const stub = await readFile(path.join(build, 'pyext.py'), 'utf8');
+    expect(stub).to.include('from hpy.universal import _load_bootstrap');
+    const host = (await execa(process.execPath, [CLI, 'python-path'])).stdout;
+    const shim = path.join(ROOT, 'native/python/shim');
+    const out = execFileSync(findPython().executable, ['-c', 'import pyext; print(pyext.add(20, 22), pyext.__doc__)'],
+      { env: { ...process.env, PYTHONPATH: [shim, host, build].join(path.delimiter) }, encoding: 'utf8' });
+    expect(out.trim()).to.equal('42 pytest fixture extension');
+  });
+});
