@@ -1,12 +1,12 @@
 // For the tests of the python:<interpreter> backend: python3 with hpy-matrix's drop-in module as
-// its own hpy.universal (the shim of loader/backends/python/dropin-shim.ts in a temporary folder),
-// and folders of fake interpreters and fake HPy packages for the paths a real one cannot take.
+// its own hpy.universal (the `hpy` shim of native/python/shim), and a temporary folder for fake
+// interpreters and fake HPy packages, for the paths a real one cannot take.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureHost } from '../loader/backends/cpython/host-build.js';
 import { findPython } from '../loader/backends/cpython/python.js';
-import { writeDropinShim } from '../loader/backends/python/dropin-shim.js';
+import { dropinPythonPath } from '../loader/backends/python/dropin-path.js';
 
 export interface Scratch {
   dir: string;
@@ -21,7 +21,7 @@ export interface Scratch {
 
 export function scratch(): Scratch {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-python-test-'));
-  const dropinPath = writeDropinShim(path.join(dir, 'shim'), ensureHost(findPython()).pythonPath);
+  const dropinPath = dropinPythonPath(ensureHost(findPython()).pythonPath);
   return {
     dir,
     dropinPath,

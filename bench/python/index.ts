@@ -5,10 +5,9 @@
 //     the pipes while the main thread sleeps in Atomics.wait (the alternative);
 //  2. one call of an extension function, `add(1, 2)`, on python:python3 and on cpython;
 //  3. suite cells through the matrix runner, on python:python3 and on cpython, rounds alternating.
-// python3 gets hpy-matrix's drop-in as its HPy (the shim of dropin-shim.ts). Nothing fails on time.
+// python3 gets hpy-matrix's drop-in as its HPy (native/python/shim). Nothing fails on time.
 //
 //   npm run bench:python [-- --calls N --rounds R --suite basic --suite objects ...]
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +16,7 @@ import { createBackend } from '../../loader/backends/index.js';
 import { ensureHost } from '../../loader/backends/cpython/host-build.js';
 import { findPython } from '../../loader/backends/cpython/python.js';
 import { DriverProcess } from '../../loader/backends/python/driver-process.js';
-import { writeDropinShim } from '../../loader/backends/python/dropin-shim.js';
+import { dropinPythonPath } from '../../loader/backends/python/dropin-path.js';
 import { driverScript } from '../../loader/backends/python/index.js';
 import { resolveInterpreter } from '../../loader/backends/python/interpreter.js';
 import { resolveSuites } from '../../harness/runner/config.js';
@@ -40,19 +39,14 @@ const { values } = parseArgs({
 const calls = positive('--calls', values.calls!);
 const rounds = positive('--rounds', values.rounds!);
 
-const shimDir = mkdtempSync(path.join(os.tmpdir(), 'hpy-matrix-bench-python-'));
-try {
-  process.env.PYTHONPATH = writeDropinShim(shimDir, ensureHost(findPython()).pythonPath);
-  console.log(`bench/python: ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(2)}; python3 with hpy-matrix's drop-in as its HPy`);
-  console.log('');
-  await mechanisms();
-  console.log('');
-  await oneCall();
-  console.log('');
-  await cells();
-} finally {
-  rmSync(shimDir, { recursive: true, force: true });
-}
+process.env.PYTHONPATH = dropinPythonPath(ensureHost(findPython()).pythonPath);
+console.log(`bench/python: ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(2)}; python3 with hpy-matrix's drop-in as its HPy`);
+console.log('');
+await mechanisms();
+console.log('');
+await oneCall();
+console.log('');
+await cells();
 
 /** Part 1: the driver's `ping`, both ways, interleaved. */
 async function mechanisms(): Promise<void> {
