@@ -402,7 +402,6 @@ Driver.handlers = {name[3:]: f for name, f in vars(Driver).items() if name.start
 
 
 def main():
-    die_with_parent()
     try:
         import faulthandler
         # A crash of the interpreter prints its Python stack: the backend shows it with the signal.
@@ -423,6 +422,8 @@ def main():
         "hpy": hpy,
         "hpyError": hpy_error,
     })
+    # After the hello, which it would delay (ctypes takes a few ms to import) while Node waits.
+    die_with_parent()
     driver.serve()
     # End of the requests pipe: Node closed the backend or went away. No teardown of the
     # interpreter: nothing is left to say, and an extension's finalizers must not hang the exit.
