@@ -265,6 +265,12 @@ describe('python:python3 backend (hpy-matrix\'s drop-in as its HPy)', function (
     expect(() => b.loadModule(path.join(s.dir, 'nothere.hpy0.so'))).to.throw(LoadError, `${path.join(s.dir, 'nothere.hpy0.so')}: no such file`);
   });
 
+  it('a closed backend says so', () => {
+    const c = open();
+    c.close();
+    expect(() => c.importModule('sys')).to.throw(InterpreterError, 'python:python3: the backend is closed');
+  });
+
   it('reports the drop-in\'s capabilities: every function member of the ABI', () => {
     const caps = b.capabilities();
     expect(caps.implemented.length + caps.partial.length + caps.unsupported.length).to.equal(189);

@@ -85,7 +85,13 @@ export class DriverProcess {
       for (const fd of both) closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     }
-    this.pid = this.child.pid ?? 0;
+    if (this.child.pid === undefined) {
+      // Checked before (it exists and is executable), so rare; never a watchdog without a pid,
+      // whose kill(0) would hit this process's own group.
+      for (const fd of [this.requests, this.answers, this.log]) closeSync(fd);
+      throw new InterpreterError(`${opts.label}: ${opts.executable} could not be started`);
+    }
+    this.pid = this.child.pid;
     this.watchdog = new Watchdog(this.pid, opts.timeoutMs);
   }
 
@@ -102,6 +108,7 @@ export class DriverProcess {
   /** Writes one request line. */
   send(line: string, during: string): void {
     if (this.gone) throw this.goneBefore();
+    if (this.closed) throw new InterpreterError(`${this.opts.label}: the backend is closed`);
     const data = Buffer.from(line, 'utf8');
     try {
       for (let off = 0; off < data.length;) off += writeSync(this.requests, data, off, data.length - off);
@@ -155,7 +162,7 @@ export class DriverProcess {
     const { label, timeoutMs } = this.opts;
     const timedOut = this.watchdog.fired;
     this.watchdog.stop();
-    const status = timedOut ? null : this.exited ?? (this.pid ? zombieStatus(this.pid) : null);
+    const status = timedOut ? null : this.exited ?? zombieStatus(this.pid);
     const how = timedOut ? `did not answer within ${timeoutMs / 1000} s during ${during}, and was killed`
       : status?.signal ? `was killed by ${status.signal} during ${during}`
       : status?.code !== undefined && status.code !== null ? `exited with code ${status.code} during ${during}`
