@@ -89,11 +89,13 @@ int tuple_loop(HPyContext *ctx, int64_t n)
 
 int getattr_loop(HPyContext *ctx, int64_t n)
 {
-    HPy module = ctx->h_Builtins;
+    HPy module = ctx->ctx_Import_ImportModule(ctx, "builtins");
+    FAIL_IF_NULL(module);
     for (int64_t i = 0; i < n; i++) {
         HPy f = ctx->ctx_GetAttr_s(ctx, module, "len");
         FAIL_IF_NULL(f);
         ctx->ctx_Close(ctx, f);
     }
+    ctx->ctx_Close(ctx, module);
     return 0;
 }

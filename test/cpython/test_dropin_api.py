@@ -698,7 +698,7 @@ def direct_handles_and_refcounts():
     assert sys.getrefcount(x) == before
     assert c.take(c.FromPyObject(id(x))) is x and sys.getrefcount(x) == before
     assert c.take(c.AsPyObject(id(x))) is x and sys.getrefcount(x) == before
-    assert c.h_None == h(None) and c.h_TypeError == h(TypeError) and c.h_Builtins == h(__import__('builtins'))
+    assert c.h_None == h(None) and c.h_TypeError == h(TypeError) and c.h_Builtins == h(__import__('builtins').__dict__)
     assert c.Is(id(x), id(x)) == 1 and c.Is(id(x), h(None)) == 0
 
 
