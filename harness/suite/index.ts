@@ -26,10 +26,9 @@ export function backendName(): string {
   return currentSession().backend;
 }
 
-/** The backend under any layer: 'reference' for 'reference', 'debug:reference', 'trace:reference'. */
+/** The backend under any layer: 'reference' for 'reference', 'debug:reference', 'trace:reference'; 'python:pypy3' for 'debug:python:pypy3'. */
 export function baseBackend(): string {
-  const name = currentSession().backend;
-  return name.slice(name.indexOf(':') + 1);
+  return currentSession().backend.replace(/^(debug|trace):/, '');
 }
 
 /** True on a debug backend (`debug:<backend>`), where debugFindings() works. */

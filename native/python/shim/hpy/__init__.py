@@ -3,13 +3,10 @@
 hpy-matrix's whether or not HPy is installed, and stub loaders written by HPy's build tools
 (`from hpy.universal import _load_bootstrap`) load binaries with hpy-matrix's context. The rest of
 an installed HPy (hpy.devel, which builds extensions) stays reachable: its folders follow ours in
-this package's path."""
+this package's path. On an interpreter other than CPython, for which the drop-in is not built
+(PyPy and GraalPy ship an HPy of their own), the package is that interpreter's HPy alone."""
 import os
 import sys
-
-from hpy_matrix import universal
-
-sys.modules[__name__ + ".universal"] = universal
 
 
 def _installed_hpy_folders():
@@ -21,4 +18,10 @@ def _installed_hpy_folders():
             yield folder
 
 
-__path__.extend(_installed_hpy_folders())
+if sys.implementation.name == "cpython":
+    from hpy_matrix import universal
+
+    sys.modules[__name__ + ".universal"] = universal
+    __path__.extend(_installed_hpy_folders())
+else:
+    __path__[:] = list(_installed_hpy_folders())
