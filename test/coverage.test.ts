@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { CTX_MEMBERS } from '../loader/abi/abi.generated.js';
 import { PythonError, type Backend, type Capabilities } from '../loader/backend.js';
 import { BACKEND_NAMES, createBackend } from '../loader/backends/index.js';
+import { KNOWN_BACKENDS } from '../loader/backends/names.js';
 import { ReferenceBackend } from '../loader/backends/reference/index.js';
 import { buildExtension } from '../loader/build/extension.js';
 import { runCoverage } from '../harness/commands/coverage.js';
@@ -99,7 +100,7 @@ describe('hpy-matrix coverage', function () {
     const r = await cli(['--backend', 'reference', '--backend', 'nope']);
     expect(r.exitCode).to.equal(2);
     expect(r.stdout).to.equal('');
-    expect(r.stderr.trim()).to.equal(`hpy-matrix coverage: --backend: unknown backend 'nope' (known: ${BACKEND_NAMES.join(', ')})`);
+    expect(r.stderr.trim()).to.equal(`hpy-matrix coverage: --backend: unknown backend 'nope' (known: ${KNOWN_BACKENDS})`);
   });
 
   it('prints a summary line per backend, then the partial and unsupported functions with their reasons', async () => {

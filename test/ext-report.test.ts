@@ -8,7 +8,7 @@ import { buildExtension } from '../loader/build/extension.js';
 import { buildExtensionReport } from '../harness/reports/extension/report.js';
 import type { BackendReport, ExtensionReport } from '../harness/reports/extension/model.js';
 import { formatReport } from '../harness/commands/report.js';
-import { BACKEND_NAMES } from '../loader/backends/names.js';
+import { KNOWN_BACKENDS } from '../loader/backends/names.js';
 import { staticReport } from '../loader/static/report.js';
 import { render } from './fixtures/reports/chromium.js';
 
@@ -178,7 +178,7 @@ describe('per-extension ABI reports', function () {
     });
 
     const refusals: Array<[string, string[], string]> = [
-      ['an unknown backend', ['--backend', 'pypy'], `hpy-matrix report: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+      ['an unknown backend', ['--backend', 'pypy'], `hpy-matrix report: --backend: unknown backend 'pypy' (known: ${KNOWN_BACKENDS})`],
       ['an unknown format', ['--format', 'pdf'], "hpy-matrix report: --format: unknown format 'pdf' (known: console, json, markdown, html)"],
       ['--json with another format', ['--json', '--format', 'html'], 'hpy-matrix report: --json and --format html ask for two formats; keep one'],
     ];

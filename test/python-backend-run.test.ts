@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import type { CellResult } from '../harness/runner/cell-result.js';
+import type { RunEnvironment } from '../harness/runner/environment.js';
 import { scratch, type Scratch } from './python-dropin.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -27,6 +28,7 @@ interface Run {
   exitCode: number;
   cells: CellResult[];
   stderr: string;
+  environment: RunEnvironment;
 }
 
 describe('hpy-matrix run --backend python:<interpreter>', function () {
@@ -41,13 +43,13 @@ describe('hpy-matrix run --backend python:<interpreter>', function () {
     const r = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'run', '--reporter', 'json', ...args], {
       cwd: ROOT, reject: false, env: { PYTHONPATH: s.dropinPath, ...env },
     });
-    let cells: CellResult[];
+    let report: { cells: CellResult[]; environment: RunEnvironment };
     try {
-      cells = (JSON.parse(r.stdout) as { cells: CellResult[] }).cells;
+      report = JSON.parse(r.stdout) as { cells: CellResult[]; environment: RunEnvironment };
     } catch {
       throw new Error(`no json report (exit ${r.exitCode}):\n${r.stderr}`);
     }
-    return { exitCode: r.exitCode ?? -1, cells, stderr: r.stderr };
+    return { exitCode: r.exitCode ?? -1, cells: report.cells, environment: report.environment, stderr: r.stderr };
   };
   const cell = (r: Run, suite: string, backend: string) => {
     const found = r.cells.find((c) => c.suite === suite && c.backend === backend);
@@ -84,7 +86,7 @@ describe('hpy-matrix run --backend python:<interpreter>', function () {
   });
 
   it('python:pypy3 (HPy 0.0.4) is refused in one line in every cell, and the run goes on', async function () {
-    if (!existsSync('/usr/bin/pypy3')) this.skip();
+    expect(existsSync('/usr/bin/pypy3'), 'Debian\'s pypy3, which scripts/setup-system.sh installs').to.equal(true);
     const r = await run(['--suite', 'basic', '--suite', 'objects', '--backend', 'python:pypy3', '--backend', 'debug:python:pypy3', '--backend', 'reference']);
     for (const suite of ['basic', 'objects']) {
       for (const backend of ['python:pypy3', 'debug:python:pypy3']) {
@@ -96,6 +98,12 @@ describe('hpy-matrix run --backend python:<interpreter>', function () {
       expect(cell(r, suite, 'reference').status).to.equal('PASS');
     }
     expect(r.exitCode).to.equal(1);
+    // The run's environment names the interpreter and its HPy, refused or not.
+    const pypy = r.environment.interpreters!['python:pypy3']!;
+    expect(Object.keys(r.environment.interpreters!)).to.deep.equal(['python:pypy3']);
+    expect(pypy).to.include({ implementation: 'pypy', hpy: '0.0.4' });
+    expect(pypy.implementationVersion).to.match(/^7\.3\.\d+$/);
+    expect(pypy.version).to.match(/^3\.9\.\d+$/);
   });
 
   it('an interpreter that is not there, and one without hpy.universal', async () => {

@@ -12,7 +12,7 @@ import { decodeEvents } from '../harness/child/events.js';
 import type { IsolatedRun } from '../harness/child/run-isolated.js';
 import { runMatrix, type MatrixResult } from '../harness/runner/runner.js';
 import { buildExtension } from '../loader/build/extension.js';
-import { BACKEND_NAMES } from '../loader/backends/names.js';
+import { KNOWN_BACKENDS } from '../loader/backends/names.js';
 import { REPORTERS } from '../harness/reports/run/reporters.js';
 import { formatConsoleReport } from '../harness/reports/run/console.js';
 import { formatHtmlReport } from '../harness/reports/run/html.js';
@@ -177,9 +177,9 @@ describe('hpy-matrix run', function () {
     }
     expect(result.cells.map((c) => [c.suite.replace(`${FIXTURES}/`, ''), c.backend, c.status, c.error])).to.deep.equal([
       ['native-crash', 'reference', 'ERROR', "extension did not build: no-such-cc: C compiler 'no-such-cc' not found; install gcc (e.g. apt-get install gcc) or pass another compiler"],
-      ['native-crash', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+      ['native-crash', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${KNOWN_BACKENDS})`],
       ['trivial', 'reference', 'PASS', undefined],
-      ['trivial', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+      ['trivial', 'pypy', 'ERROR', `backend 'pypy' did not start: unknown backend 'pypy' (known: ${KNOWN_BACKENDS})`],
     ]);
   });
 
@@ -534,7 +534,7 @@ describe('hpy-matrix run', function () {
       ['unknown key', '{"backends": ["reference"], "suites": ["basic"], "job": 2}',
         (f) => `${f}: unknown key 'job' (allowed: backends, suites, extensions, jobs, timeout, maxMemory, expectations)`],
       ['unknown backend', '{"backends": ["pypy"], "suites": ["basic"]}',
-        (f) => `${f}: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+        (f) => `${f}: unknown backend 'pypy' (known: ${KNOWN_BACKENDS})`],
       ['missing suite folder', '{"backends": ["reference"], "suites": ["./nowhere"]}',
         (f) => `${f}: suite folder './nowhere' not found (looked for ${path.join(path.dirname(f), 'nowhere')})`],
       ['unknown suite name', '{"backends": ["reference"], "suites": ["nowhere"]}',
@@ -572,7 +572,7 @@ describe('hpy-matrix run', function () {
 
     it('exits 2 on bad command-line overrides, naming the flag', async () => {
       const cases: Array<[string[], string]> = [
-        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${BACKEND_NAMES.join(', ')})`],
+        [['--backend', 'pypy'], `hpy-matrix run: --backend: unknown backend 'pypy' (known: ${KNOWN_BACKENDS})`],
         [['--reporter', 'yaml'], `hpy-matrix run: --reporter: unknown reporter 'yaml' (known: ${Object.keys(REPORTERS).join(', ')})`],
         [['--expectations', 'nowhere.json'], `hpy-matrix run: --expectations: expectations file 'nowhere.json' not found (looked for ${path.join(ROOT, 'nowhere.json')})`],
         [['--suite', './nowhere'], `hpy-matrix run: --suite: suite folder './nowhere' not found (looked for ${path.join(ROOT, 'nowhere')})`],

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { BACKEND_NAMES } from '../../loader/backends/names.js';
+import { parseBackendName, unknownBackend } from '../../loader/backends/names.js';
 import { readInputFile, ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
 import { buildExtensionReport, staticExtensionReport } from '../reports/extension/report.js';
 import { formatExtensionConsole, formatExtensionMarkdown } from '../reports/extension/format.js';
@@ -114,8 +114,8 @@ function chooseFormat(args: ReportArgs): Format {
 
 function checkBackendNames(names: string[]): string[] {
   for (const name of names) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-      throw new UsageError(`--backend: unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+    if (parseBackendName(name) === null) {
+      throw new UsageError(`--backend: ${unknownBackend(name)}`);
     }
   }
   return [...new Set(names)];

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BACKEND_NAMES, parseBackendName } from '../../loader/backends/names.js';
+import { parseBackendName, unknownBackend } from '../../loader/backends/names.js';
 import { ConfigError, parseJsonText } from './json-text.js';
 import { builtinSuitesDir } from './package-paths.js';
 
@@ -12,7 +12,7 @@ export { ConfigError } from './json-text.js';
 /** Why a backend name cannot run, or undefined when it can. */
 export function backendProblem(name: string): string | undefined {
   if (parseBackendName(name)) return undefined;
-  return `unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`;
+  return unknownBackend(name);
 }
 
 /** A suite as the matrix runs it: the name reports show and the folder the cell loads. */

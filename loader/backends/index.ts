@@ -1,7 +1,7 @@
 // Backends by the names used in matrix.json and on the command line.
 import type { Backend } from '../backend.js';
 import { CPythonBackend } from './cpython/index.js';
-import { BACKEND_NAMES, parseBackendName } from './names.js';
+import { parseBackendName, unknownBackend } from './names.js';
 import { PythonBackend } from './python/index.js';
 import { ReferenceBackend } from './reference/index.js';
 
@@ -13,7 +13,7 @@ export { BACKEND_NAMES } from './names.js';
  */
 export function createBackend(name: string): Backend {
   const parsed = parseBackendName(name);
-  if (!parsed) throw new Error(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
+  if (!parsed) throw new Error(unknownBackend(name));
   const layer = parsed.layer ?? undefined;
   if (parsed.base === 'python') return new PythonBackend(parsed.interpreter, layer);
   return parsed.base === 'reference' ? new ReferenceBackend(layer) : new CPythonBackend(layer);

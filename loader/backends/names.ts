@@ -10,6 +10,14 @@ export const BACKEND_NAMES: readonly string[] = [...BASE_BACKENDS, ...LAYERS.fla
 /** Another Python with its own HPy: `python:pypy3`, `python:/opt/graalpy/bin/graalpy`. */
 export const PYTHON_PREFIX = 'python:';
 
+/** The known backends as messages list them. */
+export const KNOWN_BACKENDS = `${BACKEND_NAMES.join(', ')}, python:<interpreter> (also under debug: or trace:)`;
+
+/** The message for a name that is no backend. */
+export function unknownBackend(name: string): string {
+  return `unknown backend '${name}' (known: ${KNOWN_BACKENDS})`;
+}
+
 export type ParsedBackend =
   | { layer: Layer | null; base: BaseBackend }
   /** `interpreter`: a command looked up on PATH, or a path when it holds a slash. */

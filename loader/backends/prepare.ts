@@ -4,6 +4,7 @@
 import { buildLayersLibrary } from '../layers/build.js';
 import { prepareCPython } from './cpython/host-build.js';
 import { parseBackendName } from './names.js';
+import { describeInterpreters } from './python/describe.js';
 
 /** One step of set-up, for some of the backends. */
 export interface Preparation {
@@ -26,6 +27,11 @@ export function preparations(names: string[]): Preparation[] {
   const steps: Preparation[] = [];
   const cpython = parsed.filter((p) => p.backend?.base === 'cpython').map((p) => p.name);
   if (cpython.length > 0) steps.push({ backends: cpython, run: prepareCPython });
+  // Asked once for the run's report; the cells start their interpreters themselves.
+  const external = parsed.flatMap((p) => (p.backend?.base === 'python' ? [{ name: p.name, interpreter: p.backend.interpreter }] : []));
+  if (external.length > 0) {
+    steps.push({ backends: external.map((e) => e.name), run: () => describeInterpreters(external.map((e) => e.interpreter)) });
+  }
   const layered = parsed.filter((p) => p.backend?.base === 'reference' && p.backend.layer !== null).map((p) => p.name);
   if (layered.length > 0) {
     steps.push({

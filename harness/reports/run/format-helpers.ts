@@ -96,5 +96,16 @@ export function environmentRows(result: MatrixResult): Array<[string, string]> {
     ['platform', `${e.platform} ${e.arch}`],
     ['CPUs', String(e.cpus)],
     ['Python', e.python ?? (result.matrix.backends.some((b) => b.endsWith('cpython')) ? '(none on PATH)' : '(not used)')],
+    ...Object.entries(e.interpreters ?? {}).map(([label, i]): [string, string] => [label, interpreterText(i)]),
   ];
+}
+
+const IMPLEMENTATIONS: Record<string, string> = { cpython: 'CPython', pypy: 'PyPy', graalpy: 'GraalPy' };
+
+/** "PyPy 7.3.11 (Python 3.9.18), HPy 0.0.4". */
+function interpreterText(i: NonNullable<MatrixResult['environment']['interpreters']>[string]): string {
+  if (i.error !== undefined) return `could not be asked: ${i.error}`;
+  const name = IMPLEMENTATIONS[i.implementation ?? ''] ?? i.implementation ?? '?';
+  const version = i.implementation === 'cpython' ? `${name} ${i.version}` : `${name} ${i.implementationVersion} (Python ${i.version})`;
+  return `${version}, ${i.hpy === null || i.hpy === undefined ? 'no hpy.universal' : `HPy ${i.hpy}`}`;
 }

@@ -401,18 +401,11 @@ class Driver:
 Driver.handlers = {name[3:]: f for name, f in vars(Driver).items() if name.startswith("op_")}
 
 
-def main():
-    try:
-        import faulthandler
-        # A crash of the interpreter prints its Python stack: the backend shows it with the signal.
-        faulthandler.enable()
-    except Exception:
-        pass
-    requests_fd, answers_fd = open_pipes()
-    driver = Driver(os.fdopen(requests_fd, "rb", buffering=1 << 16), answers_fd)
+def hello():
+    """The interpreter and its HPy, as the handshake (and --describe) report them."""
     hpy, hpy_error = hpy_report()
     impl = sys.implementation
-    driver.send({
+    return {
         "driver": 1,
         "implementation": impl.name,
         "version": "%d.%d.%d" % sys.version_info[:3],
@@ -421,7 +414,23 @@ def main():
         "pid": os.getpid(),
         "hpy": hpy,
         "hpyError": hpy_error,
-    })
+    }
+
+
+def main():
+    if sys.argv[1:] == ["--describe"]:
+        # For a run's report of its interpreters: the handshake alone, on stdout, no pipes.
+        sys.stdout.write(json.dumps(hello()) + "\n")
+        return
+    try:
+        import faulthandler
+        # A crash of the interpreter prints its Python stack: the backend shows it with the signal.
+        faulthandler.enable()
+    except Exception:
+        pass
+    requests_fd, answers_fd = open_pipes()
+    driver = Driver(os.fdopen(requests_fd, "rb", buffering=1 << 16), answers_fd)
+    driver.send(hello())
     # After the hello, which it would delay (ctypes takes a few ms to import) while Node waits.
     die_with_parent()
     driver.serve()

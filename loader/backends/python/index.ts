@@ -11,12 +11,11 @@ import { PythonError, type Backend, type Capabilities, type LoadOptions, type Pr
 import { LoadError } from '../../binary.js';
 import { collectUntilQuiet, watchedRegistry } from '../../js-gc.js';
 import type { LayerKind } from '../../layers/layers.js';
-import { packageRoot } from '../../package-root.js';
 import { ReportError, staticReport } from '../../static/report.js';
 import { DriverGoneError, DriverProcess } from './driver-process.js';
 import { binaryRefusal, refusal, type Hello } from './handshake.js';
 import { InterpreterDebug, InterpreterTrace } from './inspectors.js';
-import { interpreterLabel, InterpreterError, resolveInterpreter } from './interpreter.js';
+import { driverScript, interpreterLabel, InterpreterError, resolveInterpreter } from './interpreter.js';
 import { decode, encode, Held, HELD_TYPE_NAMES, hold, Remote, type WireRef } from './wire.js';
 
 export { InterpreterError } from './interpreter.js';
@@ -48,9 +47,6 @@ type Fn = (args: Ref[], kwargs: Array<[string, Ref]>) => Ref;
 /** An exception as the driver sends it: its id, type name, str() and the chain's type names. */
 type ErrorWire = [number, string, string, string[]];
 
-export function driverScript(): string {
-  return path.join(packageRoot(), 'loader', 'backends', 'python', 'driver.py');
-}
 
 export class PythonBackend implements Backend {
   readonly name: string;

@@ -3,6 +3,7 @@
 // own message instead of a spawn error that arrives later and says less.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../../package-root.js';
 
 /** The interpreter cannot be started; the message says why, naming the backend. */
 export class InterpreterError extends Error {
@@ -49,4 +50,9 @@ function notRunnable(file: string): string | undefined {
     return 'is not executable';
   }
   return undefined;
+}
+
+/** The driver the interpreter runs: plain Python, shipped beside this module's source. */
+export function driverScript(): string {
+  return path.join(packageRoot(), 'loader', 'backends', 'python', 'driver.py');
 }
