@@ -49,7 +49,8 @@ const RULES: Rule[] = [
   {
     what: 'the run reporters render a result: no backend, no child process, nothing of the runner but its types',
     files: under('harness/reports/run'),
-    forbids: (i) => under('loader/backends')(i.to) || under('harness/child')(i.to) || i.to === 'execa'
+    // names.ts is the backend grammar, free of imports: reading a name loads no backend.
+    forbids: (i) => (under('loader/backends')(i.to) && i.to !== 'loader/backends/names.ts') || under('harness/child')(i.to) || i.to === 'execa'
       || (under('harness/runner')(i.to) && !i.typeOnly),
   },
   {

@@ -9,6 +9,7 @@ import { formatJsonReport, JSON_REPORT_SCHEMA } from '../harness/reports/run/jso
 import { formatJunitReport } from '../harness/reports/run/junit.js';
 import { formatMarkdownReport } from '../harness/reports/run/markdown.js';
 import { parseReporterArgs, REPORTERS, writeReports } from '../harness/reports/run/reporters.js';
+import { findDisagreements } from '../harness/reports/run/disagreements.js';
 import { formatGithubAnnotations } from '../harness/reports/run/github.js';
 import { formatHtmlReport } from '../harness/reports/run/html.js';
 import type { CellResult } from '../harness/runner/cell-result.js';
@@ -326,6 +327,51 @@ describe('reporters', () => {
         else process.env.GITHUB_STEP_SUMMARY = saved;
         await rm(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('where backends disagree', () => {
+    /** basic on three backends without a layer and two debug ones: one test splits each group. */
+    function split(): MatrixResult {
+      const cell = (backend: string, statuses: Array<'passed' | 'failed' | 'skipped'>): CellResult => ({
+        suite: 'basic', backend, status: statuses.includes('failed') ? 'FAIL' : 'PASS', durationMs: 1,
+        passed: statuses.filter((s) => s === 'passed').length, failed: statuses.filter((s) => s === 'failed').length,
+        skipped: statuses.filter((s) => s === 'skipped').length,
+        tests: statuses.map((status, i) => ({ title: `basic t${i}`, status })),
+      });
+      const cells = [
+        cell('reference', ['passed', 'passed', 'skipped']),
+        cell('cpython', ['passed', 'failed', 'passed']),
+        cell('python:python3', ['passed', 'passed', 'failed']),
+        cell('debug:reference', ['failed', 'passed', 'passed']),
+        cell('debug:cpython', ['passed', 'passed', 'passed']),
+      ];
+      return { ...sampleRun(), matrix: { suites: ['basic'], backends: cells.map((c) => c.backend), fingerprint: '1'.repeat(64) }, cells };
+    }
+
+    it('finds tests that passed on some backends of a layer and failed on others, not across layers, skips aside', () => {
+      expect(findDisagreements(split().cells)).to.deep.equal([
+        { suite: 'basic', test: 'basic t1', results: { reference: 'passed', cpython: 'failed', 'python:python3': 'passed' } },
+        { suite: 'basic', test: 'basic t2', results: { reference: 'skipped', cpython: 'passed', 'python:python3': 'failed' } },
+        { suite: 'basic', test: 'basic t0', results: { 'debug:reference': 'failed', 'debug:cpython': 'passed' } },
+      ]);
+      // A failure the expectations file knows is a known difference, not news.
+      const known = split();
+      known.cells[1]!.tests[1]!.verdict = { outcome: 'expected', expected: 'failed', reason: 'differs on purpose' };
+      expect(findDisagreements(known.cells).map((d) => d.test)).to.deep.equal(['basic t2', 'basic t0']);
+    });
+
+    it('every reporter shows them; json carries them', () => {
+      const run = split();
+      expect(formatConsoleReport(run)).to.include('3 tests where backends disagree:\n'
+        + '  basic: basic t1: reference passed, cpython failed, python:python3 passed\n'
+        + '  basic: basic t2: reference skipped, cpython passed, python:python3 failed\n'
+        + '  basic: basic t0: debug:reference failed, debug:cpython passed');
+      expect(formatMarkdownReport(run)).to.include('## Where backends disagree\n\n| suite | test | results |\n|---|---|---|\n'
+        + '| basic | basic t1 | reference passed, cpython failed, python:python3 passed |');
+      expect(formatHtmlReport(run)).to.include('<tr><td>basic</td><td>basic t0</td><td>debug:reference failed, debug:cpython passed</td></tr>');
+      expect(JSON.parse(formatJsonReport(run)).disagreements).to.have.length(3);
+      expect(formatConsoleReport(sampleRun())).not.to.include('disagree');
     });
   });
 });

@@ -4,11 +4,14 @@ import type { MatrixResult } from '../../runner/result.js';
 import {
   axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, isGateProblem, needsDetails, plural, seconds, type Tone,
 } from './format-helpers.js';
+import { disagreementText, findDisagreements } from './disagreements.js';
 
 const ERROR_LINES = 4;
 const MESSAGE_LINES = 12;
 /** More cells than this are shown as a grid, suites down and backends across. */
 export const GRID_FROM = 6;
+/** Disagreements listed without --verbose. */
+const DISAGREEMENTS_SHOWN = 10;
 
 // ANSI SGR codes written out: util.styleText drops them whenever stdout is not a terminal,
 // and whether to colour is decided once, by wantsColour.
@@ -36,6 +39,13 @@ export function formatConsoleReport(result: MatrixResult, opts: ConsoleOptions =
   if (shown.length > 0) sections.push(shown.map((cell) => cellDetails(cell, paint)).join('\n\n'));
   const hidden = full ? 0 : result.cells.filter((c) => needsDetails(c) && !isGateProblem(c)).length;
   if (hidden > 0) sections.push(`${plural(hidden, 'cell')} with known or flaky results not detailed (--verbose lists them)`);
+  const differ = findDisagreements(result.cells);
+  if (differ.length > 0) {
+    const shown = full ? differ : differ.slice(0, DISAGREEMENTS_SHOWN);
+    sections.push([`${plural(differ.length, 'test')} where backends disagree:`,
+      ...shown.map((d) => `  ${d.suite}: ${d.test}: ${disagreementText(d)}`),
+      ...(shown.length < differ.length ? [`  … ${differ.length - shown.length} more (--verbose lists them)`] : [])].join('\n'));
+  }
   const env = environmentRows(result);
   if (env.length > 0) sections.push(env.map(([k, v]) => `${k}: ${v}`).join(', '));
   sections.push([summary(result), `gate: ${gateSentence(result)}`].join('\n'));

@@ -6,6 +6,7 @@ import type { MatrixResult, RunCoverage, RunExtension } from '../../runner/resul
 import {
   axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts,
 } from './format-helpers.js';
+import { disagreementText, findDisagreements } from './disagreements.js';
 import { extensionSection } from '../extension/html.js';
 import { detailsButtons, htmlPage } from '../html-page.js';
 import { escapeMarkup as h } from '../markup.js';
@@ -19,6 +20,7 @@ export function formatHtmlReport(result: MatrixResult): string {
     ...gateSection(result),
     ...matrixSection(result),
     ...failuresSection(result),
+    ...disagreementsSection(result),
     ...environmentSection(result),
     ...coverageSection(result.coverage),
     ...extensions.flatMap((e, i) => e.report ? extensionSection(e.report, `ext-${i}`, 2) : unreadableExtension(e, `ext-${i}`)),
@@ -99,6 +101,16 @@ function cellDetails(cell: CellResult, index: number): string {
 /** Cells are coloured by what the gate made of them: a known failure is not red. */
 function toneClass(cell: CellResult): string {
   return `tone-${cellTone(cell)}`;
+}
+
+function disagreementsSection(result: MatrixResult): string[] {
+  const differ = findDisagreements(result.cells);
+  if (differ.length === 0) return [];
+  return ['<h2 id="disagreements">Where backends disagree</h2>',
+    `<p>${differ.length} test${differ.length === 1 ? '' : 's'} passed on some backends of a layer and failed on others.</p>`,
+    '<table id="disagreements-table"><thead><tr><th>suite</th><th>test</th><th>results</th></tr></thead><tbody>',
+    ...differ.map((d) => `<tr><td>${h(d.suite)}</td><td>${h(d.test)}</td><td>${h(disagreementText(d))}</td></tr>`),
+    '</tbody></table>'];
 }
 
 function environmentSection(result: MatrixResult): string[] {

@@ -1,11 +1,15 @@
 // The json reporter writes the whole result; parseJsonReport reads one back for other reporters.
 import type { MatrixResult } from '../../runner/result.js';
+import { findDisagreements, type Disagreement } from './disagreements.js';
 
 /** Bumped when a field changes meaning or disappears; new fields keep the number. */
 export const JSON_REPORT_SCHEMA = 1;
 
-/** The json reporter's document: the whole result; every field is described in the README. */
-export type JsonReport = { schema: typeof JSON_REPORT_SCHEMA } & MatrixResult;
+/**
+ * The json reporter's document: the whole result, and the tests whose results differ between
+ * backends of one layer (derived from the cells; docs/reports.md describes every field).
+ */
+export type JsonReport = { schema: typeof JSON_REPORT_SCHEMA } & MatrixResult & { disagreements?: Disagreement[] };
 
 export function jsonReport(result: MatrixResult): JsonReport {
   return {
@@ -18,6 +22,7 @@ export function jsonReport(result: MatrixResult): JsonReport {
     cells: result.cells,
     coverage: result.coverage,
     ...(result.extensions === undefined ? {} : { extensions: result.extensions }),
+    disagreements: findDisagreements(result.cells),
   };
 }
 

@@ -5,6 +5,7 @@ import type { MatrixResult } from '../../runner/result.js';
 import {
   axes, cellCount, cellLabel, cellTone, environmentRows, expectedNote, gateSentence, needsDetails, seconds, testCounts, type Tone,
 } from './format-helpers.js';
+import { disagreementText, findDisagreements } from './disagreements.js';
 
 // A regression is marked by its status; a known failure, a flaky pass and an unexpected pass
 // have marks of their own, so that only what the gate holds against the run looks broken.
@@ -26,6 +27,11 @@ export function formatMarkdownReport(result: MatrixResult): string {
   if (failing.length > 0) {
     out.push('## Failures', '');
     for (const cell of failing) out.push(...cellSection(cell));
+  }
+  const differ = findDisagreements(result.cells);
+  if (differ.length > 0) {
+    out.push('## Where backends disagree', '', '| suite | test | results |', '|---|---|---|',
+      ...differ.map((d) => `| ${cellText(d.suite)} | ${cellText(d.test)} | ${cellText(disagreementText(d))} |`), '');
   }
   const env = environmentRows(result);
   if (env.length > 0) out.push('## Environment', '', '| | |', '|---|---|', ...env.map(([k, v]) => `| ${cellText(k)} | ${cellText(v)} |`), '');
