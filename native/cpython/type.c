@@ -257,10 +257,9 @@ static void fill_descriptors(HPyType_Spec *spec, hmc_type_info *info, PyMemberDe
                                    def->getset.setter_cpy_trampoline, def->getset.doc, def->getset.closure };
         } else if (def->kind == HPyDef_Kind_Member) {
             const HPyMember *m = &def->member;
-            /* Strings are read-only in CPython too, but with a TypeError: HPy reports an
-               AttributeError like for every other read-only member. */
-            int readonly = m->readonly || m->type == HPyMember_STRING || m->type == HPyMember_STRING_INPLACE;
-            PyMemberDef md = { m->name, (int)m->type, m->offset, readonly ? READONLY : 0, m->doc };
+            /* Strings are not writable either way, but CPython's structmember code says so with a
+               TypeError, as HPy does; only a member declared read-only gives AttributeError. */
+            PyMemberDef md = { m->name, (int)m->type, m->offset, m->readonly ? READONLY : 0, m->doc };
             if (members_as_getsets || m->type == HPyMember_OBJECT || m->type == HPyMember_OBJECT_EX) {
                 *closure = md;
                 *gs++ = (PyGetSetDef){ m->name, hmc_member_get, hmc_member_set, m->doc, closure };

@@ -346,15 +346,16 @@ describe('types', () => {
         o.char = 'ab';
       }, 'TypeError');
     });
-    it('string members are read-only', () => {
+    it('string members cannot be written or deleted: TypeError, as CPython\'s structmember code says', () => {
       expect(o.string).to.equal('static text');
       expect(o.inplace).to.equal('inline');
       raises(() => {
         o.string = 'x';
-      }, 'AttributeError', 'readonly attribute');
+      }, 'TypeError', 'readonly attribute');
       raises(() => {
         o.inplace = 'x';
-      }, 'AttributeError', 'readonly attribute');
+      }, 'TypeError', 'readonly attribute');
+      raises(() => py.delattr(o, 'string'), 'TypeError');
     });
     it('object members read None when empty and hold any object', () => {
       expect(o.object).to.equal(undefined);

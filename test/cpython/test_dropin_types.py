@@ -292,8 +292,8 @@ def other_members():
     assert o.char == "z"
     raises(TypeError, None, set_attr, o, "char", "ab")
     assert o.string == "static text" and o.inplace == "inline"
-    raises(AttributeError, "readonly attribute", set_attr, o, "string", "x")
-    raises(AttributeError, "readonly attribute", set_attr, o, "inplace", "x")
+    raises(TypeError, "readonly attribute", set_attr, o, "string", "x")
+    raises(TypeError, "readonly attribute", set_attr, o, "inplace", "x")
     assert o.none is None
     assert o.readonly == 7
     raises(AttributeError, "readonly attribute", set_attr, o, "readonly", 1)

@@ -123,13 +123,19 @@ export function memberDescriptor(c: ReferenceContext, owner: PyType, m: MemberDe
           }
           storeField(c, obj, at(obj), v);
         });
+    // Strings cannot be written, but as CPython's structmember code says so: a TypeError, where a
+    // member declared read-only gives an AttributeError.
     case MEMBER.HPyMember_STRING:
-      return new PyDescriptor(types.member, m.name, owner, (obj) => {
+      return make((obj) => {
         const p = readPointer(at(obj));
         return p ? rt.str(readCString(p)!) : rt.None;
-      }, null, m.doc);
+      }, () => {
+        throw rt.typeError('readonly attribute');
+      });
     case MEMBER.HPyMember_STRING_INPLACE:
-      return new PyDescriptor(types.member, m.name, owner, (obj) => rt.str(readCString(at(obj))!), null, m.doc);
+      return make((obj) => rt.str(readCString(at(obj))!), () => {
+        throw rt.typeError('readonly attribute');
+      });
     case MEMBER.HPyMember_CHAR:
       return make(
         (obj) => rt.str(String.fromCharCode(readScalar(at(obj), 0, 'uint8_t') as number)),
