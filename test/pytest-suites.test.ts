@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import type { CellResult } from '../harness/runner/cell-result.js';
 import { ConfigError, readMatrixConfig, resolveSuites } from '../harness/runner/config.js';
+import { pytestSkipReason } from '../harness/runner/pytest-cell.js';
 import { findPython } from '../loader/backends/cpython/python.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -131,6 +132,12 @@ describe('pytest suites', function () {
   it('a Python that is not there: the cell says what the cpython backend says', async () => {
     const r = await run(['--suite', OK, '--backend', 'cpython', '--reporter', 'json'], { HPY_MATRIX_PYTHON: '/nonexistent/python3' });
     expect((JSON.parse(r.stdout) as Report).cells[0]!.error).to.match(/^backend 'cpython' did not start: the cpython backend needs Python 3: '\/nonexistent\/python3' was not found/);
+  });
+
+  it('which backends run pytest cells, and why the others skip them', () => {
+    expect(['cpython', 'debug:cpython', 'trace:cpython'].map(pytestSkipReason)).to.deep.equal([undefined, undefined, undefined]);
+    expect(pytestSkipReason('debug:reference')).to.equal('pytest suites need a Python interpreter, and debug:reference has none (they run on cpython, debug:cpython and trace:cpython)');
+    expect(pytestSkipReason('python:pypy3')).to.equal('pytest suites run on cpython, debug:cpython and trace:cpython; on python:pypy3, in that interpreter with its own HPy, not yet');
   });
 
   describe('the suite kind and its matrix.json entry', () => {

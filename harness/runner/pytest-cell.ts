@@ -20,6 +20,7 @@ const MODES = { none: 'universal', debug: 'debug', trace: 'trace' } as const;
 export function pytestSkipReason(backend: string): string | undefined {
   const parsed = parseBackendName(backend);
   if (parsed?.base === 'cpython') return undefined;
+  if (parsed?.base === 'python') return `pytest suites run on cpython, debug:cpython and trace:cpython; on ${backend}, in that interpreter with its own HPy, not yet`;
   return `pytest suites need a Python interpreter, and ${backend} has none (they run on cpython, debug:cpython and trace:cpython)`;
 }
 
