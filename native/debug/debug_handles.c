@@ -30,15 +30,7 @@ HDbgHandle *hdbg_open_slow(HDbg *d, HPy inner, const char *by, uint16_t borrowed
     int64_t i = hdbg_pool_take(&d->handles);
     if (i < 0)
         return NULL;
-    HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(&d->handles, (uint32_t)i);
-    h->inner = inner;
-    h->id = d->next_id++;
-    h->opened_by = by;
-    h->opened_in = d->current;
-    h->generation = d->generation;
-    h->state = H_OPEN;
-    h->borrowed = borrowed;
-    h->stack_depth = 0;
+    HDbgHandle *h = hdbg_fill_open(d, (HDbgHandle *)hdbg_pool_at(&d->handles, (uint32_t)i), inner, by, borrowed);
     if (d->stack_limit > 0)
         capture(d, h);
     return h;

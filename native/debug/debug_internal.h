@@ -296,12 +296,9 @@ static inline HDbgHandle *hdbg_record(HDbg *d, HPy dh) { return (HDbgHandle *)hd
 static inline bool hdbg_usable(const HDbgHandle *h) { return (h->state & 1) != 0; }
 static inline bool hdbg_is_open(const HDbgHandle *h) { return h->state == H_OPEN || h->state == H_OPEN_RAW; }
 
-HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
+/* A record just taken from the pool, filled in as an open handle (the fast and slow opens share it). */
+HDBG_HOT HDbgHandle *hdbg_fill_open(HDbg *d, HDbgHandle *h, HPy inner, const char *by, uint16_t borrowed)
 {
-    struct hdbg_pool *p = &d->handles;
-    if (HDBG_UNLIKELY(p->qfree < 1 + d->open_gate))
-        return hdbg_open_slow(d, inner, by, borrowed);
-    HDbgHandle *h = (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p));
     h->inner = inner;
     h->id = d->next_id++;
     h->opened_by = by;
@@ -311,6 +308,14 @@ HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16
     h->borrowed = borrowed;
     h->stack_depth = 0;
     return h;
+}
+
+HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
+{
+    struct hdbg_pool *p = &d->handles;
+    if (HDBG_UNLIKELY(p->qfree < 1 + d->open_gate))
+        return hdbg_open_slow(d, inner, by, borrowed);
+    return hdbg_fill_open(d, (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p)), inner, by, borrowed);
 }
 
 /* A new debug handle for an inner handle the extension will own (NULL stays NULL). */
