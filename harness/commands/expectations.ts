@@ -1,10 +1,9 @@
 // `hpy-matrix expectations`: checks the expectations file, or rewrites it from a run (--update).
-import { access } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, readMatrixConfig } from '../runner/config.js';
 import { readExpectations, writeExpectations, type Expectation, type Expectations } from '../runner/expectations.js';
 import { updatedExpectations } from '../runner/update-expectations.js';
-import { DEFAULT_CONFIG, displayPath, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
+import { DEFAULT_CONFIG, displayPath, exists, matrixOptions, prepareRun, runWithProgress, type MatrixArgs } from './run.js';
 
 interface ExpectationsArgs extends MatrixArgs {
   update: boolean;
@@ -70,11 +69,3 @@ function describe(entries: Expectation[]): string {
     + `${todo > 0 ? `; ${todo} with a TODO reason` : ''})`;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -13,6 +13,7 @@ import { findPython } from '../../loader/backends/cpython/python.js';
 import { packageRoot } from '../../loader/package-root.js';
 import { ReportError, staticReport, type StaticReport } from '../../loader/static/report.js';
 import { formatExpectations } from '../runner/expectations.js';
+import { pytestNotInstalled } from '../runner/pytest-cell.js';
 
 interface InitArgs {
   extension?: string;
@@ -194,7 +195,7 @@ function pytestBackends(): string[] {
   try {
     execFileSync(python.executable, ['-c', 'import pytest'], { stdio: 'ignore' });
   } catch {
-    throw new InitError('--pytest', `pytest is not installed for ${python.executable}: install it (apt-get install python3-pytest, or ${python.executable} -m pip install pytest)`);
+    throw new InitError('--pytest', pytestNotInstalled(python.executable));
   }
   return ['cpython', 'debug:cpython'];
 }

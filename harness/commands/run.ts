@@ -157,7 +157,7 @@ async function configOrNone(args: MatrixArgs): Promise<MatrixConfig> {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
 

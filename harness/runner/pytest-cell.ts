@@ -90,5 +90,10 @@ const FATAL_LINES = 12;
 /** A Python without pytest says so before any event; the message says what to install. */
 function missingPytest(run: IsolatedRun<CellEvent>, python: string): string | undefined {
   if (run.events.length > 0 || !/No module named pytest/.test(run.output)) return undefined;
+  return pytestNotInstalled(python);
+}
+
+/** What to install for pytest in `python` (pytest cells and `init --pytest` say the same). */
+export function pytestNotInstalled(python: string): string {
   return `pytest is not installed for ${python}: install it (apt-get install python3-pytest, or ${python} -m pip install pytest)`;
 }
