@@ -1,6 +1,17 @@
 // The Backend contract: what the suite API needs from any backend, without knowing which.
 import type { DebugInspector, TraceInspector } from './layers/layers.js';
 
+/**
+ * A binary the backend could load but will not, because the HPy behind it lacks what the binary
+ * needs (context functions added after the HPy release it has). Suites may skip on it.
+ */
+export class UnhostedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnhostedError';
+  }
+}
+
 /** An object living in a backend; only that backend can interpret it. */
 export type Ref = { readonly __ref: unique symbol };
 

@@ -297,6 +297,15 @@ describe('hpy-matrix build (CLI)', function () {
     expect(r.stdout).to.equal('');
   });
 
+  it('warns when the binary calls context functions that HPy 0.9.0 hosts lack, and still builds it', async function () {
+    const out = path.join(tmp, 'insert.hpy0.so');
+    const r = await cli(['build', 'test/fixtures/suites/skips/insert.c', '-o', out]);
+    expect(r.exitCode).to.equal(0);
+    expect(r.stdout.trim()).to.equal(out);
+    expect(r.stderr.trim()).to.equal(`hpy-matrix build: warning: ${out} calls HPyList_Insert, which HPy 0.9.0 does not have: `
+      + 'it runs on hpy-matrix, but hosts with HPy 0.9.0 or older crash (problem post-0.9-api of hpy-matrix report)');
+  });
+
   it('exits 1 for a bad output suffix', async function () {
     const r = await cli(['build', 'test/fixtures/full.c', '-o', path.join(tmp, 'full.so')]);
     expect(r.exitCode).to.equal(1);

@@ -102,7 +102,7 @@ function extension(): ExtensionReport {
     schema: 1, file: 'build/demo<x>.hpy0.so', module: 'demo<x>', staticUses: ['ctx_Compile_s'], ok: false,
     static: {
       file: 'build/demo<x>.hpy0.so', module: 'demo<x>', abiTag: 'hpy0', requiredAbi: { major: 0, minor: 0 },
-      entryPoints: [{ symbol: 'HPyInit_demo', found: true }], pyImports: ['PyLong_FromLong'], needed: [],
+      entryPoints: [{ symbol: 'HPyInit_demo', found: true }], pyImports: ['PyLong_FromLong'], afterReleaseApi: [], needed: [],
       moduleDoc: null, methods: [], slots: [], globals: 0,
       problems: [{ code: 'py-imports', message: 'imports PyLong_FromLong' }], notes: [], ok: false,
     },

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { PythonError, type Ref } from '../loader/backend.js';
+import { PythonError, UnhostedError, type Ref } from '../loader/backend.js';
 import { LoadError } from '../loader/binary.js';
 import { buildExtension } from '../loader/build/extension.js';
 import { parseBackendName } from '../loader/backends/names.js';
@@ -60,14 +60,27 @@ describe('python:<interpreter> handshake', () => {
   });
 
   it('compares a binary\'s required ABI with what the HPy loads', () => {
-    expect(binaryRefusal('python:x', '0.9.0', 'a.hpy0.so', { major: 0, minor: 0 })).to.equal(undefined);
-    expect(binaryRefusal('python:x', '0.9.0', 'a.hpy0.so', null)).to.equal(undefined);
-    expect(binaryRefusal('python:x', '0.9.0', 'a.hpy0.so', { major: 0, minor: 3 }))
-      .to.equal('python:x: a.hpy0.so requires HPy ABI 0.3, and its hpy.universal 0.9.0 loads ABI 0.0');
-    expect(binaryRefusal('python:x', '0.10.0', 'a.hpy1.so', { major: 1, minor: 0 }))
+    const official = { version: '0.9.0', revision: '' };
+    const abi = (requiredAbi: { major: number; minor: number } | null) => ({ requiredAbi, afterReleaseApi: [] });
+    expect(binaryRefusal('python:x', official, 'a.hpy0.so', abi({ major: 0, minor: 0 }))).to.equal(undefined);
+    expect(binaryRefusal('python:x', official, 'a.hpy0.so', abi(null))).to.equal(undefined);
+    const newer = binaryRefusal('python:x', official, 'a.hpy0.so', abi({ major: 0, minor: 3 }));
+    expect(newer).to.be.instanceOf(InterpreterError);
+    expect(newer?.message).to.equal('python:x: a.hpy0.so requires HPy ABI 0.3, and its hpy.universal 0.9.0 loads ABI 0.0');
+    expect(binaryRefusal('python:x', { version: '0.10.0', revision: '' }, 'a.hpy1.so', abi({ major: 1, minor: 0 }))?.message)
       .to.equal('python:x: a.hpy1.so requires HPy ABI 1.0, and its hpy.universal 0.10.0 loads ABI 0.x');
-    expect(binaryRefusal('python:pypy3', '0.0.4', 'a.hpy0.so', { major: 0, minor: 0 }))
+    expect(binaryRefusal('python:pypy3', { version: '0.0.4', revision: '' }, 'a.hpy0.so', abi({ major: 0, minor: 0 }))?.message)
       .to.equal('python:pypy3: its hpy.universal is 0.0.4, which cannot load HPy 0.9 universal binaries');
+  });
+
+  it('keeps a binary that calls context functions added after 0.9.0 from an HPy 0.9.0', () => {
+    const needs = { requiredAbi: { major: 0, minor: 0 }, afterReleaseApi: ['HPy_GetIter', 'HPyIter_Next'] };
+    const refused = binaryRefusal('python:x', { version: '0.9.0', revision: 'abc123' }, 'o.hpy0.so', needs);
+    expect(refused).to.be.instanceOf(UnhostedError);
+    expect(refused?.message)
+      .to.equal('python:x: o.hpy0.so calls HPy_GetIter, HPyIter_Next, which its hpy.universal 0.9.0 does not have (added to HPy after 0.9.0)');
+    expect(binaryRefusal('python:x', { version: '0.9.0', revision: 'hpy-matrix' }, 'o.hpy0.so', needs)).to.equal(undefined);
+    expect(binaryRefusal('python:x', { version: '0.10.0', revision: '' }, 'o.hpy0.so', needs)).to.equal(undefined);
   });
 });
 

@@ -1,5 +1,6 @@
 // The static ABI report: ELF reading, every problem code, the command's exit codes.
 import { expect } from 'chai';
+import { buildExtension } from '../loader/build/extension.js';
 import { execa } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -326,6 +327,18 @@ describe('static ABI report', function () {
       expect(r.module).to.equal('my_mod');
       expect(r.entryPoints.map((e) => e.symbol)).to.include('HPyInit_my_mod');
       expect(codes(r)).to.deep.equal(Array(4).fill('missing-entry-point'));
+    });
+
+    it('reports calls of context functions added after HPy 0.9.0 (post-0.9-api), naming each', async function () {
+      const built = await buildExtension({ sources: [join(ROOT, 'test/fixtures/suites/skips/insert.c')], out: join(dir, 'insert.hpy0.so') });
+      const r = staticReport(built.path);
+      expect(r.afterReleaseApi).to.deep.equal(['HPyList_Insert']);
+      expect(r.problems).to.deep.equal([{
+        code: 'post-0.9-api',
+        message: 'calls HPyList_Insert, added to HPy after 0.9.0 while the ABI stayed 0.0: hosts with HPy 0.9.0 or older '
+          + '(official hpy on CPython, PyPy, GraalPy) load it and crash when it reads past their context',
+      }]);
+      expect(staticReport(bin.hpyO2!).afterReleaseApi).to.deep.equal([]);
     });
 
     it('reports legacy_methods', function () {

@@ -2,6 +2,7 @@
 import Mocha from 'mocha';
 import { DebugFindingsError } from './debug-checks.js';
 import type { CellEvent } from './protocol.js';
+import { skipReason } from './skip-reasons.js';
 
 export type EventSink = (event: CellEvent) => void;
 
@@ -37,7 +38,8 @@ export class CellReporter extends Mocha.reporters.Base {
       });
     });
     runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {
-      sink({ event: 'test-end', title: test.fullTitle(), status: 'skipped', durationMs: 0 });
+      const reason = skipReason(test);
+      sink({ event: 'test-end', title: test.fullTitle(), status: 'skipped', durationMs: 0, ...(reason === undefined ? {} : { reason }) });
     });
   }
 }

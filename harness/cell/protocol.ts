@@ -10,7 +10,8 @@ export type CellEvent =
   | { event: 'start' }
   | { event: 'test-begin'; title: string }
   /** `findings`: what the debug layer found in the test (debug backends only). */
-  | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number; findings?: DebugFinding[] }
+  /** `reason`: why a skipped test was skipped, when the suite said (suite API `skip`). */
+  | { event: 'test-end'; title: string; status: TestStatus; error?: string; durationMs: number; findings?: DebugFinding[]; reason?: string }
   /**
    * The suite could not run (no test files, a file that throws at import, no backend), or an
    * extension did not build or load; `output` is the compiler's output of a failed build.

@@ -1,7 +1,10 @@
 // `hpy-matrix build`: compiles HPy sources into a universal binary with our headers.
+import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { BuildError, buildExtension } from '../../loader/build/extension.js';
 import { writeStub } from '../../loader/build/stub.js';
+import { ElfImage } from '../../loader/static/elf.js';
+import { afterReleaseApi, staticUses } from '../../loader/static/uses.js';
 
 interface BuildArgs {
   sources: string[];
@@ -11,12 +14,18 @@ interface BuildArgs {
   stub: boolean;
 }
 
-/** Prints the binary's path (and the stub's, with --stub) on stdout and compiler warnings on stderr. Exit codes: 0 built,
+/** Prints the binary's path (and the stub's, with --stub) on stdout; compiler warnings, and a warning when the binary calls
+ *  context functions that HPy 0.9.0 hosts lack, on stderr. Exit codes: 0 built,
  *  1 the build failed (one `hpy-matrix build: <file>: <reason>` line, then compiler output). */
 export async function runBuild(args: BuildArgs): Promise<void> {
   try {
     const result = await buildExtension({ sources: args.sources, out: args.out, cc: args.cc, cflags: args.cflag });
     if (result.warnings) process.stderr.write(result.warnings.endsWith('\n') ? result.warnings : `${result.warnings}\n`);
+    const afterRelease = afterReleaseApi(staticUses(ElfImage.parse(await readFile(result.path))));
+    if (afterRelease.length > 0) {
+      console.error(`hpy-matrix build: warning: ${result.path} calls ${afterRelease.join(', ')}, which HPy 0.9.0 does not have: `
+        + 'it runs on hpy-matrix, but hosts with HPy 0.9.0 or older crash (problem post-0.9-api of hpy-matrix report)');
+    }
     console.log(result.path);
     if (args.stub) console.log(await writeStub(result.path));
   } catch (err) {

@@ -32,6 +32,8 @@ export interface TestResult {
   error?: string;
   durationMs?: number;
   findings?: Finding[];
+  /** Why a skipped test was skipped, when its suite said. */
+  reason?: string;
   /** Set by the gate (without an expectations file, every failure is a regression). */
   verdict?: Verdict;
 }
@@ -78,6 +80,7 @@ export function cellResult(cell: { suite: string; backend: string }, run: Isolat
       tests.push({
         title: e.title, status: e.status, ...(e.error === undefined ? {} : { error: e.error }), durationMs: e.durationMs,
         ...(e.findings?.length ? { findings: e.findings } : {}),
+        ...(e.reason === undefined ? {} : { reason: e.reason }),
       });
       running = undefined;
     }

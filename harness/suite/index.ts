@@ -1,10 +1,11 @@
 // `hpy-matrix/suite`: what conformance test files import. Backend-neutral: the cell's
 // session decides which backend the module proxies talk to.
 import { resolve } from 'node:path';
-import type { Backend } from '../../loader/backend.js';
+import { UnhostedError, type Backend } from '../../loader/backend.js';
 import { buildExtension } from '../../loader/build/extension.js';
 import type { DebugFinding } from '../../loader/layers/layers.js';
 import { takeTestFindings } from '../cell/debug-checks.js';
+import { noteSkipReason } from '../cell/skip-reasons.js';
 import { Converter, type PyProxy } from './proxy.js';
 import { currentSession } from './session.js';
 
@@ -62,6 +63,40 @@ export async function loadExtension(path: string | string[], opts: { name?: stri
   }
   const c = converter();
   return c.proxy(c.backend.loadModule(binary, opts));
+}
+
+/**
+ * Skips the current test, or, from a `before`/`beforeEach` hook, the tests of its describe, and
+ * says why in the reports (mocha's own `this.skip()` gives no reason).
+ */
+export function skip(ctx: Mocha.Context, reason: string): never {
+  noteSkipReason(ctx, reason);
+  return ctx.skip();
+}
+
+/**
+ * For a test of misuse that HPy leaves undefined and hpy-matrix's backends check (a NULL handle
+ * where HPy says "must not be HPy_NULL", a type not made from a spec): skipped on
+ * `python:<interpreter>`, whose HPy need not check it and may crash instead.
+ */
+export function checkedMisuse(ctx: Mocha.Context, misuse: string): void {
+  if (baseBackend().startsWith('python:')) {
+    skip(ctx, `${misuse} is misuse that HPy leaves undefined: hpy-matrix's backends check it, another HPy need not`);
+  }
+}
+
+/**
+ * loadExtension for a binary that calls context functions added to HPy after 0.9.0: on a backend
+ * whose HPy lacks them (an HPy 0.9.0 on `python:<interpreter>`), the binary is never handed over
+ * and the tests of the hook's describe are skipped, naming the functions.
+ */
+export async function loadExtensionIfHosted(ctx: Mocha.Context, path: string | string[]): Promise<PyProxy> {
+  try {
+    return await loadExtension(path);
+  } catch (err) {
+    if (err instanceof UnhostedError) skip(ctx, err.message);
+    throw err;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import { ABI_VERSION, ENUMS } from '../abi/abi.generated.js';
 import { ElfError, ElfImage } from './elf.js';
 import { decodeFunction, readModuleDef, type ModuleDef } from './module-def.js';
+import { afterReleaseApi, staticUses } from './uses.js';
 
 /** The file cannot be analysed at all; message is one line naming the file and the reason. */
 export class ReportError extends Error {
@@ -39,6 +40,8 @@ export interface StaticReport {
   entryPoints: { symbol: string; found: boolean }[];
   /** Undefined dynamic symbols of the Python C API. */
   pyImports: string[];
+  /** Context functions its code calls that HPy 0.9.0 does not have (API names, static scan). */
+  afterReleaseApi: string[];
   needed: string[];
   /** The rest is null when the module definition could not be read. */
   moduleDoc: string | null;
@@ -116,6 +119,12 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     problem('py-imports', `imports ${pyImports.length} Python C API symbol(s) (${pyImports.slice(0, 3).join(', ')}${pyImports.length > 3 ? ', ...' : ''}); a universal binary imports none`);
   }
 
+  const afterRelease = afterReleaseApi(staticUses(elf));
+  if (afterRelease.length > 0) {
+    problem('post-0.9-api', `calls ${afterRelease.join(', ')}, added to HPy after 0.9.0 while the ABI stayed 0.0: `
+      + 'hosts with HPy 0.9.0 or older (official hpy on CPython, PyPy, GraalPy) load it and crash when it reads past their context');
+  }
+
   const m = name.module;
   const symbols = {
     major: `get_required_hpy_major_version_${m}`,
@@ -153,6 +162,7 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     requiredAbi,
     entryPoints,
     pyImports,
+    afterReleaseApi: afterRelease,
     needed: [...elf.needed],
     moduleDoc: def?.doc ?? null,
     methods: def

@@ -15,6 +15,20 @@ const CALL_WINDOW = 32;
 
 const FUNCTION_AT = new Map(CTX_MEMBERS.filter((m) => m.kind === 'func').map((m) => [m.offset, m.name]));
 const ABI_ORDER = new Map(CTX_MEMBERS.map((m, i) => [m.name, i]));
+/** Context functions HPy's master appended after the 0.9.0 release, by member name, with their API names. */
+const AFTER_RELEASE = new Map(CTX_MEMBERS.filter((m) => m.since !== '0.9.0' && m.kind === 'func').map((m) => [m.name, m.apiName ?? m.name]));
+
+/**
+ * The API names (`HPyList_Insert`, …) of the context functions among `uses` that HPy 0.9.0's
+ * context does not have. Master appended them without raising the ABI version, so a binary that
+ * calls one still claims ABI 0.0 and every 0.9.0 host would hand it a context too short for it.
+ */
+export function afterReleaseApi(uses: readonly string[]): string[] {
+  return uses.flatMap((name) => {
+    const api = AFTER_RELEASE.get(name);
+    return api === undefined ? [] : [api];
+  });
+}
 
 /** Context function names (`ctx_…`) in ABI order. */
 export function staticUses(elf: ElfImage): string[] {

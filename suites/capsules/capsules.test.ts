@@ -2,7 +2,7 @@
 // Leave/Reenter, _HPy_Dump, and Compile_s/EvalCode. Expected values are CPython 3.11's, except
 // where a test says the behaviour is specific to a backend (and why).
 import { expect } from 'chai';
-import { baseBackend, collectGarbage, loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
+import { baseBackend, collectGarbage, loadExtension, py, type PyProxy, raises, skip } from 'hpy-matrix/suite';
 
 /** Runs `f` with stderr captured where the backend writes through Node (the reference backend). */
 function captureStderr(f: () => void): string {
@@ -288,15 +288,14 @@ describe('capsules', () => {
       expect(m.sum_without_python(100)).to.equal(5050);
       expect(m.sum_without_python(0)).to.equal(0);
     });
-    // CPython aborts on a wrong thread state (PyEval_RestoreThread), so only the reference
-    // backend, which documents the check, is asked.
+    const ONLY_REFERENCE_CHECKS = 'CPython aborts on a wrong thread state (PyEval_RestoreThread): only the reference backend checks it';
     it('a wrong token is a SystemError (reference backend)', function () {
-      if (baseBackend() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') skip(this, ONLY_REFERENCE_CHECKS);
       raises(() => m.reenter_wrong_token(), 'SystemError', /HPy_ReenterPythonExecution/);
       expect(m.sum_without_python(3)).to.equal(6);
     });
     it('Leave twice is a SystemError (reference backend)', function () {
-      if (baseBackend() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') skip(this, ONLY_REFERENCE_CHECKS);
       raises(() => m.leave_twice(), 'SystemError', /HPy_LeavePythonExecution called twice/);
       expect(m.sum_without_python(3)).to.equal(6);
     });
@@ -329,9 +328,8 @@ describe('capsules', () => {
         expect(m.eval_expr('1 + 2')).to.equal(3);
       }
     });
-    // Skipped elsewhere: other backends have a compiler, so there is nothing refused to check.
     it('EvalCode is refused by the reference backend', function () {
-      if (baseBackend() !== 'reference') this.skip();
+      if (baseBackend() !== 'reference') skip(this, 'this backend has a Python compiler, so nothing is refused');
       raises(() => m.eval_null_code(), 'SystemError', /^HPy_EvalCode \(ctx_EvalCode\) is not supported by the reference backend/);
     });
   });

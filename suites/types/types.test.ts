@@ -2,7 +2,7 @@
 // members of every type, getsets, methods of every signature, object/number/sequence/mapping
 // slots, tp_call, inheritance, builtin shapes, metaclasses, fields, finalize and destroy.
 import { expect } from 'chai';
-import { collectGarbage, loadExtension, py, PythonError, type PyProxy, raises } from 'hpy-matrix/suite';
+import { checkedMisuse, collectGarbage, loadExtension, loadExtensionIfHosted, py, PythonError, type PyProxy, raises } from 'hpy-matrix/suite';
 
 describe('types', () => {
   let m: PyProxy;
@@ -43,7 +43,6 @@ describe('types', () => {
       expect(m.builtin_shape(m.StrSub)).to.equal(4);
       expect(m.builtin_shape(m.TupleSub)).to.equal(5);
       expect(m.builtin_shape(m.ListSub)).to.equal(6);
-      expect(m.builtin_shape(m.DictSub)).to.equal(7);
       expect(m.builtin_shape(py.int)).to.equal(-1);
     });
     it('HPyType_GetBuiltinShape of a non-type raises TypeError', () => {
@@ -81,7 +80,8 @@ describe('types', () => {
       expect(o.initialized).to.equal(0);
       expect(py.isinstance(o, m.Init)).to.equal(true);
     });
-    it('HPy_New on a type not made from a spec fails', () => {
+    it('HPy_New on a type not made from a spec fails', function () {
+      checkedMisuse(this, 'HPy_New on a type not made from a spec');
       expect(() => m.hpy_new(py.int)).to.throw(PythonError);
     });
     it('instances of HPy types have no __dict__', () => {
@@ -437,24 +437,45 @@ describe('types', () => {
       expect(n.payload_extra()).to.equal(5);
       expect(py.eq(m.LongSub(), 0)).to.equal(true);
     });
-    it('Float, Unicode, Tuple, List and Dict shapes keep their builtin behaviour', () => {
+    it('Float, Unicode and List shapes keep their builtin behaviour', () => {
       const f = m.FloatSub(1.5);
       expect(py.mul(f, 2)).to.equal(3);
       const s = m.StrSub('abc');
       expect(py.len(s)).to.equal(3);
       expect(py.str(s)).to.equal('abc');
-      const t = m.TupleSub([1, 2]);
-      expect(py.getitem(t, 1)).to.equal(2);
       const l = m.ListSub([1]);
       l.append(2);
       expect(py.len(l)).to.equal(2);
-      const d = m.DictSub();
-      py.setitem(d, 'k', 1);
-      expect(py.getitem(d, 'k')).to.equal(1);
-      for (const o of [f, s, t, l, d]) {
+      for (const o of [f, s, l]) {
         o.extra = 9;
         expect(o.payload_extra()).to.equal(9);
       }
+    });
+    // A tuple's items live inside the object, where a payload at a fixed offset would overlap
+    // them: official HPy 0.9.0 on CPython puts it there, and this test crashes it.
+    it('a Tuple-shaped type keeps its items and its payload apart', () => {
+      const t = m.TupleSub([1, 2]);
+      t.extra = 9;
+      expect(py.repr(t)).to.equal('(1, 2)');
+      expect([py.getitem(t, 1), t.payload_extra()]).to.deep.equal([2, 9]);
+    });
+  });
+
+  describe('the Dict shape (added to HPy after 0.9.0)', () => {
+    let d: PyProxy;
+    before(async function () {
+      d = await loadExtensionIfHosted(this, 'dict_shape.c');
+    });
+    it('HPyType_GetBuiltinShape reports Dict (7)', () => {
+      expect(d.builtin_shape(d.DictSub)).to.equal(7);
+    });
+    it('a Dict-shaped type is a dict with a payload', () => {
+      const o = d.DictSub();
+      py.setitem(o, 'k', 1);
+      expect(py.getitem(o, 'k')).to.equal(1);
+      expect(py.isinstance(o, py.dict)).to.equal(true);
+      o.extra = 9;
+      expect(o.payload_extra()).to.equal(9);
     });
   });
 

@@ -58,7 +58,7 @@ function testcase(cell: CellResult, t: TestResult): string {
   const body = t.status === 'failed'
     ? [`      <failure message="${x(firstLine(t.error ?? 'failed'))}" type="${x(errorType(t.error))}">${x(t.error ?? '')}</failure>`]
     : t.status === 'skipped'
-      ? [`      <skipped${t.verdict?.reason ? ` message="${x(t.verdict.reason)}"` : ''}/>`]
+      ? [skipped(t.verdict?.reason ?? t.reason)]
       : [];
   return [`${open}>`, ...body, ...findings, '    </testcase>'].join('\n');
 }
@@ -91,4 +91,8 @@ function errorType(error: string | undefined): string {
 
 function secs(ms: number): string {
   return (ms / 1000).toFixed(3);
+}
+
+function skipped(reason: string | undefined): string {
+  return `      <skipped${reason ? ` message="${x(reason)}"` : ''}/>`;
 }

@@ -1,7 +1,9 @@
 // What the driver says first (the interpreter and its HPy), and what that HPy can load. A binary
 // is handed to the interpreter's hpy.universal only when it can: HPy releases before 0.9 have no
 // versioned ABI and crash on a 0.9 binary instead of refusing it (PyPy 7.3.11 ships HPy 0.0.4).
+import { UnhostedError } from '../../backend.js';
 import type { LayerKind } from '../../layers/layers.js';
+import { InterpreterError } from './interpreter.js';
 
 export interface Hello {
   /** The protocol's version. */
@@ -51,15 +53,40 @@ export function refusal(label: string, hello: Hello, layer: LayerKind | null): s
   return undefined;
 }
 
-/** Why `file`, which requires ABI `required`, must not be handed to HPy `version`; or undefined. */
-export function binaryRefusal(label: string, version: string, file: string, required: { major: number; minor: number } | null): string | undefined {
+/** What of a binary decides whether an HPy may be handed it (from its static report). */
+export interface BinaryNeeds {
+  requiredAbi: { major: number; minor: number } | null;
+  /** Context functions it calls that HPy 0.9.0 lacks (HPy master appended them, ABI still 0.0). */
+  afterReleaseApi: string[];
+}
+
+/**
+ * Whether an HPy has the context functions master appended after 0.9.0. hpy-matrix's drop-in has
+ * them; HPy 0.9.x releases (and anything older) do not; a later release is taken to have them.
+ */
+export function hasAfterReleaseApi(hpy: { version: string; revision: string }): boolean {
+  if (hpy.revision === 'hpy-matrix') return true;
+  const m = /^(\d+)\.(\d+)/.exec(hpy.version);
+  return m !== null && (Number(m[1]) > 0 || Number(m[2]) > 9);
+}
+
+/**
+ * Why `file` must not be handed to this HPy, or undefined: an UnhostedError when only the context
+ * functions it calls are missing (suites skip such tests), else an InterpreterError.
+ */
+export function binaryRefusal(label: string, hpy: { version: string; revision: string }, file: string, needs: BinaryNeeds): Error | undefined {
+  const { version } = hpy;
   const abi = loadableAbi(version);
-  if (!abi) return `${label}: its hpy.universal is ${version}, which cannot load HPy 0.9 universal binaries`;
+  if (!abi) return new InterpreterError(`${label}: its hpy.universal is ${version}, which cannot load HPy 0.9 universal binaries`);
+  const required = needs.requiredAbi;
   // Unknown (the getters could not be read statically): its own loader checks and refuses.
-  if (!required) return undefined;
-  if (required.major !== abi.major || required.minor > abi.maxMinor) {
+  if (required && (required.major !== abi.major || required.minor > abi.maxMinor)) {
     const loads = Number.isFinite(abi.maxMinor) ? `${abi.major}.${abi.maxMinor}` : `${abi.major}.x`;
-    return `${label}: ${file} requires HPy ABI ${required.major}.${required.minor}, and its hpy.universal ${version} loads ABI ${loads}`;
+    return new InterpreterError(`${label}: ${file} requires HPy ABI ${required.major}.${required.minor}, and its hpy.universal ${version} loads ABI ${loads}`);
+  }
+  // The ABI version cannot tell: such a binary says 0.0 and would read past the shorter context.
+  if (needs.afterReleaseApi.length > 0 && !hasAfterReleaseApi(hpy)) {
+    return new UnhostedError(`${label}: ${file} calls ${needs.afterReleaseApi.join(', ')}, which its hpy.universal ${version} does not have (added to HPy after 0.9.0)`);
   }
   return undefined;
 }

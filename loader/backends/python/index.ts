@@ -159,8 +159,8 @@ export class PythonBackend implements Backend {
       throw e;
     }
     // Checked here, before the interpreter sees the binary: an HPy that cannot load it may crash.
-    const refused = binaryRefusal(this.label, this.hello.hpy!.version, file, report.requiredAbi);
-    if (refused) throw new InterpreterError(refused);
+    const refused = binaryRefusal(this.label, this.hello.hpy!, file, report);
+    if (refused) throw refused;
     return this.value(this.request('load', opts.name ?? report.module, path.resolve(file), this.layer ?? 'universal'));
   }
 
