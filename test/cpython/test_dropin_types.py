@@ -39,6 +39,7 @@ def set_attr(obj, name, value):
 
 
 m = None
+dict_shape = None
 
 
 def settle():
@@ -74,7 +75,7 @@ def type_queries():
     assert m.is_subtype(m.LongSub, int) is True
     assert m.is_subtype(m.Point, object) is True
     shapes = [(m.Point, 0), (m.Meta, 1), (m.LongSub, 2), (m.FloatSub, 3), (m.StrSub, 4), (m.TupleSub, 5),
-              (m.ListSub, 6), (m.DictSub, 7), (int, -1)]
+              (m.ListSub, 6), (dict_shape.DictSub, 7), (int, -1)]
     for t, shape in shapes:
         assert m.builtin_shape(t) == shape, (t, m.builtin_shape(t))
     raises(TypeError, "arg must be a type", m.builtin_shape, 3)
@@ -380,7 +381,7 @@ def builtin_shapes():
     lst = m.ListSub([1])
     lst.append(2)
     assert len(lst) == 2
-    d = m.DictSub()
+    d = dict_shape.DictSub()
     d["k"] = 1
     assert d["k"] == 1
     for o in [f, s, t, long_t, lst, d]:
@@ -484,15 +485,18 @@ def invalid_specs():
 
 
 def main():
-    global m
+    global m, dict_shape
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     build = os.path.abspath(sys.argv[1])
-    path = os.path.join(build, "hpytypes.hpy0.so")
     sys.path.insert(0, build)
     from hpy_matrix import universal
-    spec = importlib.util.spec_from_file_location("hpytypes", path)
-    m = universal.load("hpytypes", path, spec)
+
+    def load(name):
+        path = os.path.join(build, f"{name}.hpy0.so")
+        return universal.load(name, path, importlib.util.spec_from_file_location(name, path))
+    m = load("hpytypes")
+    dict_shape = load("dict_shape")
     m.take_log()
     failed = 0
     for t in TESTS:
