@@ -12,6 +12,17 @@ export class UnhostedError extends Error {
   }
 }
 
+/**
+ * Thrown by `capabilities()` of a backend that cannot know which context functions it implements
+ * (another implementation's HPy that does not say): reports say so instead of guessing a table.
+ */
+export class CapabilitiesUnknownError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CapabilitiesUnknownError';
+  }
+}
+
 /** An object living in a backend; only that backend can interpret it. */
 export type Ref = { readonly __ref: unique symbol };
 

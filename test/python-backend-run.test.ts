@@ -152,6 +152,44 @@ describe('hpy-matrix run --backend python:<interpreter>', function () {
     expect(lines.at(-1)).to.equal('python:python3: the interpreter was killed by SIGSEGV during call');
   });
 
+  it('coverage says it cannot list the functions of an HPy that does not say, and lists the others', async () => {
+    const official = s.fakeHpy('hpy-0.9.0-silent', 'MODE_UNIVERSAL = 0\nMODE_DEBUG = 1\nMODE_TRACE = 2\n\ndef get_version():\n    return ("0.9.0", "0123abc")\n');
+    const r = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'coverage', '--backend', 'python:python3', '--backend', 'reference'],
+      { cwd: ROOT, reject: false, env: { PYTHONPATH: official } });
+    expect(r.exitCode, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('reference '))).to.have.length(1);
+    expect(lines).to.include('python:python3: its hpy.universal 0.9.0 does not say which context functions it implements, '
+      + 'so hpy-matrix cannot list them (run the suites on it instead)');
+    expect(lines.filter((l) => l.startsWith('python:python3 '))).to.deep.equal([]);
+    const json = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'coverage', '--json', '--backend', 'python:python3'],
+      { cwd: ROOT, reject: false, env: { PYTHONPATH: official } });
+    const report = JSON.parse(json.stdout) as { backends: object; unlisted: Record<string, string> };
+    expect(report.backends).to.deep.equal({});
+    expect(Object.keys(report.unlisted)).to.deep.equal(['python:python3']);
+  });
+
+  it('report --backend python:<interpreter>: an HPy that loads the binary but does not say what it implements is OK, saying so', async () => {
+    // The drop-in without its _missing_members: an HPy that loads 0.9 binaries and says nothing of itself.
+    const silent = s.fakeHpy('hpy-silent-dropin', 'from hpy_matrix.universal import load, get_version, MODE_UNIVERSAL, MODE_DEBUG, MODE_TRACE\n');
+    const basic = path.join(s.dir, 'basic.hpy0.so');
+    await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'build', 'suites/basic/basic.c', '-o', basic], { cwd: ROOT });
+    const r = await execa(process.execPath, [path.join(ROOT, 'bin/hpy-matrix.js'), 'report', basic, '--backend', 'python:python3'],
+      { cwd: ROOT, reject: false, env: { PYTHONPATH: `${silent}:${s.dropinPath}` } });
+    expect(r.stdout.split('\n')).to.include.members([
+      '  python:python3  OK: loads; which context functions it implements is not known',
+      'OK: loads and runs on every backend asked',
+    ]);
+    expect(r.exitCode, r.stderr).to.equal(0);
+  });
+
+  it('the memory limit counts the interpreter\'s memory too', async () => {
+    const r = await run(['--suite', 'test/fixtures/suites/memory-hog', '--backend', 'python:python3', '--max-memory', '300']);
+    const c = cell(r, 'test/fixtures/suites/memory-hog', 'python:python3');
+    expect(c).to.include({ status: 'CRASH', signal: 'SIGKILL', crashedIn: 'memory-hog grows without end', passed: 1 });
+    expect(c.error).to.match(/^out of memory \(limit 300 MB, resident \d+ MB\) in 'memory-hog grows without end'$/);
+  });
+
   it('an interpreter that exits in a call fails that test and the later ones, naming the exit code', async () => {
     const r = await run(['--suite', FAULTS, '--backend', 'python:python3', '--grep', 'before|exit']);
     const c = cell(r, FAULTS, 'python:python3');

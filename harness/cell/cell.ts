@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Mocha from 'mocha';
+import { CapabilitiesUnknownError } from '../../loader/backend.js';
 import { openSession, type Session } from '../suite/session.js';
 import { CellReporter, describeError, type EventSink } from './mocha-reporter.js';
 import { checkEachTest } from './debug-checks.js';
@@ -113,6 +114,7 @@ function capabilitiesEvent(session: Session): CellEvent {
   try {
     return { event: 'capabilities', capabilities: session.getBackend().capabilities() };
   } catch (err) {
+    if (err instanceof CapabilitiesUnknownError) return { event: 'capabilities', error: err.message };
     return { event: 'capabilities', error: `capabilities() failed: ${describeError(err)}` };
   }
 }

@@ -2,7 +2,7 @@
 // (a crash or a hang in native code costs only that process), told where to write its events,
 // with a time limit. Cells and extension probes both run through here.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +39,7 @@ export interface IsolatedOptions {
   env?: Record<string, string>;
   /** Folder for the events file (default: a temporary one, removed afterwards). */
   resultsDir?: string;
-  /** The child is killed once its resident memory passes this many bytes (Linux: read from /proc). */
+  /** The child is killed once its resident memory, with its own children's, passes this many bytes (Linux: read from /proc). */
   maxMemoryBytes?: number;
 }
 
@@ -121,12 +121,46 @@ function watchMemory(pid: number, limitBytes: number, kill: () => void): { stop(
   };
 }
 
-/** VmRSS of a process, from /proc/<pid>/status; undefined once it is gone or where there is no /proc. */
+/**
+ * VmRSS of a process and all its descendants (a python:<interpreter> cell's interpreter, a
+ * pytest cell's workers), from /proc; undefined once the process is gone or where there is no /proc.
+ */
 function residentBytes(pid: number): number | undefined {
+  const own = processResident(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  const seen = new Set([pid]);
+  const queue = childrenOf(pid);
+  while (queue.length > 0) {
+    const child = queue.shift()!;
+    if (seen.has(child)) continue;
+    seen.add(child);
+    total += processResident(child) ?? 0;
+    queue.push(...childrenOf(child));
+  }
+  return total;
+}
+
+function processResident(pid: number): number | undefined {
   try {
     const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return kb ? Number(kb[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The children of every thread of `pid` (a child belongs to the thread that started it). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
   }
 }

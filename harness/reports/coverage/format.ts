@@ -25,6 +25,7 @@ export function formatCoverage(report: CoverageReport, opts: FormatOptions = {})
     lines.push(`${name.padEnd(label)}${count(b.implemented.length, 'implemented')}  ${count(b.partial.length, 'partial')}` +
       `  ${count(b.unsupported.length, 'unsupported')}   (${share}% fully implemented)`);
   }
+  for (const why of Object.values(report.unlisted ?? {})) lines.push(`${why}`);
 
   for (const name of names) {
     const b = report.backends[name];

@@ -1,7 +1,7 @@
 // The coverage table: what each backend says it does with every context function, checked
 // so that a table that drops or double-counts a function is caught instead of printed.
 import { CTX_MEMBERS } from '../../../loader/abi/abi.generated.js';
-import type { Backend, Capabilities } from '../../../loader/backend.js';
+import { CapabilitiesUnknownError, type Backend, type Capabilities } from '../../../loader/backend.js';
 
 /** Context function members (`ctx_…`) in ABI order: the rows of every coverage table. */
 export const FUNCTION_MEMBERS: readonly string[] = CTX_MEMBERS.filter((m) => m.kind === 'func').map((m) => m.name);
@@ -23,6 +23,8 @@ export interface CoverageReport {
   /** Number of context function members. */
   total: number;
   backends: Record<string, BackendCoverage>;
+  /** Backends that cannot say which functions they implement (another implementation's HPy), with why. */
+  unlisted?: Record<string, string>;
 }
 
 /** The command could not produce a trustworthy table; `message` names the backend. */
@@ -77,6 +79,7 @@ function isText(s: unknown): boolean {
 /** Creates each backend in turn, asks for its capabilities and closes it. */
 export function collectCoverage(names: readonly string[], create: (name: string) => Backend): CoverageReport {
   const backends: Record<string, BackendCoverage> = {};
+  const unlisted: Record<string, string> = {};
   for (const name of names) {
     let backend: Backend;
     try {
@@ -89,6 +92,10 @@ export function collectCoverage(names: readonly string[], create: (name: string)
       try {
         caps = backend.capabilities();
       } catch (err) {
+        if (err instanceof CapabilitiesUnknownError) {
+          unlisted[name] = err.message;
+          continue;
+        }
         throw new CoverageError(name, `capabilities() failed: ${(err as Error).message}`);
       }
       backends[name] = checkCapabilities(name, caps);
@@ -96,7 +103,7 @@ export function collectCoverage(names: readonly string[], create: (name: string)
       backend.close();
     }
   }
-  return { schema: 1, total: FUNCTION_MEMBERS.length, backends };
+  return { schema: 1, total: FUNCTION_MEMBERS.length, backends, ...(Object.keys(unlisted).length ? { unlisted } : {}) };
 }
 
 /** Status of every function on one backend, for tables that look functions up by name. */

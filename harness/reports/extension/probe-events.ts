@@ -7,7 +7,8 @@ export type ProbeEvent =
   | { event: 'loaded'; doc: string | null; functions: FunctionInfo[] }
   | { event: 'load-failed'; error: string }
   /** The backend's own table (or why it has none), for what it lacks of what the extension uses. */
-  | { event: 'capabilities'; capabilities?: Capabilities; error?: string }
+  /** `unlisted`: the backend cannot say which functions it implements (another implementation's HPy), and why. */
+  | { event: 'capabilities'; capabilities?: Capabilities; error?: string; unlisted?: string }
   | { event: 'initialized' }
   | { event: 'init-failed'; error: string }
   | { event: 'contents'; types: Array<{ name: string; specName: string }>; other: Array<{ name: string; type: string; repr: string }> }

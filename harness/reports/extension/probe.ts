@@ -1,6 +1,6 @@
 // The child side of a per-extension report: loads one extension on one backend and writes what
 // it sees (probe-events.ts). Runs in its own process, so a crash costs only this backend's part.
-import { PythonError, type Backend, type Ref } from '../../../loader/backend.js';
+import { CapabilitiesUnknownError, PythonError, type Backend, type Ref } from '../../../loader/backend.js';
 import { createBackend } from '../../../loader/backends/index.js';
 import { openBinary } from '../../../loader/binary.js';
 import { decodeModuleDef, signatureName } from '../../../loader/module-def.js';
@@ -34,7 +34,9 @@ export function probe(file: string, backendName: string, emit: (e: ProbeEvent) =
   try {
     emit({ event: 'capabilities', capabilities: backend.capabilities() });
   } catch (err) {
-    emit({ event: 'capabilities', error: `capabilities() failed: ${message(err)}` });
+    emit(err instanceof CapabilitiesUnknownError
+      ? { event: 'capabilities', unlisted: err.message }
+      : { event: 'capabilities', error: `capabilities() failed: ${message(err)}` });
   }
   try {
     try {

@@ -74,10 +74,11 @@ function probeCommand(): string[] {
   return [path.join(path.dirname(self), 'probe-main.js')];
 }
 
-/** The backend's own table, as the probe reported it, or why there is none. */
-function coverageOf(name: string, run: ProbeRun): BackendCoverage | string {
+/** The backend's own table, as the probe reported it, or why there is none ({ unlisted } when it cannot know). */
+function coverageOf(name: string, run: ProbeRun): BackendCoverage | string | { unlisted: string } {
   const reported = run.events.find((e) => e.event === 'capabilities');
   if (!reported) return 'the probe did not get as far as creating the backend';
+  if (reported.unlisted !== undefined) return { unlisted: reported.unlisted };
   if (!reported.capabilities) return reported.error ?? 'capabilities() gave nothing';
   try {
     return checkCapabilities(name, reported.capabilities);
@@ -107,7 +108,7 @@ function backendReport(name: string, run: ProbeRun, uses: string[], elf: ElfImag
     }),
     other: listed?.other ?? [],
   };
-  const lacking = typeof coverage === 'string' ? [] : lacks(coverage, uses, calls);
+  const lacking = typeof coverage === 'string' || 'unlisted' in coverage ? [] : lacks(coverage, uses, calls);
   const error = loadFailed?.error ?? initFailed?.error ?? probeFailure(run, ended);
 
   return {
@@ -119,7 +120,7 @@ function backendReport(name: string, run: ProbeRun, uses: string[], elf: ElfImag
     ...(contents ? { contents } : {}),
     ...(calls ? { calls } : {}),
     lacking,
-    verdict: verdict(run, loads, initializes, error, lacking, calls !== undefined, typeof coverage === 'string' ? coverage : undefined),
+    verdict: verdict(run, loads, initializes, error, lacking, calls !== undefined, coverage),
   };
 }
 
@@ -153,13 +154,16 @@ function lacks(coverage: BackendCoverage, uses: string[], calls: Record<string, 
  * extension reach functions that a given extension may never call.
  */
 function verdict(run: ProbeRun, loads: boolean, initializes: boolean, error: string | undefined,
-  lacking: Lack[], traced: boolean, coverageError: string | undefined): Verdict {
+  lacking: Lack[], traced: boolean, coverage: BackendCoverage | string | { unlisted: string }): Verdict {
   const stage = !loads ? 'loading' : !initializes ? 'initializing' : 'inspecting the module';
   if (run.outOfMemory) return { status: 'CRASH', message: `out of memory while ${stage}` };
   if (run.signal) return { status: 'CRASH', message: `killed by ${run.signal} while ${stage}` };
   if (!loads || !initializes) return { status: 'FAILS TO LOAD', message: firstLine(error ?? 'the probe stopped early') };
   if (error !== undefined) return { status: 'DEGRADED', message: `loads, but inspecting it failed: ${firstLine(error)}` };
-  if (coverageError !== undefined) return { status: 'DEGRADED', message: `loads; capabilities unknown: ${coverageError}` };
+  if (typeof coverage === 'string') return { status: 'DEGRADED', message: `loads; capabilities unknown: ${coverage}` };
+  // Another implementation's HPy that does not say what it implements: it loaded and initialised
+  // the module, which is all that can be known without running the suites.
+  if ('unlisted' in coverage) return { status: 'OK', message: 'loads; which context functions it implements is not known' };
   const missing = lacking.filter((l) => l.status === 'unsupported' && (l.called || !traced)).map((l) => l.name);
   if (missing.length > 0) return { status: 'DEGRADED', message: `uses unsupported ${missing.join(', ')}` };
   return { status: 'OK', message: '' };

@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { CTX_MEMBERS } from '../../abi/abi.generated.js';
-import { PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
+import { CapabilitiesUnknownError, PythonError, type Backend, type Capabilities, type LoadOptions, type Primitive, type Ref, type RefKind } from '../../backend.js';
 import { LoadError } from '../../binary.js';
 import { collectUntilQuiet, watchedRegistry } from '../../js-gc.js';
 import type { LayerKind } from '../../layers/layers.js';
@@ -290,17 +290,15 @@ export class PythonBackend implements Backend {
   capabilities(): Capabilities {
     const version = this.hello.hpy!.version;
     const funcs = CTX_MEMBERS.filter((m) => m.kind === 'func');
+    // What the HPy says of itself (hpy-matrix's drop-in does); another says nothing, and a table
+    // made from its release's members would claim that each of them works.
     const missing = this.request('missing') as string[] | null;
-    let absent: Map<string, string>;
-    if (missing) {
-      const reason = `not implemented by the hpy.universal of ${this.label} (${version})`;
-      absent = new Map(missing.map((name) => [name, reason]));
-    } else if (/^0\.9(\.|$)/.test(version)) {
-      // HPy 0.9.x says nothing of itself: it has the members of its release and none added later.
-      absent = new Map(funcs.filter((m) => m.since !== '0.9.0').map((m) => [m.name, `added to HPy after 0.9.0; ${this.label} has HPy ${version}`]));
-    } else {
-      absent = new Map();
+    if (!missing) {
+      throw new CapabilitiesUnknownError(`${this.label}: its hpy.universal ${version} does not say which context functions it implements, `
+        + 'so hpy-matrix cannot list them (run the suites on it instead)');
     }
+    const reason = `not implemented by the hpy.universal of ${this.label} (${version})`;
+    const absent = new Map(missing.map((name) => [name, reason]));
     return {
       implemented: funcs.filter((m) => !absent.has(m.name)).map((m) => m.name),
       partial: [],
