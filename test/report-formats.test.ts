@@ -361,6 +361,16 @@ describe('reporters', () => {
       expect(findDisagreements(known.cells).map((d) => d.test)).to.deep.equal(['basic t2', 'basic t0']);
     });
 
+    it('a test a cell crashed in, where others passed it, is a disagreement', () => {
+      const run = split();
+      const crashed: CellResult = {
+        suite: 'basic', backend: 'python:pypy3', status: 'CRASH', passed: 0, failed: 0, skipped: 0, durationMs: 5,
+        tests: [], error: "killed by SIGSEGV in 'basic t2'", signal: 'SIGSEGV', crashedIn: 'basic t2',
+      };
+      expect(findDisagreements([...run.cells, crashed]).find((d) => d.test === 'basic t2')?.results)
+        .to.deep.equal({ reference: 'skipped', cpython: 'passed', 'python:python3': 'failed', 'python:pypy3': 'crashed' });
+    });
+
     it('every reporter shows them; json carries them', () => {
       const run = split();
       expect(formatConsoleReport(run)).to.include('3 tests where backends disagree:\n'

@@ -10,8 +10,8 @@ export interface Disagreement {
   suite: string;
   /** The test's full title. */
   test: string;
-  /** Its status on each backend of the layer that ran it. */
-  results: Record<string, TestStatus>;
+  /** Its status on each backend of the layer that ran it; 'crashed' where the cell crashed in it. */
+  results: Record<string, TestStatus | 'crashed'>;
 }
 
 /**
@@ -19,19 +19,19 @@ export interface Disagreement {
  * unless a failure of it is a known one (the expectations file lists it, with its reason).
  */
 export function findDisagreements(cells: readonly CellResult[]): Disagreement[] {
-  const groups = new Map<string, Map<string, Record<string, TestStatus>>>();
+  const groups = new Map<string, Map<string, Disagreement['results']>>();
   const known = new Set<string>();
   for (const cell of cells) {
     const layer = parseBackendName(cell.backend)?.layer ?? 'none';
     const key = `${cell.suite}\0${layer}`;
-    const tests = groups.get(key) ?? new Map<string, Record<string, TestStatus>>();
+    const tests = groups.get(key) ?? new Map<string, Disagreement['results']>();
     groups.set(key, tests);
+    const note = (title: string, status: TestStatus | 'crashed') => tests.set(title, { ...tests.get(title), [cell.backend]: status });
     for (const t of cell.tests) {
       if (t.status === 'failed' && t.verdict?.outcome === 'expected') known.add(`${key}\0${t.title}`);
-      const results = tests.get(t.title) ?? {};
-      results[cell.backend] = t.status;
-      tests.set(t.title, results);
+      note(t.title, t.status);
     }
+    if (cell.crashedIn !== undefined && !cell.tests.some((t) => t.title === cell.crashedIn)) note(cell.crashedIn, 'crashed');
   }
   const found: Disagreement[] = [];
   for (const [key, tests] of groups) {
@@ -39,7 +39,7 @@ export function findDisagreements(cells: readonly CellResult[]): Disagreement[] 
     for (const [test, results] of tests) {
       const statuses = Object.values(results);
       if (known.has(`${key}\0${test}`)) continue;
-      if (statuses.includes('passed') && statuses.includes('failed')) found.push({ suite, test, results });
+      if (statuses.includes('passed') && (statuses.includes('failed') || statuses.includes('crashed'))) found.push({ suite, test, results });
     }
   }
   return found;
