@@ -69,6 +69,24 @@ describe('per-extension ABI reports', function () {
       expect(lack).to.deep.include({ status: 'unsupported', called: false });
     });
 
+    describe('under the debug layer, which cannot trace, so the static scan decides', () => {
+      it('OK for a clean binary although its trampolines reach ctx_CallRealFunctionFromTrampoline', async () => {
+        expect(reports.clean!.staticUses).to.include('ctx_CallRealFunctionFromTrampoline');
+        const report = await buildExtensionReport(bins.clean!, { backends: ['debug:reference'] });
+        const b = report.backends[0]!;
+        expect(b).to.include({ backend: 'debug:reference', loads: true, initializes: true });
+        expect(b).not.to.have.property('calls');
+        expect(b.lacking.find((l) => l.name === 'ctx_CallRealFunctionFromTrampoline')).to.deep.include({ status: 'unsupported', called: false });
+        expect(b.verdict).to.deep.equal({ status: 'OK', message: '' });
+        expect(report.ok).to.equal(true);
+      });
+
+      it('DEGRADED for any other unsupported function the scan sees', async () => {
+        const b = (await buildExtensionReport(bins.degraded!, { backends: ['debug:reference'] })).backends[0]!;
+        expect(b.verdict).to.deep.equal({ status: 'DEGRADED', message: 'uses unsupported ctx_Compile_s' });
+      });
+    });
+
     it('DEGRADED: an unsupported function called while loading is named', () => {
       const b = on('degraded');
       expect(b.verdict).to.deep.equal({ status: 'DEGRADED', message: 'uses unsupported ctx_Compile_s' });
@@ -128,6 +146,12 @@ describe('per-extension ABI reports', function () {
       const run = await cli(bins.clean!, '--backend', 'reference');
       expect(run.exitCode, run.stderr).to.equal(0);
       expect(run.stdout).to.include('Verdicts\n  reference  OK\n\nOK: loads and runs on every backend asked');
+    });
+
+    it('exits 0 for a clean binary on a layered backend too', async () => {
+      const run = await cli(bins.clean!, '--backend', 'debug:reference');
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.stdout).to.include('Verdicts\n  debug:reference  OK\n\nOK: loads and runs on every backend asked');
     });
 
     it('exits 1 when a backend is not OK, with JSON of the documented schema', async () => {

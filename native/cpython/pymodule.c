@@ -42,44 +42,93 @@ static PyObject *load(PyObject *self, PyObject *args, PyObject *kwargs)
     return hmc_load(ctx, name, path, spec);
 }
 
-/* HPY=debug, HPY=trace, HPY=universal, or per module HPY=a:debug,b:trace. */
+/* A mode word as HPy 0.9.0 reads it: any case-insensitive prefix of a mode name, tried in the
+   order debug, trace, universal, so an empty word means debug and "univ" universal. */
+static int mode_from_word(const char *word, size_t n)
+{
+    if (strncasecmp("debug", word, n) == 0)
+        return MODE_DEBUG;
+    if (strncasecmp("trace", word, n) == 0)
+        return MODE_TRACE;
+    if (strncasecmp("universal", word, n) == 0)
+        return MODE_UNIVERSAL;
+    return MODE_INVALID;
+}
+
+/* The mode HPY gives `module`, read as HPy 0.9.0 reads it so that a setting means the same under
+   both loaders: HPY=MODE for every module, or NAME:MODE entries separated by commas, where the
+   first entry whose NAME begins the module's name decides (":debug" names every module). A
+   module no entry names is an error there, not universal mode. Missing HPY means universal. */
+static int mode_for_module(const char *value, size_t size, const char *module)
+{
+    const char *colon = strchr(value, ':');
+    if (colon == NULL)
+        return mode_from_word(value, size);
+    const char *entry = value;
+    while (colon != NULL) {
+        const char *comma = strchr(colon + 1, ',');
+        const char *word_end = comma != NULL ? comma : value + size;
+        if (strncmp(module, entry, (size_t)(colon - entry)) == 0)
+            return mode_from_word(colon + 1, (size_t)(word_end - colon - 1));
+        if (comma == NULL)
+            break;
+        entry = comma + 1;
+        colon = strchr(entry, ':');
+    }
+    return MODE_INVALID;
+}
+
+/* env[key] as HPy's loader looks it up: 0 with *value NULL when absent, -1 on an error of the
+   mapping (a non-mapping env is one), which propagates. */
+static int env_get(PyObject *env, const char *key, PyObject **value)
+{
+    if (PyDict_Check(env)) {
+        *value = PyDict_GetItemString(env, key);
+        Py_XINCREF(*value);
+        return 0;
+    }
+    *value = PyMapping_GetItemString(env, key);
+    if (*value != NULL)
+        return 0;
+    if (!PyErr_ExceptionMatches(PyExc_KeyError))
+        return -1;
+    PyErr_Clear();
+    return 0;
+}
+
 static int mode_from_env(PyObject *env, const char *module)
 {
-    PyObject *value = PyMapping_Check(env) ? PyMapping_GetItemString(env, "HPY") : NULL;
-    if (value == NULL) {
-        PyErr_Clear();
+    PyObject *value;
+    if (env_get(env, "HPY", &value) < 0)
+        return MODE_INVALID;
+    if (value == NULL)
         return MODE_UNIVERSAL;
-    }
-    const char *s = PyUnicode_Check(value) ? PyUnicode_AsUTF8(value) : NULL;
-    int mode = MODE_INVALID;
-    if (s != NULL) {
-        const char *word = s;
-        size_t mlen = strlen(module);
-        if (strchr(s, ':') != NULL) {
-            word = NULL;
-            for (const char *p = s; p != NULL && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
-                if (strncmp(p, module, mlen) == 0 && p[mlen] == ':') {
-                    word = p + mlen + 1;
-                    break;
-                }
-            }
-            if (word == NULL) {
-                Py_DECREF(value);
-                return MODE_UNIVERSAL;
-            }
-        }
-        size_t n = strcspn(word, ",");
-        if (n == 9 && strncasecmp(word, "universal", n) == 0) mode = MODE_UNIVERSAL;
-        else if (n == 5 && strncasecmp(word, "debug", n) == 0) mode = MODE_DEBUG;
-        else if (n == 5 && strncasecmp(word, "trace", n) == 0) mode = MODE_TRACE;
-        if (mode == MODE_INVALID)
-            PyErr_Format(PyExc_ValueError, "invalid HPy mode: %.50s", s);
-    }
+    Py_ssize_t size;
+    const char *s = PyUnicode_AsUTF8AndSize(value, &size);
+    int mode = s == NULL ? MODE_INVALID : mode_for_module(s, (size_t)size, module);
+    if (mode == MODE_INVALID && s != NULL)
+        PyErr_Format(PyExc_ValueError, "invalid HPy mode: %.50s", s);
     Py_DECREF(value);
     return mode;
 }
 
-/* What HPy's generated stub loaders call: load, then give the module its import attributes. */
+/* HPY_LOG set to anything: say which mode a stub loader loads a module in, with HPy's words. */
+static int log_load(PyObject *env, const char *module, int mode)
+{
+    PyObject *log;
+    if (env_get(env, "HPY_LOG", &log) < 0)
+        return -1;
+    if (log == NULL)
+        return 0;
+    Py_DECREF(log);
+    const char *context = mode == MODE_DEBUG ? " with a debug context" : mode == MODE_TRACE ? " with a trace context" : "";
+    PySys_FormatStdout("Loading '%.200s' in HPy universal mode%.200s\n", module, context);
+    return 0;
+}
+
+/* What HPy's generated stub loaders call: load, then give the module its import attributes.
+   `name` is the extension's own name (its HPyInit_<name>), `ext_name` the module's full
+   dotted name, which becomes __name__. */
 static PyObject *load_bootstrap(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     (void)self;
@@ -92,7 +141,7 @@ static PyObject *load_bootstrap(PyObject *self, PyObject *args, PyObject *kwargs
     if (module == NULL)
         return NULL;
     int mode = mode_from_env(env, module);
-    if (mode == MODE_INVALID)
+    if (mode == MODE_INVALID || log_load(env, module, mode) < 0)
         return NULL;
     HPyContext *ctx = context_for_mode(mode);
     if (ctx == NULL)
@@ -101,7 +150,7 @@ static PyObject *load_bootstrap(PyObject *self, PyObject *args, PyObject *kwargs
     if (m == NULL)
         return NULL;
     if (PyObject_SetAttrString(m, "__file__", file) < 0 || PyObject_SetAttrString(m, "__loader__", loader) < 0 ||
-        PyObject_SetAttrString(m, "__name__", name) < 0 || PyObject_SetAttrString(m, "__package__", package) < 0 ||
+        PyObject_SetAttrString(m, "__name__", ext_name) < 0 || PyObject_SetAttrString(m, "__package__", package) < 0 ||
         PyObject_SetAttrString(spec, "origin", file) < 0 || PyObject_SetAttrString(m, "__spec__", spec) < 0) {
         Py_DECREF(m);
         return NULL;

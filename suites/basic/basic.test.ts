@@ -33,6 +33,13 @@ describe('basic', () => {
     it('exposes its functions as builtin functions', () => {
       expect(py.callable(m.add)).to.equal(true);
       expect(py.repr(m.add)).to.equal('<built-in function add>');
+      expect(py.type(m.add).__name__).to.equal('builtin_function_or_method');
+    });
+    it('gives each function its name, its doc (None without one) and the module as __self__', () => {
+      expect([m.add.__name__, m.add.__qualname__, m.add.__module__]).to.deep.equal(['add', 'add', 'basic']);
+      expect(m.add.__doc__).to.equal('add(a, b): a + b');
+      expect(m.describe_call.__doc__).to.equal(undefined);
+      expect(py.is_(m.add.__self__, m)).to.equal(true);
     });
     it('keeps HPyGlobal values between calls', () => {
       const a = m.next_count() as number;
@@ -188,6 +195,45 @@ describe('basic', () => {
       expect(py.eq(1, 1.0)).to.equal(true);
       expect(py.lt(1, 2)).to.equal(true);
       expect(py.getitem(m.squares(3), 2)).to.equal(4);
+    });
+    it('sum, with a start, and its refusals', () => {
+      expect(py.sum(m.squares(4))).to.equal(14);
+      expect(py.sum([1.5, 2], 1)).to.equal(4.5);
+      expect(py.sum.callKwargs([[1], [2]], { start: [] }).toJs()).to.deep.equal([1, 2]);
+      raises(() => py.sum(), 'TypeError', 'sum() takes at least 1 positional argument (0 given)');
+      raises(() => py.sum.callKwargs([1], 2, { start: 3 }), 'TypeError', 'sum() takes at most 2 arguments (3 given)');
+      raises(() => py.sum.callKwargs([1], { x: 1 }), 'TypeError', "'x' is an invalid keyword argument for sum()");
+      raises(() => py.sum(['a'], ''), 'TypeError', "sum() can't sum strings [use ''.join(seq) instead]");
+      raises(() => py.sum([m.make_bytes()], m.make_bytes()), 'TypeError', "sum() can't sum bytes [use b''.join(seq) instead]");
+      raises(() => py.sum(1, ''), 'TypeError', "'int' object is not iterable");
+      raises(() => py.sum([1, 'a']), 'TypeError', "unsupported operand type(s) for +: 'int' and 'str'");
+    });
+    it('sorted, stable, with key and reverse, and its refusals', () => {
+      expect(py.sorted([9, 0, 4, 1]).toJs()).to.deep.equal([0, 1, 4, 9]);
+      expect(py.sorted.callKwargs([-2, 1, 2, -1], { key: py.abs }).toJs()).to.deep.equal([1, -1, -2, 2]);
+      expect(py.sorted.callKwargs([-2, 1, 2, -1], { key: py.abs, reverse: true }).toJs()).to.deep.equal([-2, 2, 1, -1]);
+      expect(py.sorted.callKwargs([3, 1, 2], { reverse: 2 }).toJs()).to.deep.equal([3, 2, 1]);
+      expect(py.sorted('bca').toJs()).to.deep.equal(['a', 'b', 'c']);
+      raises(() => py.sorted(), 'TypeError', 'sorted expected 1 argument, got 0');
+      raises(() => py.sorted([2, 1], undefined), 'TypeError', 'sorted expected 1 argument, got 2');
+      raises(() => py.sorted.callKwargs([], { x: 1 }), 'TypeError', "'x' is an invalid keyword argument for sort()");
+      raises(() => py.sorted.callKwargs([], { reverse: 'x' }), 'TypeError', "'str' object cannot be interpreted as an integer");
+      raises(() => py.sorted.callKwargs([1, 2], { key: 1 }), 'TypeError', "'int' object is not callable");
+      // Which two items meet first shows in the message: CPython's order of comparisons.
+      raises(() => py.sorted([1, 'a']), 'TypeError', "'<' not supported between instances of 'str' and 'int'");
+      raises(() => py.sorted(['a', 1]), 'TypeError', "'<' not supported between instances of 'int' and 'str'");
+      raises(() => py.sorted(['b', 'c', 'a', 1]), 'TypeError', "'<' not supported between instances of 'int' and 'str'");
+    });
+    it('methods of builtin types are method_descriptors too', () => {
+      expect(py.type(py.list.append).__name__).to.equal('method_descriptor');
+      expect(py.repr(py.list.append)).to.equal("<method 'append' of 'list' objects>");
+      raises(() => py.list.append(1, 2), 'TypeError', "descriptor 'append' for 'list' objects doesn't apply to a 'int' object");
+    });
+    it('id, the number the default repr shows', () => {
+      const d = m.make_dict();
+      expect(py.id(d)).to.equal(py.id(d));
+      expect(py.id(d)).not.to.equal(py.id(m.make_dict()));
+      raises(() => py.id(), 'TypeError', 'id() takes exactly one argument (0 given)');
     });
   });
 });

@@ -4,6 +4,9 @@
 import { expect } from 'chai';
 import { checkedMisuse, collectGarbage, loadExtension, loadExtensionIfHosted, py, PythonError, type PyProxy, raises } from 'hpy-matrix/suite';
 
+/** An object's address as CPython's reprs print it: id() in hex. */
+const address = (o: PyProxy) => `0x${BigInt(py.id(o) as unknown as number | bigint).toString(16)}`;
+
 describe('types', () => {
   let m: PyProxy;
   before(async () => {
@@ -59,6 +62,11 @@ describe('types', () => {
       expect(p.value).to.equal(0);
       p.value = 12;
       expect(p.value).to.equal(12);
+    });
+    it('the default repr names the type and the address, as object.__repr__ does', () => {
+      const p = m.Plain();
+      expect(py.repr(p)).to.equal(`<hpytypes.Plain object at ${address(p)}>`);
+      expect(py.repr(p)).to.match(/^<hpytypes\.Plain object at 0x[0-9a-f]+>$/);
     });
     it("object's constructor refuses arguments when the type has no tp_init", () => {
       raises(() => m.Plain(1), 'TypeError', 'hpytypes.Plain() takes no arguments');
@@ -148,6 +156,24 @@ describe('types', () => {
     it('a method taken from the type needs an instance of it', () => {
       expect(m.Point.norm2(m.Point(3, 4))).to.equal(25);
       raises(() => m.Point.norm2(5), 'TypeError', "descriptor 'norm2' for 'hpytypes.Point' objects doesn't apply to a 'int' object");
+      raises(() => m.Point.norm2(), 'TypeError', 'unbound method Point.norm2() needs an argument');
+    });
+    it('a method read from the type is a method_descriptor, with its name and doc', () => {
+      const d = m.Point.norm2;
+      expect(py.type(d).__name__).to.equal('method_descriptor');
+      expect(py.repr(d)).to.equal("<method 'norm2' of 'hpytypes.Point' objects>");
+      expect([d.__name__, d.__qualname__, d.__doc__]).to.deep.equal(['norm2', 'Point.norm2', 'x*x + y*y']);
+      expect(py.is_(d.__objclass__, m.Point)).to.equal(true);
+      expect(m.Point.scaled.__doc__).to.equal(undefined);
+    });
+    it('read from an instance, a builtin method bound to it, qualified by its type', () => {
+      const p = m.Point(3, 4);
+      const bound = p.norm2;
+      expect(py.type(bound).__name__).to.equal('builtin_function_or_method');
+      expect(py.repr(bound)).to.equal(`<built-in method norm2 of hpytypes.Point object at ${address(p)}>`);
+      expect([bound.__name__, bound.__qualname__, bound.__doc__]).to.deep.equal(['norm2', 'Point.norm2', 'x*x + y*y']);
+      expect(py.is_(bound.__self__, p)).to.equal(true);
+      expect(m.Point3D(1, 2, 3).norm2.__qualname__).to.equal('Point3D.norm2');
     });
   });
 

@@ -148,10 +148,18 @@ function lacks(coverage: BackendCoverage, uses: string[], calls: Record<string, 
 }
 
 /**
+ * The function every cpy trampoline calls, and the trampolines are in every universal binary:
+ * the scan always sees it. A backend that calls impls directly (reference, under any layer) never
+ * reaches it, and one that calls trampolines cannot load anything without it, so the sighting
+ * says nothing about the extension.
+ */
+const TRAMPOLINE_ENTRY = 'ctx_CallRealFunctionFromTrampoline';
+
+/**
  * DEGRADED needs an unsupported function that is used for sure: called while loading, or, for
- * a backend that cannot trace, seen by the static scan. Functions the scan alone sees on a
- * backend that traced are listed, not held against it: the runtime helpers compiled into every
- * extension reach functions that a given extension may never call.
+ * a backend that cannot trace (one under the debug layer), seen by the static scan. Functions
+ * the scan alone sees on a backend that traced are listed, not held against it: the runtime
+ * helpers compiled into every extension reach functions that a given extension may never call.
  */
 function verdict(run: ProbeRun, loads: boolean, initializes: boolean, error: string | undefined,
   lacking: Lack[], traced: boolean, coverage: BackendCoverage | string | { unlisted: string }): Verdict {
@@ -164,7 +172,8 @@ function verdict(run: ProbeRun, loads: boolean, initializes: boolean, error: str
   // Another implementation's HPy that does not say what it implements: it loaded and initialised
   // the module, which is all that can be known without running the suites.
   if ('unlisted' in coverage) return { status: 'OK', message: 'loads; which context functions it implements is not known' };
-  const missing = lacking.filter((l) => l.status === 'unsupported' && (l.called || !traced)).map((l) => l.name);
+  const missing = lacking.filter((l) => l.status === 'unsupported' && (l.called || (!traced && l.name !== TRAMPOLINE_ENTRY)))
+    .map((l) => l.name);
   if (missing.length > 0) return { status: 'DEGRADED', message: `uses unsupported ${missing.join(', ')}` };
   return { status: 'OK', message: '' };
 }

@@ -110,7 +110,7 @@ export function installMemoryview(c: ReferenceContext): void {
       return newMemoryview(c, bytesData, t, args[0]);
     },
   };
-  const method = (name: string, f: (self: PyObject) => PyObject) => type.attrs.set(name, rt.builtinFunction(name, (args) => {
+  const method = (name: string, f: (self: PyObject) => PyObject) => type.attrs.set(name, rt.methodDescriptor(type, name, (args) => {
     rt.arity(name, args, 1);
     return f(args[0]);
   }));

@@ -127,8 +127,9 @@ export class ImplCaller {
   }
 
   /**
-   * The Python callable of an HPyDef_METH. Bound to `self` for module functions; for a method
-   * of `owner` (self null) the receiver comes first in the arguments.
+   * The Python callable of an HPyDef_METH: a function bound to `self` for a module, or for a
+   * method of `owner` (self null) its method_descriptor, which puts the instance first in the
+   * arguments once it has checked its type.
    */
   method(def: MethDef, self: PyObject | null, owner: PyType | null = null): PyObject {
     const c = this.c;
@@ -147,20 +148,13 @@ export class ImplCaller {
     const noKw = (kwargs: Kwargs, callee: PyBuiltinFunction) => {
       if (kwargs && kwargs.size) throw rt.typeError(`${funcStr(callee)} takes no keyword arguments`);
     };
-    const receiver = (args: PyObject[], callee: PyBuiltinFunction): [PyObject, PyObject[]] => {
-      if (self) return [self, args];
-      if (!args.length) throw rt.typeError(`unbound method ${funcStr(callee)} needs an argument`);
-      if (!args[0].type.isSubtypeOf(owner!)) {
-        throw rt.typeError(`descriptor '${name}' for '${owner!.tpName}' objects doesn't apply to a '${args[0].type.tpName}' object`);
-      }
-      return [args[0], args.slice(1)];
-    };
+    const receiver = (args: PyObject[]): [PyObject, PyObject[]] => (self ? [self, args] : [args[0], args.slice(1)]);
     let body: HostFunction;
     switch (def.signature) {
       case SIG.HPyFunc_NOARGS: {
         const f = this.fn(def.impl, 'HPyFunc_NOARGS');
         body = (all, kwargs, callee) => {
-          const [s, args] = receiver(all, callee);
+          const [s, args] = receiver(all);
           noKw(kwargs, callee);
           if (args.length) throw rt.typeError(`${funcStr(callee)} takes no arguments (${args.length} given)`);
           return this.callWithHandles(name, [s], ([hs], ctx) => f(ctx, hs));
@@ -170,7 +164,7 @@ export class ImplCaller {
       case SIG.HPyFunc_O: {
         const f = this.fn(def.impl, 'HPyFunc_O');
         body = (all, kwargs, callee) => {
-          const [s, args] = receiver(all, callee);
+          const [s, args] = receiver(all);
           noKw(kwargs, callee);
           if (args.length !== 1) throw rt.typeError(`${funcStr(callee)} takes exactly one argument (${args.length} given)`);
           return this.callWithHandles(name, [s, args[0]], ([hs, a], ctx) => f(ctx, hs, a));
@@ -180,7 +174,7 @@ export class ImplCaller {
       case SIG.HPyFunc_VARARGS: {
         const f = this.fn(def.impl, 'HPyFunc_VARARGS');
         body = (all, kwargs, callee) => {
-          const [s, args] = receiver(all, callee);
+          const [s, args] = receiver(all);
           noKw(kwargs, callee);
           return this.callWithHandles(name, [s, ...args], ([hs, ...a], ctx) => f(ctx, hs, a, a.length));
         };
@@ -188,14 +182,14 @@ export class ImplCaller {
       }
       case SIG.HPyFunc_KEYWORDS:
         body = (all, kwargs, callee) => {
-          const [s, args] = receiver(all, callee);
+          const [s, args] = receiver(all);
           return this.callKeywords(name, def.impl, s, args, kwargs);
         };
         break;
       default:
         throw rt.error('ValueError', `Unsupported HPyMeth signature (${signatureName(def.signature)} for '${name}')`);
     }
-    return rt.builtinFunction(name, body, self);
+    return self ? rt.builtinFunction(name, body, self, def.doc) : rt.methodDescriptor(owner!, name, body, def.doc);
   }
 
   /** Runs an HPy_mod_exec slot; a failure raises the extension's exception. */

@@ -20,7 +20,7 @@ const TPFLAGS_HAVE_GC = 1n << 14n;
 
 /** The builtin types CPython refuses as bases (no Py_TPFLAGS_BASETYPE). */
 const FINAL_BUILTINS = new Set(['bool', 'NoneType', 'NotImplementedType', 'ellipsis', 'slice', 'memoryview',
-  'builtin_function_or_method', 'PyCapsule', 'iterator']);
+  'builtin_function_or_method', 'method_descriptor', 'PyCapsule', 'iterator']);
 
 /** The builtin class an instance of `type` must be represented by, per shape. */
 function shapeBase(c: ReferenceContext, shape: number): PyType | null {

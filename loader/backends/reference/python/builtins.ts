@@ -31,7 +31,7 @@ export function installBuiltins(rt: Interp, ops: Ops): void {
   installList(rt, ops);
   installDict(rt, ops);
   installModule(rt, ops);
-  installFunction(rt);
+  installFunction(rt, ops);
   installIterator(rt);
   installExceptions(rt, ops);
   installSlice(rt, ops);

@@ -36,7 +36,7 @@ export class Interp {
   readonly object: PyType;
   readonly types: Readonly<Record<
     'NoneType' | 'NotImplementedType' | 'ellipsis' | 'int' | 'bool' | 'float' | 'complex' | 'str' | 'bytes'
-    | 'tuple' | 'list' | 'dict' | 'module' | 'builtin_function_or_method' | 'iterator' | 'memoryview'
+    | 'tuple' | 'list' | 'dict' | 'module' | 'builtin_function_or_method' | 'method_descriptor' | 'iterator' | 'memoryview'
     | 'capsule' | 'slice' | 'ContextVar' | 'Token', PyType>>;
   readonly exc = new Map<string, PyType>();
   readonly None: PyObject;
@@ -50,8 +50,8 @@ export class Interp {
    */
   readonly modules: PyDict;
   private readonly smallInts: PyInt[] = [];
-  private readonly identityHashes = new WeakMap<PyObject, bigint>();
-  private lastIdentity = 0;
+  private readonly addresses = new WeakMap<PyObject, bigint>();
+  private lastAddress = 0n;
 
   constructor() {
     this.type = new PyType(null, 'type', null);
@@ -64,7 +64,8 @@ export class Interp {
       NoneType: mk('NoneType'), NotImplementedType: mk('NotImplementedType'), ellipsis: mk('ellipsis'),
       int, bool: mk('bool', int), float: mk('float'), complex: mk('complex'), str: mk('str'), bytes: mk('bytes'),
       tuple: mk('tuple'), list: mk('list'), dict: mk('dict'), module: mk('module'),
-      builtin_function_or_method: mk('builtin_function_or_method'), iterator: mk('iterator'),
+      builtin_function_or_method: mk('builtin_function_or_method'), method_descriptor: mk('method_descriptor'),
+      iterator: mk('iterator'),
       memoryview: mk('memoryview'), capsule: mk('PyCapsule'), slice: mk('slice'),
       ContextVar: new PyType(this.type, 'ContextVar', this.object, '_contextvars'),
       Token: new PyType(this.type, 'Token', this.object, '_contextvars'),
@@ -118,15 +119,30 @@ export class Interp {
   iterator(source: Iterator<PyObject>): PyIterator {
     return new PyIterator(this.types.iterator, source);
   }
-  builtinFunction(name: string, fn: HostFunction, self: PyObject | null = null): PyBuiltinFunction {
-    return new PyBuiltinFunction(this.types.builtin_function_or_method, name, fn, self);
+  builtinFunction(name: string, fn: HostFunction, self: PyObject | null = null, doc: string | null = null): PyBuiltinFunction {
+    return new PyBuiltinFunction(this.types.builtin_function_or_method, name, fn, self, doc);
+  }
+  /** A method of `owner` as the type holds it; `fn` gets the instance as its first argument. */
+  methodDescriptor(owner: PyType, name: string, fn: HostFunction, doc: string | null = null): PyBuiltinFunction {
+    return new PyBuiltinFunction(this.types.method_descriptor, name, fn, null, doc, owner);
   }
 
-  /** A stable hash for an object without a value to hash, as CPython's address-based one. */
+  /**
+   * What CPython shows as an object's address (id(), default reprs): there is no memory to
+   * point at here, so it is a number given once per object, 16-aligned as allocations are.
+   */
+  address(o: PyObject): bigint {
+    let a = this.addresses.get(o);
+    if (a === undefined) this.addresses.set(o, (a = (this.lastAddress += 16n)));
+    return a;
+  }
+  /** The hash of an object without a value to hash: CPython's, its address rotated by 4 bits. */
   identityHash(o: PyObject): bigint {
-    let h = this.identityHashes.get(o);
-    if (h === undefined) this.identityHashes.set(o, (h = BigInt(++this.lastIdentity * 16)));
-    return h;
+    return this.address(o) >> 4n;
+  }
+  /** object.__repr__: `<mod.Type object at 0x10>`. */
+  defaultRepr(o: PyObject): string {
+    return `<${o.type.tpName} object at 0x${this.address(o).toString(16)}>`;
   }
 
   // --- exceptions -----------------------------------------------------------------------

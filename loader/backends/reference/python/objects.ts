@@ -163,9 +163,21 @@ export class PyModule extends PyObject {
  * from the function found on the type, and CPython names the two differently in its errors.
  */
 export type HostFunction = (args: PyObject[], kwargs: Kwargs, callee: PyBuiltinFunction) => PyObject;
-/** A function implemented by the backend itself (builtins, operator). */
+/**
+ * A function implemented by the backend or an extension: a `builtin_function_or_method` (a
+ * module's function, or a method bound to `self`), or a `method_descriptor` (a method as its
+ * type holds it, self null). `owner` is the type a method belongs to, null for a module's
+ * function.
+ */
 export class PyBuiltinFunction extends PyObject {
-  constructor(type: PyType, readonly name: string, readonly fn: HostFunction, readonly self: PyObject | null = null) {
+  constructor(
+    type: PyType,
+    readonly name: string,
+    readonly fn: HostFunction,
+    readonly self: PyObject | null = null,
+    readonly doc: string | null = null,
+    readonly owner: PyType | null = null,
+  ) {
     super(type);
   }
 }

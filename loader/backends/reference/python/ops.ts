@@ -2,7 +2,7 @@
 // `a + b`, `o[k]`, `f(*args)` and friends do, dispatching through type slots.
 import type { Interp } from './interp.js';
 import {
-  PyBuiltinFunction, PyBytes, PyDict, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType,
+  PyBytes, PyDict, PyFloat, PyInt, PyList, PyModule, PyObject, PyRaise, PyStr, PyTuple, PyType,
   strKey, type BinaryOp, type Kwargs, type UnaryOp,
 } from './objects.js';
 
@@ -23,7 +23,7 @@ export class Ops {
 
   repr(o: PyObject): string {
     const f = o.type.slot('repr');
-    const r = f ? f(o) : this.rt.str(`<${o.type.tpName} object>`);
+    const r = f ? f(o) : this.rt.str(this.rt.defaultRepr(o));
     if (!(r instanceof PyStr)) throw this.rt.typeError(`__repr__ returned non-string (type ${r.type.tpName})`);
     return r.value;
   }
@@ -108,20 +108,14 @@ export class Ops {
       }
       if (attr === undefined) return undefined;
       if (metaGet) return metaGet(attr, o, o.type);
-      return attr instanceof PyBuiltinFunction ? this.bindMethod(attr, o) : attr;
+      return attr;
     }
     const get = attr?.type.slot('descrGet');
     if (get && attr!.type.slot('descrSet')) return get(attr!, o, o.type);
     const own = o.dict?.get(name);
     if (own !== undefined) return own;
     if (attr === undefined) return undefined;
-    if (get) return get(attr, o, o.type);
-    if (attr instanceof PyBuiltinFunction) return this.bindMethod(attr, o);
-    return attr;
-  }
-  /** The function found on the type, bound to `self`; it runs as the bound object (its `callee`). */
-  private bindMethod(fn: PyBuiltinFunction, self: PyObject): PyObject {
-    return this.rt.builtinFunction(fn.name, (args, kw, bound) => fn.fn([self, ...args], kw, bound), self);
+    return get ? get(attr, o, o.type) : attr;
   }
   setattr(o: PyObject, name: string, value: PyObject | null): void {
     const f = o.type.slot('setattr');

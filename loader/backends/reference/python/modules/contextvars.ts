@@ -33,7 +33,7 @@ export function installContextvars(rt: Interp, ops: Ops): void {
   // CPython names these methods `ContextVar.name()` in its own checks, and `name` in Argument
   // Clinic's (ContextVar.get).
   const method = (type: PyType, name: string, fn: (self: PyObject, args: PyObject[]) => PyObject) =>
-    type.attrs.set(name, rt.builtinFunction(name, (args, kw) => {
+    type.attrs.set(name, rt.methodDescriptor(type, name, (args, kw) => {
       rt.noKwargs(`${type.name}.${name}`, kw);
       return fn(args[0], args.slice(1));
     }));

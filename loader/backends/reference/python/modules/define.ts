@@ -11,7 +11,7 @@ type Body = (args: PyObject[], kw: Kwargs) => PyObject;
 export function moduleFunctions(rt: Interp, m: PyModule): { def: (name: string, body: Body) => void; one: (name: string, f: (o: PyObject) => PyObject) => Body } {
   return {
     def: (name, body) => {
-      m.dict!.set(name, rt.builtinFunction(name, body));
+      m.dict!.set(name, rt.builtinFunction(name, body, m));
     },
     one: (name, f) => (args, kw) => {
       rt.noKwargs(name, kw);

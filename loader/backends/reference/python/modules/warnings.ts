@@ -27,7 +27,7 @@ const WARN_FILE = 'sys', WARN_LINE = 1, WARN_MODULE = 'sys';
 export function installWarnings(rt: Interp, ops: Ops): void {
   const m = rt.module('warnings');
   const def = (name: string, fn: (args: PyObject[], kw: Kwargs) => PyObject) => {
-    const f = rt.builtinFunction(name, fn);
+    const f = rt.builtinFunction(name, fn, m);
     m.dict!.set(name, f);
     return f;
   };

@@ -58,7 +58,7 @@ export function installDict(rt: Interp, ops: Ops): void {
     },
   };
   const dictMethod = (name: string, f: (d: PyDict, args: PyObject[]) => PyObject) =>
-    t.dict.attrs.set(name, rt.builtinFunction(name, (args) => f(args[0] as PyDict, args.slice(1))));
+    t.dict.attrs.set(name, rt.methodDescriptor(t.dict, name, (args) => f(args[0] as PyDict, args.slice(1))));
   dictMethod('keys', (d) => rt.list([...d.entries.values()].map(([k]) => k)));
   dictMethod('values', (d) => rt.list([...d.entries.values()].map(([, v]) => v)));
   dictMethod('items', (d) => rt.list([...d.entries.values()].map(([k, v]) => rt.tuple([k, v]))));

@@ -57,12 +57,12 @@ export function installList(rt: Interp, ops: Ops): void {
       return rt.list(args.length ? ops.toArray(args[0]) : []);
     },
   };
-  t.list.attrs.set('insert', rt.builtinFunction('insert', (args) => {
+  t.list.attrs.set('insert', rt.methodDescriptor(t.list, 'insert', (args) => {
     rt.arity('insert', args, 3);
     listInsert(args[0] as PyList, ops.index(args[1]), args[2]);
     return rt.None;
   }));
-  t.list.attrs.set('append', rt.builtinFunction('append', (args) => {
+  t.list.attrs.set('append', rt.methodDescriptor(t.list, 'append', (args) => {
     if (args.length !== 2) throw rt.typeError(`list.append() takes exactly one argument (${args.length - 1} given)`);
     (args[0] as PyList).items.push(args[1]);
     return rt.None;

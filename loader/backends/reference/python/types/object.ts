@@ -9,7 +9,7 @@ export function installObject(rt: Interp, ops: Ops): void {
   const NI = rt.NotImplemented;
 
   rt.object.slots = {
-    repr: (o) => rt.str(`<${o.type.tpName} object>`),
+    repr: (o) => rt.str(rt.defaultRepr(o)),
     hash: (o) => rt.identityHash(o),
     richcompare: (a, b, op) => (op === 2 ? rt.bool(a === b) : op === 3 ? rt.bool(a !== b) : NI),
     new: (type, args, kw) => {

@@ -29,13 +29,12 @@ export function installSlice(rt: Interp, ops: Ops): void {
       return args.length === 1 ? newSlice(rt, rt.None, args[0], rt.None) : newSlice(rt, args[0], args[1], args[2] ?? rt.None);
     },
   };
-  t.attrs.set('indices', rt.builtinFunction('indices', (args) => {
+  t.attrs.set('indices', rt.methodDescriptor(t, 'indices', (args) => {
     rt.arity('indices', args, 2);
     const [self, len] = args;
-    if (!(self instanceof PySlice)) throw rt.typeError("descriptor 'indices' requires a 'slice' object");
     const n = ops.index(len);
     if (n < 0n) throw rt.error('ValueError', 'length should not be negative');
-    const [start, stop, step] = unpackSlice(rt, ops, self);
+    const [start, stop, step] = unpackSlice(rt, ops, self as PySlice);
     const [a, b] = adjustIndicesBig(n > SSIZE_MAX ? SSIZE_MAX : n, start, stop, step);
     return rt.tuple([rt.int(a), rt.int(b), rt.int(step)]);
   }));
