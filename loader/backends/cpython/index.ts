@@ -20,7 +20,7 @@ const asRef = (o: Obj) => o as unknown as Ref;
 
 /** What the implemented members leave out, by member. */
 const PARTIAL: Record<string, string> = {
-  ctx_Type_FromSpec: 'legacy_slots (CPython PyType_Slot arrays) are refused, and a Python class cannot be a base of an HPy type',
+  ctx_Type_FromSpec: 'a Python class cannot be a base of an HPy type',
 };
 
 const KINDS: RefKind[] = ['none', 'bool', 'int', 'float', 'str', 'bytes', 'tuple', 'list', 'dict', 'other'];
