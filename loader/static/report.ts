@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ABI_VERSION, ENUMS } from '../abi/abi.generated.js';
 import { ElfError, ElfImage } from './elf.js';
+import { migrationOf, type Migration } from './migration.js';
 import { decodeFunction, readModuleDef, type ModuleDef } from './module-def.js';
 
 /** The file cannot be analysed at all; message is one line naming the file and the reason. */
@@ -39,6 +40,8 @@ export interface StaticReport {
   entryPoints: { symbol: string; found: boolean }[];
   /** Undefined dynamic symbols of the Python C API. */
   pyImports: string[];
+  /** What replaces each of pyImports in HPy, by family; null when there are none. */
+  migration: Migration | null;
   needed: string[];
   /** The rest is null when the module definition could not be read. */
   moduleDoc: string | null;
@@ -153,6 +156,7 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     requiredAbi,
     entryPoints,
     pyImports,
+    migration: migrationOf(pyImports),
     needed: [...elf.needed],
     moduleDoc: def?.doc ?? null,
     methods: def

@@ -108,6 +108,7 @@ function embed(): Embedded {
 
 export class CPythonBackend implements Backend {
   readonly name: string;
+  readonly cpython: string;
   readonly debug?: DebugLayer;
   readonly trace?: TraceLayer;
   /** The context extensions are loaded with: ours, or a layer over it. */
@@ -129,6 +130,7 @@ export class CPythonBackend implements Backend {
     this.api = e.api;
     this.python = e.python;
     this.name = layer ? `${layer}:cpython` : 'cpython';
+    this.cpython = `cp${this.python.version.split('.').slice(0, 2).join('')}`;
     const inner = this.api.context();
     // Built into the host library: the same layers the drop-in loader's debug and trace modes use.
     if (layer === 'debug') this.loadCtx = (this.debug = new DebugLayer(layersApi(e.host), inner)).ctx;
@@ -211,7 +213,7 @@ export class CPythonBackend implements Backend {
 
   loadModule(path: string, opts: LoadOptions = {}): Ref {
     // The same checks, and messages, as every backend before any code of the binary runs.
-    const bin = openBinary(path, { moduleName: opts.name });
+    const bin = openBinary(path, { moduleName: opts.name, cpython: this.cpython });
     return asRef(this.check(this.api.load(this.loadCtx, opts.name ?? bin.name, bin.path)));
   }
 
