@@ -46,7 +46,7 @@ const DISPLAY = ['objects', 'numbers', 'strings', 'containers', 'errors', 'types
 const OBJECT = /^(PyExc_\w+|Py\w+_Type|_Py_\w+Struct|_Py_EllipsisObject)$/;
 
 /** What replaces each common function. Absent: nothing in HPy 0.9 does its job. */
-const REPLACEMENTS: Record<string, string> = {
+export const REPLACEMENTS: Readonly<Record<string, string>> = {
   // objects
   Py_IncRef: 'HPy_Dup', Py_DecRef: 'HPy_Close', _Py_Dealloc: 'HPy_Close',
   PyObject_GetAttr: 'HPy_GetAttr', PyObject_GetAttrString: 'HPy_GetAttr_s',
