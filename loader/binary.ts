@@ -85,7 +85,7 @@ export function openBinary(file: string, opts: OpenOptions = {}): OpenedBinary {
       const why = (e as Error).message.replace(/^Failed to load shared library:\s*/, '');
       // A hybrid binary with a universal name, where no CPython resolves its imports.
       const py = /undefined symbol: (_?Py\w+)/.exec(why);
-      if (py) throw new LoadError(file, `imports CPython's C API (${py[1]}), as a hybrid binary does, and ${NO_CPYTHON}`);
+      if (py) throw new LoadError(file, `imports CPython's C API (${py[1]}), and ${NO_CPYTHON}`);
       throw new LoadError(file, `cannot be loaded: ${why}`);
     }
     opened.set(path, lib);
