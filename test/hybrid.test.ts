@@ -91,6 +91,13 @@ describe('hybrid binaries', function () {
         expect(raised(b, m, 'm.make_bad("pure")')).to.equal('TypeError: A legacy type should not inherit its memory layout from a pure type');
       });
 
+      it('refuses the two bases HPy accepts but this backend cannot lay out or tear down, saying why', () => {
+        expect(raised(b, m, 'm.make_bad("dealloc_base")')).to.equal("TypeError: type 'hybrid.LegacySub': the base 'hybrid.OwnDealloc' "
+          + 'has a legacy tp_dealloc; the cpython backend cannot chain its deallocation');
+        expect(raised(b, m, 'm.make_bad("legacy_base")')).to.equal("TypeError: type 'hybrid.PureSub' has builtin_shape Object "
+          + "but its HPy base 'hybrid.LegacyBase' has Legacy: the payloads would not line up");
+      });
+
       if (name === 'debug:cpython') {
         it('finds no handle misuse in the HPy half', () => {
           const gen = b.debug!.newGeneration();

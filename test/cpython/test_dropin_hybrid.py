@@ -54,6 +54,8 @@ def check(m):
     assert raises(TypeError, m.make_bad, "shape") == \
         "cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy"
     assert raises(TypeError, m.make_bad, "pure") == "A legacy type should not inherit its memory layout from a pure type"
+    assert raises(TypeError, m.make_bad, "dealloc_base") == ("type 'hybrid.LegacySub': the base 'hybrid.OwnDealloc' has a "
+                                                             "legacy tp_dealloc; the cpython backend cannot chain its deallocation")
     del p
     gc.collect()
 

@@ -20,7 +20,8 @@ const asRef = (o: Obj) => o as unknown as Ref;
 
 /** What the implemented members leave out, by member. */
 const PARTIAL: Record<string, string> = {
-  ctx_Type_FromSpec: 'a Python class cannot be a base of an HPy type',
+  ctx_Type_FromSpec: 'a Python class, or a legacy type with a tp_dealloc of its own, cannot be a base of an HPy type, '
+    + 'and a pure HPy type cannot have a legacy one as its base',
 };
 
 const KINDS: RefKind[] = ['none', 'bool', 'int', 'float', 'str', 'bytes', 'tuple', 'list', 'dict', 'other'];
