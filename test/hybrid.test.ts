@@ -68,6 +68,11 @@ describe('hybrid binaries', function () {
         expect(evaluate(b, m, 'm.Point.__flags__ & (1 << 10) != 0')).to.equal(true);
       });
 
+      it('takes the base a legacy spec names in its legacy slots (Py_tp_base)', () => {
+        expect(evaluate(b, m, 'm.TaggedFloat.__mro__')).to.equal("(<class 'hybrid.TaggedFloat'>, <class 'float'>, <class 'object'>)");
+        expect(evaluate(b, m, '[(setattr(f, "extra", 7), f + 1, f.extra)[1:] for f in [m.TaggedFloat(1.5)]][0]')).to.equal('(2.5, 7)');
+      });
+
       it("runs the module's legacy_methods next to its HPy functions", () => {
         expect(evaluate(b, m, 'm.legacy_add(2, 40)')).to.equal(42n);
         expect(evaluate(b, m, 'm.legacy_len({"a": 1, "b": 2})')).to.equal(2n);

@@ -40,6 +40,10 @@ def check(m):
     raises(AttributeError, setattr, p, "y_ro", 1)
     assert m.Point.norm1.__doc__ == "|x| + |y| (CPython)"
 
+    f = m.TaggedFloat(1.5)
+    f.extra = 7
+    assert m.TaggedFloat.__mro__ == (m.TaggedFloat, float, object) and (f + 1, f.extra) == (2.5, 7)
+
     assert m.legacy_add(2, 40) == 42 and m.legacy_len("abc") == 3
     assert raises(TypeError, m.legacy_len, 5) == "legacy_len() needs a sequence or a mapping"
 
