@@ -115,6 +115,18 @@ describe('migration report', function () {
       expect(migration.summary).to.equal(`${imported.length - 2} legacy C-API functions and 2 objects left; ${imported.length - 2} have an HPy replacement`);
     });
 
+    it('renders the same list as a Markdown table and in the HTML page', async () => {
+      const { migration } = JSON.parse((await cli(hybrid, '--json')).stdout);
+      const md = (await cli(hybrid, '--format', 'markdown')).stdout;
+      expect(md).to.include(`- Python C API imports: ${migration.summary}\n`);
+      expect(md).to.include('| legacy C-API name | family | HPy replacement |\n|---|---|---|\n');
+      expect(md).to.include('| `PyExc_TypeError` | errors | `ctx->h_TypeError` |');
+      expect(md).to.include('| `PySequence_Check` | containers | (none) |');
+      const html = (await cli(hybrid, '--format', 'html')).stdout;
+      expect(html).to.include('errors: PyErr_SetString -&gt; HPyErr_SetString, PyExc_TypeError -&gt; ctx-&gt;h_TypeError');
+      expect(html).to.include(migration.summary);
+    });
+
     it('keeps flagging it in the static problems, and has no migration part for a universal binary', async () => {
       const json = JSON.parse((await cli(hybrid, '--json')).stdout);
       expect(json.problems.map((p: { code: string }) => p.code)).to.deep.equal(['hybrid', 'py-imports', 'legacy-methods']);
