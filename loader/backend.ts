@@ -107,6 +107,11 @@ export interface Backend {
    */
   collectGarbage(): Promise<void>;
   capabilities(): Capabilities;
+  /**
+   * The CPython in this process, where there is one, as the tag of hybrid file names ('cp311'):
+   * hybrid binaries built for it load here.
+   */
+  readonly cpython?: string;
   /** The debug layer's findings, on a `debug:<backend>` backend. */
   readonly debug?: DebugInspector;
   /** Calls and time per context function, on a `trace:<backend>` backend. */

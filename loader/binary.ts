@@ -53,14 +53,27 @@ export interface OpenedBinary {
 // library object referenced for the life of the process.
 const opened = new Map<string, LibraryHandle>();
 
-/** Opens a universal binary and checks it against our ABI (major 0, minor <= 0). */
-export function openBinary(file: string, opts: { moduleName?: string } = {}): OpenedBinary {
+export interface OpenOptions {
+  /** Module name; default: the file name up to `.hpy`. */
+  moduleName?: string;
+  /**
+   * The CPython running in this process, as the tag HPy puts in hybrid file names ('cp311').
+   * Hybrid binaries call CPython's C API: they load only where there is one, the one they were
+   * built for.
+   */
+  cpython?: string;
+}
+
+const NO_CPYTHON = 'there is no CPython in this backend (hybrid binaries load on cpython, debug:cpython and trace:cpython)';
+
+/** Opens a universal (or, with a CPython in the process, hybrid) binary and checks it against our ABI (major 0, minor <= 0). */
+export function openBinary(file: string, opts: OpenOptions = {}): OpenedBinary {
   const path = resolve(file);
   if (!existsSync(path)) throw new LoadError(file, 'no such file');
   if (!statSync(path).isFile()) throw new LoadError(file, 'not a file');
   const info = parseFileName(path, opts.moduleName);
   if (info.cpythonSuffix) throw new LoadError(file, 'a CPython-ABI extension, not an HPy universal binary (expected a name ending in .hpy0.so)');
-  if (info.hybridSuffix) throw new LoadError(file, 'a hybrid HPy binary: it links against the CPython C-API and only loads on CPython; build it in universal mode (.hpy0.so)');
+  if (info.hybridSuffix) checkHybrid(file, info.hybridSuffix.slice(1), opts.cpython);
   if (info.tagMajor === null) throw new LoadError(file, 'the file name has no .hpy<N> ABI tag (expected a name ending in .hpy0.so)');
 
   let lib = opened.get(path);
@@ -69,7 +82,11 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
     try {
       lib = koffi.load(path);
     } catch (e) {
-      throw new LoadError(file, `cannot be loaded: ${(e as Error).message.replace(/^Failed to load shared library:\s*/, '')}`);
+      const why = (e as Error).message.replace(/^Failed to load shared library:\s*/, '');
+      // A hybrid binary with a universal name, where no CPython resolves its imports.
+      const py = /undefined symbol: (_?Py\w+)/.exec(why);
+      if (py) throw new LoadError(file, `imports CPython's C API (${py[1]}), and ${NO_CPYTHON}`);
+      throw new LoadError(file, `cannot be loaded: ${why}`);
     }
     opened.set(path, lib);
   }
@@ -99,4 +116,10 @@ export function openBinary(file: string, opts: { moduleName?: string } = {}): Op
       return def;
     },
   };
+}
+
+/** A hybrid binary loads only on the CPython it was built for (`tag`: 'cp311' from `.hpy0-cp311.so`). */
+function checkHybrid(file: string, tag: string, cpython: string | undefined): void {
+  if (cpython === undefined) throw new LoadError(file, `a hybrid HPy binary (built for ${tag}): it calls CPython's C API, and ${NO_CPYTHON}`);
+  if (tag !== cpython) throw new LoadError(file, `a hybrid HPy binary built for ${tag}, but this backend runs ${cpython}: CPython's C API differs between versions`);
 }

@@ -1,5 +1,5 @@
 // hpy-matrix's programmatic API: load universal binaries on a backend, or inspect them.
-export { LoadError, openBinary, type OpenedBinary } from './binary.js';
+export { LoadError, openBinary, type OpenedBinary, type OpenOptions } from './binary.js';
 export { parseFileName, type FileName } from './file-name.js';
 export { PythonError, type Backend, type Capabilities, type Ref } from './backend.js';
 export { BACKEND_NAMES, createBackend } from './backends/index.js';

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ctxMembers } from '../native/abi/abi.mjs';
+import { findPython } from '../loader/backends/cpython/python.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INCLUDE = path.join(ROOT, 'native/include');
@@ -100,6 +101,31 @@ describe('ABI headers', function () {
       const r = await compile('#include "hpy.h"\nvoid *f(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }\n');
       expect(r.exitCode).to.not.equal(0);
       expect(r.all).to.include('legacy CPython interop is unavailable in a universal HPy binary');
+    });
+
+    it('HPY_ABI_CPYTHON is refused, and so is HPY_ABI_HYBRID together with HPY_ABI_UNIVERSAL', async function () {
+      const cpy = await compile('#define HPY_ABI_CPYTHON\n#include "hpy.h"\n');
+      expect(cpy.exitCode).to.not.equal(0);
+      expect(cpy.all).to.include('hpy-matrix headers build universal (or hybrid) binaries: do not define HPY_ABI_CPYTHON');
+      const both = await compile('#define HPY_ABI_HYBRID\n#define HPY_ABI_UNIVERSAL\n#include "hpy.h"\n');
+      expect(both.exitCode).to.not.equal(0);
+      expect(both.all).to.include('HPY_ABI_HYBRID and HPY_ABI_UNIVERSAL are both defined: choose one');
+    });
+
+    it('HPY_ABI_HYBRID brings in Python.h and gives the legacy parts their CPython types', async function () {
+      const source = [
+        '#define HPY_ABI_HYBRID', '#include "hpy.h"',
+        'PyObject *f(HPyContext *ctx, HPy h) { return HPy_AsPyObject(ctx, h); }',
+        'HPy g(HPyContext *ctx, PyObject *o) { return HPy_FromPyObject(ctx, o); }',
+        'static PyMethodDef methods[] = { { NULL, NULL, 0, NULL } };',
+        'HPyModuleDef def = { .legacy_methods = methods };',
+        'const char *abi = HPY_ABI;',
+      ].join('\n');
+      const file = path.join(dir, 'hybrid.c');
+      await writeFile(file, `${source}\n`);
+      const r = await execa('cc', [...CFLAGS, `-I${findPython().include}`, '-fsyntax-only', file], { reject: false, all: true });
+      expect(r.all).to.equal('');
+      expect(r.exitCode).to.equal(0);
     });
 
     it('Python.h before hpy.h is refused', async function () {

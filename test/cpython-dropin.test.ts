@@ -2,7 +2,7 @@
 // `hpy_matrix.universal` and assert with plain `assert`; each script is one test here, run on
 // every Python of this machine that has headers and a shared libpython.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { buildExtension } from '../loader/build/extension.js';
 import { ensureHost } from '../loader/backends/cpython/host-build.js';
 import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
+import { buildHybrid, cpythonTag } from './hybrid-build.js';
 
 const HANDMADE = 'test/fixtures/loader/handmade.c';
 const SCRIPTS = readdirSync('test/cpython').filter((f) => /^test_.*\.py$/.test(f)).sort();
@@ -62,8 +63,13 @@ describe('drop-in loader (hpy_matrix.universal)', function () {
   for (const python of pythons()) {
     describe(`on ${python}`, () => {
       let pythonPath: string;
-      before(() => {
-        pythonPath = ensureHost(findPython(python)).pythonPath;
+      before(async () => {
+        const info = findPython(python);
+        pythonPath = ensureHost(info).pythonPath;
+        // Hybrid binaries are built for one CPython: test_dropin_hybrid.py finds its own by tag.
+        const hybridDir = path.join(built, 'hybrid', cpythonTag(info));
+        mkdirSync(hybridDir, { recursive: true });
+        await buildHybrid(info, hybridDir);
       });
 
       it('`hpy-matrix python-path` prints the folder that makes `import hpy_matrix.universal` work', () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ExtensionReport } from '../harness/reports/extension/model.js';
+import { migrationOf } from '../loader/static/migration.js';
 import { formatHtmlReport } from '../harness/reports/run/html.js';
 import { chromiumPath, render, renderWithoutScripts, type Seen } from './fixtures/reports/chromium.js';
 import { NASTY_ERROR, NASTY_TITLE, sampleRun } from './fixtures/reports/sample-run.js';
@@ -103,6 +104,7 @@ function extension(): ExtensionReport {
     static: {
       file: 'build/demo<x>.hpy0.so', module: 'demo<x>', abiTag: 'hpy0', requiredAbi: { major: 0, minor: 0 },
       entryPoints: [{ symbol: 'HPyInit_demo', found: true }], pyImports: ['PyLong_FromLong'], afterReleaseApi: [], needed: [],
+      migration: migrationOf(['PyLong_FromLong']),
       moduleDoc: null, methods: [], slots: [], globals: 0,
       problems: [{ code: 'py-imports', message: 'imports PyLong_FromLong' }], notes: [], ok: false,
     },

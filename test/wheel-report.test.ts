@@ -170,7 +170,7 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
         ['demo/cpyext.hpy0.so', ['FAILS TO LOAD']], ['demo/truncated.hpy0.so', undefined],
       ]);
       expect(r.binaries[2]!.report!.backends[0]!.verdict.message)
-        .to.equal('demo/cpyext.hpy0.so: cannot be loaded: undefined symbol: PyLong_FromLong');
+        .to.equal("demo/cpyext.hpy0.so: imports CPython's C API (PyLong_FromLong), and there is no CPython in this backend (hybrid binaries load on cpython, debug:cpython and trace:cpython)");
       expect(r.binaries[0]!.report!.backends[0]!.contents!.functions.map((f) => f.name)).to.deep.equal(['add', 'one']);
       expect(run.stdout).not.to.include(tmpdir);
       // (tsx, which runs the CLI from source here, keeps its own cache there.)

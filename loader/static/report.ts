@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ABI_VERSION, ENUMS } from '../abi/abi.generated.js';
 import { ElfError, ElfImage } from './elf.js';
+import { migrationOf, type Migration } from './migration.js';
 import { decodeFunction, readModuleDef, type ModuleDef } from './module-def.js';
 import { afterReleaseApi, staticUses } from './uses.js';
 
@@ -42,6 +43,8 @@ export interface StaticReport {
   pyImports: string[];
   /** Context functions its code calls that HPy 0.9.0 does not have (API names, static scan). */
   afterReleaseApi: string[];
+  /** What replaces each of pyImports in HPy, by family; null when there are none. */
+  migration: Migration | null;
   needed: string[];
   /** The rest is null when the module definition could not be read. */
   moduleDoc: string | null;
@@ -163,6 +166,7 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     entryPoints,
     pyImports,
     afterReleaseApi: afterRelease,
+    migration: migrationOf(pyImports),
     needed: [...elf.needed],
     moduleDoc: def?.doc ?? null,
     methods: def

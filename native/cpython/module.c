@@ -109,7 +109,7 @@ static int check_abi_tag(const char *shortname, const char *path, uint32_t major
 
 static PyObject *call_create(HPyContext *ctx, HPyModuleDef *def, HPyDef *create, PyObject *spec)
 {
-    if (def->doc != NULL || (def->globals != NULL && def->globals[0] != NULL)) {
+    if (def->doc != NULL || def->legacy_methods != NULL || (def->globals != NULL && def->globals[0] != NULL)) {
         PyErr_SetString(PyExc_SystemError,
                         "HPyModuleDef defines a HPy_mod_create slot and some of the other fields are not set to "
                         "their default value. " NON_DEFAULT_REASON);
@@ -137,11 +137,6 @@ static PyObject *create_module(HPyContext *ctx, HPyModuleDef *def, PyObject *nam
     if (def->size > 0) {
         PyErr_SetString(PyExc_SystemError,
                         "Module state is not supported yet in HPy, set HPyModuleDef.size = 0 if module state is not needed");
-        return NULL;
-    }
-    if (def->legacy_methods != NULL) {
-        PyErr_SetString(PyExc_SystemError,
-                        "HPyModuleDef.legacy_methods is set: a universal binary cannot define CPython legacy methods");
         return NULL;
     }
 
@@ -199,6 +194,15 @@ static PyObject *create_module(HPyContext *ctx, HPyModuleDef *def, PyObject *nam
         } else {
             PyErr_Format(PyExc_SystemError, "Unsupported HPyDef.kind in HPyModuleDef.defines (value: %d): a module "
                          "defines only methods and the HPy_mod_create/HPy_mod_exec slots", (int)(*d)->kind);
+            goto error;
+        }
+    }
+    /* A hybrid binary's CPython functions, after the HPy ones as in HPy (the last of two equal
+       names wins). The array is static in the binary, which is never unloaded. */
+    for (PyMethodDef *md = def->legacy_methods; md != NULL && md->ml_name != NULL; md++) {
+        PyObject *f = PyCFunction_NewEx(md, module, name);
+        if (f == NULL || PyModule_AddObject(module, md->ml_name, f) < 0) {
+            Py_XDECREF(f);
             goto error;
         }
     }

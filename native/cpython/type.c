@@ -1,6 +1,7 @@
 /* HPyType_FromSpec: an HPyType_Spec and its parameters, checked as CPython's HPy 0.9 checks
    them (same errors and messages), turned into a PyType_Spec for CPython; the result is a heap
-   type whose _ht_tpname is our hmc_type_info block (type.h). */
+   type whose _ht_tpname is our hmc_type_info block (type.h). A hybrid binary's spec may add
+   CPython's own slots (legacy_slots), which CPython in this process runs as they are. */
 #include "type.h"
 #include <structmember.h>
 
@@ -140,6 +141,46 @@ static const char *shape_name(HPyType_BuiltinShape shape)
     return names[shape + 1];
 }
 
+/* ---- legacy slots --------------------------------------------------------------------- */
+
+/* What a spec's legacy_slots (a CPython PyType_Slot array) hold. Methods, members and getsets
+   join the HPy ones, after them, as in HPy; every other slot goes to CPython as it is. */
+struct legacy {
+    PyType_Slot *slots;
+    Py_ssize_t nslots, nmeths, nmembers, ngetsets;
+    PyMethodDef *methods;
+    PyMemberDef *members;
+    PyGetSetDef *getsets;
+    int dealloc;
+    PyObject *base, *bases; /* Py_tp_base, Py_tp_bases: used when no HPyType_SpecParam names bases */
+};
+
+static void read_legacy(HPyType_Spec *spec, struct legacy *l)
+{
+    memset(l, 0, sizeof *l);
+    l->slots = spec->legacy_slots;
+    for (PyType_Slot *s = l->slots; s != NULL && s->slot != 0; s++) {
+        switch (s->slot) {
+        case Py_tp_methods: l->methods = s->pfunc; break;
+        case Py_tp_members: l->members = s->pfunc; break;
+        case Py_tp_getset: l->getsets = s->pfunc; break;
+        default:
+            l->nslots++;
+            l->dealloc |= s->slot == Py_tp_dealloc;
+            if (s->slot == Py_tp_base)
+                l->base = s->pfunc;
+            else if (s->slot == Py_tp_bases)
+                l->bases = s->pfunc;
+        }
+    }
+    for (PyMethodDef *m = l->methods; m != NULL && m->ml_name != NULL; m++)
+        l->nmeths++;
+    for (PyMemberDef *m = l->members; m != NULL && m->name != NULL; m++)
+        l->nmembers++;
+    for (PyGetSetDef *g = l->getsets; g != NULL && g->name != NULL; g++)
+        l->ngetsets++;
+}
+
 /* What the spec's defines amount to. */
 struct defs {
     Py_ssize_t nslots, nmeths, nmembers, ngetsets, nclosures;
@@ -161,9 +202,13 @@ static int is_type_slot(HPySlot_Slot s)
     }
 }
 
-static int count_defs(HPyType_Spec *spec, int members_as_getsets, struct defs *d)
+static int count_defs(HPyType_Spec *spec, const struct legacy *l, int members_as_getsets, struct defs *d)
 {
     memset(d, 0, sizeof *d);
+    d->nslots = l->nslots;
+    d->nmeths = l->nmeths;
+    d->nmembers = l->nmembers;
+    d->ngetsets = l->ngetsets;
     for (HPyDef **p = spec->defines; p != NULL && *p != NULL; p++) {
         HPyDef *def = *p;
         switch (def->kind) {
@@ -242,7 +287,8 @@ static hmc_type_info *alloc_info(const char *name, const struct defs *d, const h
 }
 
 /* Methods, members and getsets from the defines; the info's layout is already known. */
-static void fill_descriptors(HPyType_Spec *spec, hmc_type_info *info, PyMemberDef *members, int members_as_getsets)
+static void fill_descriptors(HPyType_Spec *spec, const struct legacy *l, hmc_type_info *info, PyMemberDef *members,
+                             int members_as_getsets)
 {
     PyMethodDef *meth = info->methods;
     PyGetSetDef *gs = info->getsets;
@@ -270,6 +316,14 @@ static void fill_descriptors(HPyType_Spec *spec, hmc_type_info *info, PyMemberDe
             }
         }
     }
+    /* Legacy members are CPython's own, with offsets from the start of the object, which is
+       where a legacy type's payload starts. */
+    for (Py_ssize_t i = 0; i < l->nmeths; i++)
+        *meth++ = l->methods[i];
+    for (Py_ssize_t i = 0; i < l->ngetsets; i++)
+        *gs++ = l->getsets[i];
+    for (Py_ssize_t i = 0; i < l->nmembers; i++)
+        *members++ = l->members[i];
     if (info->vectorcall_offset > 0)
         *members = (PyMemberDef){ "__vectorcalloffset__", T_PYSSIZET, info->vectorcall_offset, READONLY, NULL };
 }
@@ -370,11 +424,22 @@ static int place_payload(HPyType_Spec *spec, PyTypeObject *base, hmc_type_info *
     while (solid->tp_dealloc == hmc_type_dealloc)
         solid = solid->tp_base;
     if (solid->tp_flags & Py_TPFLAGS_HEAPTYPE) {
-        PyErr_Format(PyExc_TypeError, "type '%s': the base '%.100s' is a heap type not made by HPyType_FromSpec "
-                     "(e.g. a Python class); the cpython backend cannot chain its deallocation", spec->name, solid->tp_name);
+        if (hmc_type_own_info(solid) != NULL)
+            PyErr_Format(PyExc_TypeError, "type '%s': the base '%.100s' has a legacy tp_dealloc; the cpython backend "
+                         "cannot chain its deallocation", spec->name, solid->tp_name);
+        else
+            PyErr_Format(PyExc_TypeError, "type '%s': the base '%.100s' is a heap type not made by HPyType_FromSpec "
+                         "(e.g. a Python class); the cpython backend cannot chain its deallocation", spec->name,
+                         solid->tp_name);
         return -1;
     }
     layout->solid = solid;
+    /* HPy's rule and words: a legacy struct starts with the base's struct, a pure payload does not. */
+    if (spec->builtin_shape == HPyType_BuiltinShape_Legacy && base_info != NULL &&
+        base_info->shape != HPyType_BuiltinShape_Legacy) {
+        PyErr_SetString(PyExc_TypeError, "A legacy type should not inherit its memory layout from a pure type");
+        return -1;
+    }
     PyTypeObject *required = shape_builtin(spec->builtin_shape);
     if (required != NULL && !PyType_IsSubtype(base, required)) {
         PyErr_Format(PyExc_TypeError, "type '%s': builtin_shape %s needs a base that is a subclass of '%s', not '%.100s'",
@@ -456,20 +521,23 @@ static int plan_size(HPyType_Spec *spec, PyTypeObject *base, const struct defs *
     return 0;
 }
 
-static int check_spec(HPyType_Spec *spec)
+static int check_spec(HPyType_Spec *spec, const struct legacy *l)
 {
-    if (spec->legacy_slots != NULL) {
-        if (spec->builtin_shape != HPyType_BuiltinShape_Legacy)
-            PyErr_SetString(PyExc_TypeError,
-                            "cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy");
-        else
-            PyErr_Format(PyExc_TypeError, "type '%s': legacy_slots are CPython C-API slots, which a universal binary "
-                         "cannot define", spec->name);
+    if (spec->legacy_slots != NULL && spec->builtin_shape != HPyType_BuiltinShape_Legacy) {
+        PyErr_SetString(PyExc_TypeError,
+                        "cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy");
         return -1;
     }
-    int has_traverse = 0;
-    for (HPyDef **p = spec->defines; p != NULL && *p != NULL; p++)
+    int has_traverse = 0, has_destroy = 0;
+    for (HPyDef **p = spec->defines; p != NULL && *p != NULL; p++) {
         has_traverse |= (*p)->kind == HPyDef_Kind_Slot && (*p)->slot.slot == HPy_tp_traverse;
+        has_destroy |= (*p)->kind == HPyDef_Kind_Slot && (*p)->slot.slot == HPy_tp_destroy;
+    }
+    /* The host's deallocation is what runs those two. */
+    if (l->dealloc && (has_traverse || has_destroy)) {
+        PyErr_SetString(PyExc_TypeError, "legacy tp_dealloc is incompatible with HPy_tp_traverse or HPy_tp_destroy.");
+        return -1;
+    }
     if ((spec->flags & HPy_TPFLAGS_HAVE_GC) && !has_traverse) {
         PyErr_SetString(PyExc_ValueError, "You must provide an HPy_tp_traverse slot if you specify HPy_TPFLAGS_HAVE_GC");
         return -1;
@@ -490,8 +558,10 @@ static int check_spec(HPyType_Spec *spec)
     return 0;
 }
 
-static PyType_Slot *build_slots(HPyType_Spec *spec, const struct defs *d, const hmc_type_info *info,
-                                PyMemberDef *members, int gc)
+/* In CPython's PyType_Spec the last of two equal slots wins: legacy slots come after the HPy
+   ones and before what the host must have (tp_clear, the call protocol), as in HPy. */
+static PyType_Slot *build_slots(HPyType_Spec *spec, const struct legacy *l, const struct defs *d,
+                                const hmc_type_info *info, PyMemberDef *members, int gc)
 {
     PyType_Slot *slots = PyMem_Calloc((size_t)d->nslots + 10, sizeof(PyType_Slot));
     if (slots == NULL) {
@@ -512,10 +582,13 @@ static PyType_Slot *build_slots(HPyType_Spec *spec, const struct defs *d, const 
     *s++ = (PyType_Slot){ Py_tp_members, members };
     *s++ = (PyType_Slot){ Py_tp_getset, info->getsets };
     *s++ = (PyType_Slot){ Py_tp_dealloc, (void *)hmc_type_dealloc };
-    if (gc) {
+    if (gc)
         *s++ = (PyType_Slot){ Py_tp_traverse, (void *)hmc_type_traverse };
+    for (PyType_Slot *ls = l->slots; ls != NULL && ls->slot != 0; ls++)
+        if (ls->slot != Py_tp_methods && ls->slot != Py_tp_members && ls->slot != Py_tp_getset)
+            *s++ = *ls;
+    if (gc)
         *s++ = (PyType_Slot){ Py_tp_clear, (void *)hmc_type_clear };
-    }
     if (info->call != NULL) {
         *s++ = (PyType_Slot){ Py_tp_call, (void *)PyVectorcall_Call };
         if (d->call != NULL && !d->has_new)
@@ -540,13 +613,18 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
         return HPy_NULL;
     }
     struct params par;
-    if (read_params(params, spec->name, &par) < 0 || check_spec(spec) < 0) {
+    struct legacy legacy;
+    read_legacy(spec, &legacy);
+    if (read_params(params, spec->name, &par) < 0 || check_spec(spec, &legacy) < 0) {
         Py_XDECREF(par.bases);
         return HPy_NULL;
     }
-    if (par.bases == NULL) {
+    if (par.bases == NULL && legacy.bases != NULL) {
+        par.bases = Py_NewRef(legacy.bases);
+    } else if (par.bases == NULL) {
         PyTypeObject *def = shape_builtin(spec->builtin_shape);
-        par.bases = PyTuple_Pack(1, def != NULL ? (PyObject *)def : (PyObject *)&PyBaseObject_Type);
+        PyObject *base = legacy.base != NULL ? legacy.base : def != NULL ? (PyObject *)def : (PyObject *)&PyBaseObject_Type;
+        par.bases = PyTuple_Pack(1, base);
         if (par.bases == NULL)
             return HPy_NULL;
     }
@@ -561,7 +639,7 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
         goto done;
     int var = layout.items != 0;
     struct defs d;
-    if (count_defs(spec, var, &d) < 0)
+    if (count_defs(spec, &legacy, var, &d) < 0)
         goto done;
     if (spec->basicsize == 0 && d.nmembers + d.nclosures > 0) {
         PyErr_SetString(PyExc_TypeError, "Type claims to have basicsize==0 but defines members");
@@ -579,10 +657,10 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
     info = alloc_info(spec->name, &d, &layout, &members);
     if (info == NULL)
         goto done;
-    fill_descriptors(spec, info, members, var);
+    fill_descriptors(spec, &legacy, info, members, var);
     /* A subtype of a collected type must be collected too: the builtin's own code assumes it. */
     int gc = (spec->flags & HPy_TPFLAGS_HAVE_GC) || any_base_gc(par.bases);
-    slots = build_slots(spec, &d, info, members, gc);
+    slots = build_slots(spec, &legacy, &d, info, members, gc);
     if (slots == NULL)
         goto done;
     unsigned long flags = (spec->flags & ~(unsigned long)HPy_TPFLAGS_HAVE_VECTORCALL) | (gc ? Py_TPFLAGS_HAVE_GC : 0) |

@@ -49,14 +49,23 @@ typedef struct {
 /* The slots every HPy type gets from the host (type_instance.c). */
 void hmc_type_dealloc(PyObject *self);
 
+/* The info block of `tp` when HPyType_FromSpec made tp itself, else NULL. Known by tp_name
+   pointing into the block that replaced _ht_tpname: the dealloc cannot tell, since a legacy
+   type may bring its own, and CPython's own heap types have tp_name == _ht_tpname. */
+static inline const hmc_type_info *hmc_type_own_info(PyTypeObject *tp)
+{
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        return NULL;
+    const char *block = ((PyHeapTypeObject *)tp)->_ht_tpname;
+    return block != NULL && tp->tp_name == block + offsetof(hmc_type_info, name) ? (const hmc_type_info *)block : NULL;
+}
+
 /* The HPy part of `tp` (itself or its nearest HPy base), or NULL for other types. */
 const hmc_type_info *hmc_type_info_up(PyTypeObject *tp);
 static inline const hmc_type_info *hmc_type_info_of(PyTypeObject *tp)
 {
-    /* Most often tp itself: its _ht_tpname is the info block (see above). */
-    if (tp->tp_dealloc == hmc_type_dealloc)
-        return (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
-    return hmc_type_info_up(tp);
+    const hmc_type_info *own = hmc_type_own_info(tp);
+    return own != NULL ? own : hmc_type_info_up(tp->tp_base);
 }
 int hmc_type_traverse(PyObject *self, visitproc visit, void *arg);
 int hmc_type_clear(PyObject *self);

@@ -7,10 +7,12 @@
 
 const hmc_type_info *hmc_type_info_up(PyTypeObject *tp)
 {
-    /* Python subclasses of an HPy type have CPython's dealloc: their HPy part is a base. */
-    for (; tp != NULL; tp = tp->tp_base)
-        if (tp->tp_dealloc == hmc_type_dealloc)
-            return (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
+    /* The HPy part of a Python subclass of an HPy type is a base. */
+    for (; tp != NULL; tp = tp->tp_base) {
+        const hmc_type_info *info = hmc_type_own_info(tp);
+        if (info != NULL)
+            return info;
+    }
     return NULL;
 }
 
@@ -59,11 +61,9 @@ static int clear_field(HPyField *field, void *arg)
 }
 
 /* The HPy types of an object's type chain, most derived first, each with its own impls. */
-#define FOR_EACH_HPY_TYPE(tp, info)                                                    \
-    for (PyTypeObject *_t = (tp); _t != NULL; _t = _t->tp_base)                        \
-        for (const hmc_type_info *info = _t->tp_dealloc == hmc_type_dealloc            \
-                 ? (const hmc_type_info *)((PyHeapTypeObject *)_t)->_ht_tpname : NULL; \
-             info != NULL; info = NULL)
+#define FOR_EACH_HPY_TYPE(tp, info)                                             \
+    for (PyTypeObject *_t = (tp); _t != NULL; _t = _t->tp_base)                 \
+        for (const hmc_type_info *info = hmc_type_own_info(_t); info != NULL; info = NULL)
 
 static void clear_fields(PyObject *self, void *payload)
 {
@@ -127,14 +127,12 @@ __attribute__((noinline)) static void dealloc_full(PyObject *self)
 void hmc_type_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
-    if (tp->tp_dealloc == hmc_type_dealloc && tp->tp_finalize == NULL && !PyType_IS_GC(tp)) {
+    const hmc_type_info *info = hmc_type_own_info(tp);
+    if (info != NULL && tp->tp_finalize == NULL && !PyType_IS_GC(tp) && !info->chain_traverse && !info->chain_destroy) {
         /* Nothing of ours to tear down: no finalizer, no fields, no destroy impls. */
-        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
-        if (!info->chain_traverse && !info->chain_destroy) {
-            info->solid->tp_dealloc(self);
-            Py_DECREF(tp);
-            return;
-        }
+        info->solid->tp_dealloc(self);
+        Py_DECREF(tp);
+        return;
     }
     dealloc_full(self);
 }
@@ -186,10 +184,10 @@ HPy hmc_New(HPyContext *ctx, HPy h_type, void **data)
 {
     (void)ctx;
     PyObject *type = hmc_h2py(h_type);
-    if (type != NULL && PyType_Check(type) && ((PyTypeObject *)type)->tp_dealloc == hmc_type_dealloc) {
+    if (type != NULL && PyType_Check(type)) {
         PyTypeObject *tp = (PyTypeObject *)type;
-        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
-        if (info->plain_new) {
+        const hmc_type_info *info = hmc_type_own_info(tp);
+        if (info != NULL && info->plain_new) {
             /* What PyType_GenericAlloc does for such a type, without the size computation and
                the calls through pointers. */
             PyObject *obj = PyObject_Malloc((size_t)tp->tp_basicsize);
@@ -267,11 +265,9 @@ static inline void *as_struct(HPy h)
     PyObject *obj = hmc_h2py(h);
     REQUIRE_H(h, NULL);
     PyTypeObject *tp = Py_TYPE(obj);
-    if (tp->tp_dealloc == hmc_type_dealloc) {
-        const hmc_type_info *info = (const hmc_type_info *)((PyHeapTypeObject *)tp)->_ht_tpname;
-        if (info->items == 0)
-            return (char *)obj + info->offset; /* the common case, inline */
-    }
+    const hmc_type_info *info = hmc_type_own_info(tp);
+    if (info != NULL && info->items == 0)
+        return (char *)obj + info->offset; /* the common case, inline */
     void *p = hmc_payload(obj);
     if (p == NULL)
         PyErr_Format(PyExc_TypeError, "'%.200s' object is not an instance of an HPy type, so it has no HPy payload",
@@ -280,7 +276,14 @@ static inline void *as_struct(HPy h)
 }
 
 void *hmc_AsStruct_Object(HPyContext *ctx, HPy h) { (void)ctx; return as_struct(h); }
-void *hmc_AsStruct_Legacy(HPyContext *ctx, HPy h) { (void)ctx; return as_struct(h); }
+/* A legacy struct starts with PyObject_HEAD: it is the object itself, whatever its type (a
+   metaclass written in C, say). */
+void *hmc_AsStruct_Legacy(HPyContext *ctx, HPy h)
+{
+    (void)ctx;
+    REQUIRE_H(h, NULL);
+    return hmc_h2py(h);
+}
 void *hmc_AsStruct_Type(HPyContext *ctx, HPy h) { (void)ctx; return as_struct(h); }
 void *hmc_AsStruct_Long(HPyContext *ctx, HPy h) { (void)ctx; return as_struct(h); }
 void *hmc_AsStruct_Float(HPyContext *ctx, HPy h) { (void)ctx; return as_struct(h); }

@@ -1,21 +1,34 @@
-/* hpy-matrix's own HPy 0.9 headers, universal ABI only.
+/* hpy-matrix's own HPy 0.9 headers, for universal binaries.
    Extensions written against HPy 0.9 compile unchanged; the result imports no Python symbol
    and reaches the interpreter only through the HPyContext it is given.
+   With HPY_ABI_HYBRID (HPy's migration path) the same binary may also use CPython's C API:
+   Python.h is included here, and HPy_AsPyObject/HPy_FromPyObject and the legacy fields
+   (legacy_slots, legacy_methods) take CPython's real types. Such a binary loads only where
+   CPython runs it.
    Layout-dependent parts live in the generated hpy/autogen_*.h files. */
 #ifndef HPy_H
 #define HPy_H
 
-#if defined(HPY_ABI_CPYTHON) || defined(HPY_ABI_HYBRID)
-#  error "hpy-matrix headers build universal binaries only: do not define HPY_ABI_CPYTHON or HPY_ABI_HYBRID"
+#if defined(HPY_ABI_CPYTHON)
+#  error "hpy-matrix headers build universal (or hybrid) binaries: do not define HPY_ABI_CPYTHON"
 #endif
-#ifndef HPY_ABI_UNIVERSAL
-#  define HPY_ABI_UNIVERSAL
+#if defined(HPY_ABI_HYBRID)
+#  if defined(HPY_ABI_UNIVERSAL)
+#    error "HPY_ABI_HYBRID and HPY_ABI_UNIVERSAL are both defined: choose one"
+#  endif
+#  define HPY_ABI "hybrid"
+#  define PY_SSIZE_T_CLEAN
+#  include <Python.h>
+#else
+#  ifndef HPY_ABI_UNIVERSAL
+#    define HPY_ABI_UNIVERSAL
+#  endif
+#  define HPY_ABI "universal"
 #endif
-#define HPY_ABI "universal"
 
 /* Python.h in the same translation unit would let CPython symbols leak into a binary that must
    load on every implementation. */
-#if defined(Py_PYTHON_H) && !defined(HPY_MATRIX_HOST)
+#if defined(Py_PYTHON_H) && !defined(HPY_MATRIX_HOST) && !defined(HPY_ABI_HYBRID)
 #  error "Python.h was included before hpy.h: a universal HPy binary must not use the CPython API"
 #endif
 
@@ -48,7 +61,9 @@ extern "C" {
    `unavailable` rejects the call in the front end; `error` (older compilers) only when the
    call survives optimisation. */
 #define _HPy_LEGACY_MSG "legacy CPython interop is unavailable in a universal HPy binary"
-#if defined(__has_attribute)
+#if defined(HPY_ABI_HYBRID)
+#  define _HPy_LEGACY
+#elif defined(__has_attribute)
 #  if __has_attribute(unavailable)
 #    define _HPy_LEGACY __attribute__((unavailable(_HPy_LEGACY_MSG)))
 #  elif __has_attribute(error)

@@ -1,5 +1,5 @@
 // Console and Markdown renderings of a per-extension report (HTML: html.ts).
-import { formatReport } from './static-text.js';
+import { formatReport, migrationIn } from './static-text.js';
 import type { BackendReport, ExtensionReport, ModuleContents } from './model.js';
 
 const CALLS_SHOWN = 12;
@@ -63,11 +63,16 @@ export function formatExtensionMarkdown(r: ExtensionReport, level = 1): string {
     out.push('| backend | loads | initializes | verdict |', '|---|---|---|---|',
       ...r.backends.map((b) => `| ${cell(b.backend)} | ${yesNo(b.loads)} | ${yesNo(b.initializes)} | ${cell(verdictText(b))} |`), '');
   }
+  const migration = migrationIn(s);
   out.push(hx(1, 'Static ABI report'), '',
     `- ABI tag: ${s.abiTag ?? '(none)'}; requires ${s.requiredAbi ? `${s.requiredAbi.major}.${s.requiredAbi.minor}` : 'unknown'}`,
-    `- Python C API imports: ${s.pyImports.join(', ') || '(none)'}`,
+    `- Python C API imports: ${migration?.summary ?? '(none)'}`,
     `- problems: ${s.problems.map((p) => `[${p.code}] ${p.message}`).join('; ') || '(none)'}`,
     `- context functions its machine code calls (static scan): ${r.staticUses.length}`, '');
+  if (migration) {
+    out.push('| legacy C-API name | family | HPy replacement |', '|---|---|---|',
+      ...migration.groups.flatMap((g) => g.names.map((n) => `| \`${n.name}\` | ${g.family} | ${n.replacement === null ? '(none)' : `\`${n.replacement}\``} |`)), '');
+  }
   for (const b of r.backends) {
     out.push(hx(1, `On ${b.backend}: ${b.verdict.status}`), '');
     if (b.error) out.push('```', b.error, '```', '');

@@ -3,6 +3,7 @@
 import type { BackendReport, ExtensionReport, ModuleContents } from './model.js';
 import { detailsButtons, htmlPage, statusClass } from '../html-page.js';
 import { escapeMarkup as h } from '../markup.js';
+import { migrationIn } from './static-text.js';
 
 export function extensionPage(report: ExtensionReport): string {
   return htmlPage(`hpy-matrix report: ${report.module}`, [detailsButtons(), ...extensionSection(report, 'ext', 1)]);
@@ -12,6 +13,7 @@ export function extensionPage(report: ExtensionReport): string {
 export function extensionSection(report: ExtensionReport, id: string, level: number): string[] {
   const hx = (n: number, text: string, attrs = '') => `<h${level + n}${attrs}>${text}</h${level + n}>`;
   const s = report.static;
+  const migration = migrationIn(s);
   const out = [
     `<section id="${h(id)}" class="extension">`,
     hx(0, `Extension <code>${h(report.module)}</code>`),
@@ -28,7 +30,10 @@ export function extensionSection(report: ExtensionReport, id: string, level: num
     row('ABI tag', s.abiTag ?? '(none)'),
     row('requires', s.requiredAbi ? `${s.requiredAbi.major}.${s.requiredAbi.minor}` : 'unknown'),
     row('entry points', s.entryPoints.map((e) => `${e.found ? 'found' : 'MISSING'} ${e.symbol}`).join('\n')),
-    row('Python C API imports', s.pyImports.join(', ') || '(none)'),
+    row('Python C API imports', migration === null ? '(none)' : [
+      ...migration.groups.map((g) => `${g.family}: ${g.names.map((n) => `${n.name}${n.replacement === null ? '' : ` -> ${n.replacement}`}`).join(', ')}`),
+      migration.summary,
+    ].join('\n')),
     row('needed libraries', s.needed.join(', ') || '(none)'),
     row('problems', s.problems.map((p) => `[${p.code}] ${p.message}`).join('\n') || '(none)'),
     ...(s.notes.length ? [row('notes', s.notes.join('\n'))] : []),

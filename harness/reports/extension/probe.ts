@@ -9,36 +9,38 @@ import type { ProbeEvent } from './probe-events.js';
 const REPR_LIMIT = 200;
 
 export function probe(file: string, backendName: string, emit: (e: ProbeEvent) => void): void {
-  let functionNames: Set<string>;
-  try {
-    // What every HPy loader does first: dlopen, entry points, ABI handshake, HPyInit.
-    const def = decodeModuleDef(openBinary(file).init());
-    const functions = def.defines.flatMap((d) => d.kind === 'meth' ? [{ name: d.name, signature: signatureName(d.signature), doc: d.doc }] : []);
-    functionNames = new Set(functions.map((f) => f.name));
-    emit({ event: 'loaded', doc: def.doc, functions });
-  } catch (err) {
-    emit({ event: 'load-failed', error: message(err) });
-    return;
-  }
-
   let backend: Backend;
   let mod: Ref;
   try {
     // Under the trace layer, to count the context functions loading calls (a backend that
-    // already has a layer is probed as it is).
+    // already has a layer is probed as it is). Made first: a hybrid binary's CPython symbols
+    // resolve only once the backend has loaded CPython.
     backend = createBackend(backendName.includes(':') ? backendName : `trace:${backendName}`);
   } catch (err) {
-    emit({ event: 'init-failed', error: `backend ${backendName} could not be created: ${message(err)}` });
+    emit({ event: 'load-failed', error: `backend ${backendName} could not be created: ${message(err)}` });
     return;
   }
+  let opened = false;
   try {
-    emit({ event: 'capabilities', capabilities: backend.capabilities() });
-  } catch (err) {
-    emit(err instanceof CapabilitiesUnknownError
-      ? { event: 'capabilities', unlisted: err.message }
-      : { event: 'capabilities', error: `capabilities() failed: ${message(err)}` });
-  }
-  try {
+    let functionNames: Set<string>;
+    try {
+      // What every HPy loader does first: dlopen, entry points, ABI handshake, HPyInit.
+      const def = decodeModuleDef(openBinary(file, { cpython: backend.cpython }).init());
+      const functions = def.defines.flatMap((d) => d.kind === 'meth' ? [{ name: d.name, signature: signatureName(d.signature), doc: d.doc }] : []);
+      functionNames = new Set(functions.map((f) => f.name));
+      emit({ event: 'loaded', doc: def.doc, functions });
+      opened = true;
+    } catch (err) {
+      emit({ event: 'load-failed', error: message(err) });
+      return;
+    }
+    try {
+      emit({ event: 'capabilities', capabilities: backend.capabilities() });
+    } catch (err) {
+      emit(err instanceof CapabilitiesUnknownError
+        ? { event: 'capabilities', unlisted: err.message }
+        : { event: 'capabilities', error: `capabilities() failed: ${message(err)}` });
+    }
     try {
       mod = backend.loadModule(file);
     } catch (err) {
@@ -48,7 +50,7 @@ export function probe(file: string, backendName: string, emit: (e: ProbeEvent) =
     emit({ event: 'initialized' });
     emit({ event: 'contents', ...contents(backend, mod, functionNames) });
   } finally {
-    const counts = backend.trace?.counts();
+    const counts = opened ? backend.trace?.counts() : undefined;
     if (counts) emit({ event: 'calls', calls: Object.fromEntries(Object.entries(counts).map(([name, c]) => [name, c.calls])) });
     backend.close();
   }

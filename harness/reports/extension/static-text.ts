@@ -1,4 +1,5 @@
 // The console rendering of the static ABI report (`hpy-matrix report <file>`).
+import { migrationOf, type Migration } from '../../../loader/static/migration.js';
 import type { StaticReport } from '../../../loader/static/report.js';
 
 /** Console rendering: one section per question a user asks of a binary. */
@@ -15,7 +16,7 @@ export function formatReport(r: StaticReport): string {
     `requires      ${r.requiredAbi ? `${r.requiredAbi.major}.${r.requiredAbi.minor}` : 'unknown'}`,
   ]);
   section('Entry points', r.entryPoints.map((e) => `${e.found ? 'found  ' : 'MISSING'}  ${e.symbol}`));
-  section('Python C API imports', r.pyImports);
+  section('Python C API imports', migrationLines(migrationIn(r)));
   section('Needed libraries', r.needed);
   if (r.methods === null || r.slots === null || r.globals === null) {
     section('Module definition', ['not read (see notes)']);
@@ -31,4 +32,19 @@ export function formatReport(r: StaticReport): string {
   if (r.notes.length > 0) section('Notes', r.notes);
   lines.push(r.ok ? 'OK: a clean HPy universal binary' : `NOT OK: ${r.problems.length} ABI problem(s)`);
   return lines.join('\n');
+}
+
+/** The report's migration part; a report read from JSON written before it existed has none. */
+export function migrationIn(r: StaticReport): Migration | null {
+  return r.migration ?? migrationOf(r.pyImports);
+}
+
+/** Each imported name under its family, with what replaces it in HPy, then the count. */
+function migrationLines(m: Migration | null): string[] {
+  if (m === null) return [];
+  const width = Math.max(...m.groups.flatMap((g) => g.names.map((n) => n.name.length)));
+  return [
+    ...m.groups.flatMap((g) => [g.family, ...g.names.map((n) => `  ${n.name.padEnd(width)}  ${n.replacement === null ? '(no HPy replacement)' : `-> ${n.replacement}`}`)]),
+    m.summary,
+  ];
 }

@@ -20,7 +20,8 @@ const asRef = (o: Obj) => o as unknown as Ref;
 
 /** What the implemented members leave out, by member. */
 const PARTIAL: Record<string, string> = {
-  ctx_Type_FromSpec: 'legacy_slots (CPython PyType_Slot arrays) are refused, and a Python class cannot be a base of an HPy type',
+  ctx_Type_FromSpec: 'a Python class, or a legacy type with a tp_dealloc of its own, cannot be a base of an HPy type, '
+    + 'and a pure HPy type cannot have a legacy one as its base',
 };
 
 const KINDS: RefKind[] = ['none', 'bool', 'int', 'float', 'str', 'bytes', 'tuple', 'list', 'dict', 'other'];
@@ -108,6 +109,7 @@ function embed(): Embedded {
 
 export class CPythonBackend implements Backend {
   readonly name: string;
+  readonly cpython: string;
   readonly debug?: DebugLayer;
   readonly trace?: TraceLayer;
   /** The context extensions are loaded with: ours, or a layer over it. */
@@ -129,6 +131,7 @@ export class CPythonBackend implements Backend {
     this.api = e.api;
     this.python = e.python;
     this.name = layer ? `${layer}:cpython` : 'cpython';
+    this.cpython = `cp${this.python.version.split('.').slice(0, 2).join('')}`;
     const inner = this.api.context();
     // Built into the host library: the same layers the drop-in loader's debug and trace modes use.
     if (layer === 'debug') this.loadCtx = (this.debug = new DebugLayer(layersApi(e.host), inner)).ctx;
@@ -211,7 +214,7 @@ export class CPythonBackend implements Backend {
 
   loadModule(path: string, opts: LoadOptions = {}): Ref {
     // The same checks, and messages, as every backend before any code of the binary runs.
-    const bin = openBinary(path, { moduleName: opts.name });
+    const bin = openBinary(path, { moduleName: opts.name, cpython: this.cpython });
     return asRef(this.check(this.api.load(this.loadCtx, opts.name ?? bin.name, bin.path)));
   }
 

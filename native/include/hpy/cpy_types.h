@@ -3,8 +3,8 @@
 #ifndef HPY_CPY_TYPES_H
 #define HPY_CPY_TYPES_H
 
-#ifdef HPY_MATRIX_HOST
-/* hpy-matrix's own context on CPython includes Python.h first and sees the real types. */
+#if defined(HPY_MATRIX_HOST) || defined(HPY_ABI_HYBRID)
+/* hpy-matrix's own context on CPython, and hybrid binaries, have Python.h and its real types. */
 typedef PyObject cpy_PyObject;
 typedef PyMethodDef cpy_PyMethodDef;
 typedef PyModuleDef cpy_PyModuleDef;
