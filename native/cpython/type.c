@@ -186,6 +186,10 @@ struct defs {
     Py_ssize_t nslots, nmeths, nmembers, ngetsets, nclosures;
     HPyDef *call, *traverse, *destroy;
     int has_new;
+    /* A member named __vectorcalloffset__ that places the call function itself: an HPy member
+       (offset from the payload) or a legacy one (offset from the object); none is NULL and -1. */
+    const HPyMember *vcall_member;
+    Py_ssize_t vcall_legacy_offset;
 };
 
 static int is_type_slot(HPySlot_Slot s)
@@ -205,6 +209,10 @@ static int is_type_slot(HPySlot_Slot s)
 static int count_defs(HPyType_Spec *spec, const struct legacy *l, int members_as_getsets, struct defs *d)
 {
     memset(d, 0, sizeof *d);
+    d->vcall_legacy_offset = -1;
+    for (Py_ssize_t i = 0; i < l->nmembers; i++)
+        if (strcmp(l->members[i].name, "__vectorcalloffset__") == 0)
+            d->vcall_legacy_offset = l->members[i].offset;
     d->nslots = l->nslots;
     d->nmeths = l->nmeths;
     d->nmembers = l->nmembers;
@@ -237,6 +245,8 @@ static int count_defs(HPyType_Spec *spec, const struct legacy *l, int members_as
             d->nmeths++;
             break;
         case HPyDef_Kind_Member:
+            if (strcmp(def->member.name, "__vectorcalloffset__") == 0)
+                d->vcall_member = &def->member;
             if (members_as_getsets || def->member.type == HPyMember_OBJECT || def->member.type == HPyMember_OBJECT_EX) {
                 d->nclosures++;
                 d->ngetsets++;
@@ -324,7 +334,8 @@ static void fill_descriptors(HPyType_Spec *spec, const struct legacy *l, hmc_typ
         *gs++ = l->getsets[i];
     for (Py_ssize_t i = 0; i < l->nmembers; i++)
         *members++ = l->members[i];
-    if (info->vectorcall_offset > 0)
+    /* Only for the slot the host placed: an explicit __vectorcalloffset__ member is already above. */
+    if (info->vectorcall_offset > 0 && info->call != NULL)
         *members = (PyMemberDef){ "__vectorcalloffset__", T_PYSSIZET, info->vectorcall_offset, READONLY, NULL };
 }
 
@@ -491,6 +502,19 @@ static int plan_size(HPyType_Spec *spec, PyTypeObject *base, const struct defs *
         else
             *basicsize = layout->offset + layout->payload_size;
     }
+    Py_ssize_t explicit_offset = d->vcall_member != NULL ? layout->offset + d->vcall_member->offset : d->vcall_legacy_offset;
+    if (explicit_offset >= 0) {
+        if (d->call != NULL) {
+            /* HPy's message, its missing space included. */
+            PyErr_SetString(PyExc_TypeError, "Cannot have HPy_tp_call and explicit member"
+                                             "'__vectorcalloffset__'. Specify just one of them.");
+            return -1;
+        }
+        /* The extension keeps each object's call function where its member says; there is no
+           default to write into new instances. */
+        layout->vectorcall_offset = explicit_offset;
+        return 0;
+    }
     layout->call = d->call != NULL ? _HPy_FPTR(cpy_vectorcallfunc, d->call->slot.cpy_trampoline)
                                    : (base_info != NULL ? base_info->call : NULL);
     if (layout->call == NULL) {
@@ -589,7 +613,7 @@ static PyType_Slot *build_slots(HPyType_Spec *spec, const struct legacy *l, cons
             *s++ = *ls;
     if (gc)
         *s++ = (PyType_Slot){ Py_tp_clear, (void *)hmc_type_clear };
-    if (info->call != NULL) {
+    if (info->vectorcall_offset > 0) {
         *s++ = (PyType_Slot){ Py_tp_call, (void *)PyVectorcall_Call };
         if (d->call != NULL && !d->has_new)
             *s++ = (PyType_Slot){ Py_tp_new, (void *)hmc_type_new_with_call };
@@ -664,7 +688,7 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
     if (slots == NULL)
         goto done;
     unsigned long flags = (spec->flags & ~(unsigned long)HPy_TPFLAGS_HAVE_VECTORCALL) | (gc ? Py_TPFLAGS_HAVE_GC : 0) |
-                          (info->call != NULL ? Py_TPFLAGS_HAVE_VECTORCALL : 0);
+                          (info->vectorcall_offset > 0 ? Py_TPFLAGS_HAVE_VECTORCALL : 0);
     PyType_Spec cspec = { info->name, (int)basicsize, spec->itemsize, (unsigned int)flags, slots };
     result = make_type(&cspec, par.bases, par.meta);
     if (result == NULL)

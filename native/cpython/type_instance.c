@@ -244,7 +244,7 @@ int hmc_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
     REQUIRE_H(h, -1);
     PyTypeObject *tp = Py_TYPE(obj);
     const hmc_type_info *info = hmc_type_info_of(tp);
-    if (info == NULL || info->call == NULL || tp->tp_call != PyVectorcall_Call || tp->tp_vectorcall_offset <= 0) {
+    if (info == NULL || info->vectorcall_offset <= 0 || tp->tp_call != PyVectorcall_Call || tp->tp_vectorcall_offset <= 0) {
         PyErr_Format(PyExc_TypeError, "type '%.50s' does not implement the HPy call protocol", tp->tp_name);
         return -1;
     }

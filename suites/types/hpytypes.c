@@ -520,6 +520,51 @@ static HPy set_call_on_impl(HPyContext *ctx, HPy self, HPy obj)
     return HPy_Dup(ctx, ctx->h_None);
 }
 
+/* ---- ExplicitCall: each object keeps its call function where __vectorcalloffset__ says ---- */
+
+typedef struct {
+    long before;
+    HPyCallFunction call;
+    long after;
+} ExplicitCallObject;
+HPyType_HELPERS(ExplicitCallObject)
+
+HPyDef_MEMBER(ExplicitCall_offset, "__vectorcalloffset__", HPyMember_HPYSSIZET, offsetof(ExplicitCallObject, call),
+              .readonly = 1)
+
+HPyDef_CALL_FUNCTION(ExplicitCall_greet)
+static HPy ExplicitCall_greet_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs, HPy kwnames)
+{
+    ExplicitCallObject *o = ExplicitCallObject_AsStruct(ctx, self);
+    (void)args;
+    return HPyUnicode_FromFormat(ctx, "called with %zd, %zd keywords, around %ld and %ld", (HPy_ssize_t)nargs,
+                                 HPy_IsNull(kwnames) ? (HPy_ssize_t)0 : HPy_Length(ctx, kwnames), o->before, o->after);
+}
+
+HPyDef_SLOT(ExplicitCall_new, HPy_tp_new)
+static HPy ExplicitCall_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    (void)args;
+    (void)nargs;
+    (void)kw;
+    ExplicitCallObject *o;
+    HPy h = HPy_New(ctx, type, &o);
+    if (HPy_IsNull(h))
+        return HPy_NULL;
+    o->before = 1;
+    o->call = ExplicitCall_greet;
+    o->after = 2;
+    return h;
+}
+
+static HPyDef *ExplicitCall_defines[] = { &ExplicitCall_offset, &ExplicitCall_new, NULL };
+static HPyType_Spec ExplicitCall_spec = {
+    .name = "hpytypes.ExplicitCall",
+    .basicsize = sizeof(ExplicitCallObject),
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_VECTORCALL,
+    .defines = ExplicitCall_defines,
+};
+
 /* ---- Seq: the sequence protocol -------------------------------------------------------- */
 
 typedef struct {
@@ -1043,6 +1088,7 @@ static HPy bad_type_impl(HPyContext *ctx, HPy self, HPy which)
     static HPyDef *traverse_only[] = { &Point_traverse, NULL };
     static HPyDef *member_only[] = { &Plain_value, NULL };
     static HPyDef *call_only[] = { &Callable_call, NULL };
+    static HPyDef *call_and_offset[] = { &Callable_call, &ExplicitCall_offset, NULL };
     HPyType_Spec spec = { .name = "hpytypes.Bad", .basicsize = 16 };
     HPyType_SpecParam params[4] = { { 0 } };
     HPy tmp = HPy_NULL;
@@ -1059,6 +1105,9 @@ static HPy bad_type_impl(HPyContext *ctx, HPy self, HPy which)
     } else if (!strcmp(kind, "call_with_itemsize")) {
         spec.itemsize = 8;
         spec.defines = call_only;
+    } else if (!strcmp(kind, "call_and_vectorcalloffset")) {
+        spec.basicsize = sizeof(ExplicitCallObject);
+        spec.defines = call_and_offset;
     } else if (!strcmp(kind, "base_and_bases_tuple")) {
         tmp = HPyTuple_Pack(ctx, 1, ctx->h_BaseObjectType);
         params[0] = (HPyType_SpecParam){ HPyType_SpecParam_Base, ctx->h_BaseObjectType };
@@ -1135,8 +1184,9 @@ static int exec_module_impl(HPyContext *ctx, HPy m)
         return -1;
     HPy_Close(ctx, wm);
 
-    HPyType_Spec *plain[] = { &Members_spec, &Callable_spec, &Seq_spec, &Init_spec, &Plain_spec, &Final_spec, &Buf_spec };
-    const char *names[] = { "Members", "Callable", "Seq", "Init", "Plain", "Finalizable", "Buf" };
+    HPyType_Spec *plain[] = { &Members_spec, &Callable_spec, &ExplicitCall_spec, &Seq_spec, &Init_spec, &Plain_spec,
+                              &Final_spec, &Buf_spec };
+    const char *names[] = { "Members", "Callable", "ExplicitCall", "Seq", "Init", "Plain", "Finalizable", "Buf" };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         HPy t = add_type(ctx, m, names[i], plain[i], NULL);
         if (HPy_IsNull(t))

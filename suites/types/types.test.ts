@@ -423,6 +423,17 @@ describe('types', () => {
     it('HPy_SetCallFunction fails for a type without HPy_tp_call', () => {
       raises(() => m.set_call_on(m.Point()), 'TypeError', /does not implement the HPy call protocol/);
     });
+    it('a __vectorcalloffset__ member: each object calls the HPyCallFunction it keeps there', () => {
+      const o = m.ExplicitCall();
+      expect(py.callable(o)).to.equal(true);
+      expect(o(1, 2)).to.equal('called with 2, 0 keywords, around 1 and 2');
+      expect(o.callKwargs(1, { k: 3 })).to.equal('called with 1, 1 keywords, around 1 and 2');
+    });
+    it('HPy_SetCallFunction works on a type with a __vectorcalloffset__ member', () => {
+      const o = m.ExplicitCall();
+      expect(m.set_call_on(o)).to.equal(undefined);
+      expect(o(1, 2, 3)).to.equal('SHOUT 3');
+    });
     it('instances of a type without tp_call are not callable', () => {
       expect(py.callable(m.Point())).to.equal(false);
       raises(() => m.Point()(), 'TypeError', "'hpytypes.Point' object is not callable");
@@ -589,6 +600,7 @@ describe('types', () => {
       ['members_without_basicsize', 'TypeError', 'Type claims to have basicsize==0 but defines members'],
       ['invalid_shape', 'ValueError', 'invalid shape: 123'],
       ['call_with_itemsize', 'TypeError', 'Cannot use HPy call protocol with var objects'],
+      ['call_and_vectorcalloffset', 'TypeError', "Cannot have HPy_tp_call and explicit member'__vectorcalloffset__'. Specify just one of them."],
       ['base_and_bases_tuple', 'TypeError', 'cannot specify both HPyType_SpecParam_Base and HPytype_SpecParam_BasesTuple'],
       ['two_metaclasses', 'ValueError', 'metaclass was specified multiple times'],
       ['metaclass_not_a_type', 'TypeError', "Metaclass 'None' is not a subclass of 'type'."],

@@ -55,7 +55,9 @@ export function typesApi(c: ReferenceContext): ApiTable {
     Type_IsSubtype: (a: number, b: number) => (typeArg(a, 'HPyType_IsSubtype').isSubtypeOf(typeArg(b, 'HPyType_IsSubtype')) ? 1 : 0),
     SetCallFunction: (h: number, func: Pointer | null) => {
       const obj = o(h);
-      if (!inherited(obj.type, 'call')) throw rt.typeError(`type '${obj.type.tpName}' does not implement the HPy call protocol`);
+      if (!inherited(obj.type, 'call') && inherited(obj.type, 'callOffset') === null) {
+        throw rt.typeError(`type '${obj.type.tpName}' does not implement the HPy call protocol`);
+      }
       const impl = func ? readPointer(func, CALL_IMPL) : null;
       if (!impl) throw rt.error('SystemError', 'HPy_SetCallFunction: the HPyCallFunction has no impl');
       payloadOf(c, obj);

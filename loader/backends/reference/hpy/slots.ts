@@ -1,9 +1,9 @@
 // HPySlots of an HPyType_Spec as type slots of the reference object model: each calls the
 // extension's impl directly, with CPython's fallbacks where CPython has them.
-import { ENUMS, SLOT_SIGNATURES } from '../../../abi/abi.generated.js';
+import { ENUMS, SLOT_SIGNATURES, STRUCTS } from '../../../abi/abi.generated.js';
 import type { ImplSignature } from '../../../abi/impl-signatures.generated.js';
 import { slotName } from '../../../module-def.js';
-import type { Pointer } from '../../../native-memory.js';
+import { readPointer, type Pointer } from '../../../native-memory.js';
 import { hasIndex } from '../python/ops.js';
 import { PyDict, PyObject, PyRaise, PyType, type BinaryOp, type Kwargs, type TypeSlots, type UnaryOp } from '../python/objects.js';
 import type { ReferenceContext } from './context.js';
@@ -22,6 +22,23 @@ const UNARY: Record<string, UnaryOp> = {
 };
 
 /** Turns one HPySlot into type slots. */
+const CALL_IMPL = STRUCTS.HPyCallFunction.fields.impl.offset;
+
+/**
+ * Calls through the HPy call protocol: the object's own call function (HPy_SetCallFunction, or
+ * the HPyCallFunction it keeps at its type's __vectorcalloffset__ member), else the type's
+ * HPy_tp_call.
+ */
+export function installCall(c: ReferenceContext, s: TypeSlots): void {
+  s.call = (self, args, kw) => {
+    const offset = inherited(self.type, 'callOffset');
+    const own = offset !== null && self.native ? readPointer(self.native.payload, offset + CALL_IMPL) : null;
+    const f = self.native?.call ?? own ?? inherited(self.type, 'call');
+    if (!f) throw c.rt.typeError(`'${self.type.tpName}' object is not callable`);
+    return c.impls.callKeywords('__call__', f, self, args, kw);
+  };
+}
+
 export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slot: number, impl: Pointer, has: (slot: number) => boolean): void {
   const rt = c.rt;
   const ops = c.ops;
@@ -140,11 +157,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_tp_call:
-      s.call = (self, args, kw) => {
-        const f = self.native?.call ?? inherited(self.type, 'call');
-        if (!f) throw rt.typeError(`'${self.type.tpName}' object is not callable`);
-        return calls.callKeywords('__call__', f, self, args, kw);
-      };
+      installCall(c, s);
       return;
     case SLOT.HPy_tp_hash: {
       const f = native();

@@ -8,7 +8,7 @@ import { PyObject, PyTuple, PyType, type TypeSlots } from '../python/objects.js'
 import type { ReferenceContext } from './context.js';
 import { getsetDescriptor, memberDescriptor } from './descriptors.js';
 import { newInstance, solidBase } from './instances.js';
-import { installSlot } from './slots.js';
+import { installCall, installSlot } from './slots.js';
 
 const SLOT = ENUMS.HPySlot_Slot;
 const SHAPE = ENUMS.HPyType_BuiltinShape;
@@ -146,6 +146,11 @@ export function createType(c: ReferenceContext, specPtr: Pointer, paramsPtr: Poi
   const members = spec.defines.filter((d) => d.kind === 'member') as MemberDef[];
   if (spec.basicsize === 0 && members.length) throw rt.typeError('Type claims to have basicsize==0 but defines members');
   if (spec.itemsize && has(SLOT.HPy_tp_call)) throw rt.typeError('Cannot use HPy call protocol with var objects');
+  const callMember = members.find((m) => m.name === '__vectorcalloffset__');
+  if (callMember && has(SLOT.HPy_tp_call)) {
+    // HPy's message, its missing space included.
+    throw rt.typeError("Cannot have HPy_tp_call and explicit member'__vectorcalloffset__'. Specify just one of them.");
+  }
   if (spec.basicsize < 0 || spec.itemsize < 0) throw rt.error('ValueError', `type '${spec.name}': negative basicsize or itemsize`);
 
   const bases = params.bases.length ? params.bases : [shapeBase(c, spec.shape) ?? rt.object];
@@ -180,12 +185,14 @@ export function createType(c: ReferenceContext, specPtr: Pointer, paramsPtr: Poi
     destroy: impl(SLOT.HPy_tp_destroy),
     finalize: impl(SLOT.HPy_tp_finalize),
     call: impl(SLOT.HPy_tp_call),
+    callOffset: callMember?.offset ?? null,
     getbuffer: impl(SLOT.HPy_bf_getbuffer),
     releasebuffer: impl(SLOT.HPy_bf_releasebuffer),
   };
 
   const slots: TypeSlots = {};
   for (const d of slotDefs) installSlot(c, type, slots, d.slot, d.impl, has);
+  if (callMember) installCall(c, slots);
   if (!slots.new) slots.new = inheritedNew(c, type);
   type.slots = slots;
   for (const d of spec.defines) {

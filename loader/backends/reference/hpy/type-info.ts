@@ -19,6 +19,8 @@ export interface HPyTypeInfo {
   destroy: Pointer | null;
   finalize: Pointer | null;
   call: Pointer | null;
+  /** Where each object keeps its own HPyCallFunction (a __vectorcalloffset__ member), from the payload. */
+  callOffset: number | null;
   getbuffer: Pointer | null;
   releasebuffer: Pointer | null;
 }
