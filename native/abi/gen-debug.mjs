@@ -34,8 +34,8 @@ const CHECKS = {
     'hdbg_check_type(d, u_type, "HPyType_IsSubtype", "HPyType_IsSubtype arg 2 must be a type")',
   ],
   ctx_Unicode_Substring: ['hdbg_check_unicode(d, u_str, "HPyUnicode_Substring", "HPyUnicode_Substring arg 1 must be a Unicode object")'],
-  ctx_Call: ['hdbg_check_kwnames(d, u_kwnames, "HPy_Call", "HPy_Call arg \'kwnames\' must be a tuple object or HPy_NULL")'],
-  ctx_CallMethod: ['hdbg_check_kwnames(d, u_kwnames, "HPy_CallMethod", "HPy_CallMethod arg \'kwnames\' must be a tuple object or HPy_NULL")'],
+  ctx_Call: ['if (!hdbg_check_kwnames(d, u_kwnames, "HPy_Call", "HPy_Call arg \'kwnames\' must be a tuple object or HPy_NULL")) return HPy_NULL'],
+  ctx_CallMethod: ['if (!hdbg_check_kwnames(d, u_kwnames, "HPy_CallMethod", "HPy_CallMethod arg \'kwnames\' must be a tuple object or HPy_NULL")) return HPy_NULL'],
 };
 // _HPy_AsStruct_<Shape> on an object of another shape.
 for (const shape of Object.keys(enums.HPyType_BuiltinShape.values).map((k) => k.replace('HPyType_BuiltinShape_', ''))) {

@@ -403,7 +403,7 @@ static PyObject *set_record_findings(PyObject *self, PyObject *flag)
     int on = PyObject_IsTrue(flag);
     if (d == NULL || on < 0)
         return NULL;
-    hdbg_set_policy(d, on ? HDBG_RECORD : HDBG_AS_HPY);
+    hdbg_set_policy(d, on ? HDBG_FINDINGS : HDBG_AS_HPY);
     Py_RETURN_NONE;
 }
 
@@ -412,7 +412,7 @@ static PyObject *get_record_findings(PyObject *self, PyObject *unused)
     (void)self;
     (void)unused;
     HDbg *d = debug_or_error();
-    return d == NULL ? NULL : PyBool_FromLong(hdbg_policy(d) == HDBG_RECORD);
+    return d == NULL ? NULL : PyBool_FromLong(hdbg_policy(d) == HDBG_FINDINGS);
 }
 
 static PyMethodDef debug_methods[] = {

@@ -1660,7 +1660,7 @@ static HPy hdbg_w_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t na
     if (!hdbg_unwrap(d, callable, &u_callable, "HPy_Call")) return HPy_NULL;
     HPy u_kwnames;
     if (!hdbg_unwrap(d, kwnames, &u_kwnames, "HPy_Call")) return HPy_NULL;
-    hdbg_check_kwnames(d, u_kwnames, "HPy_Call", "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL");
+    if (!hdbg_check_kwnames(d, u_kwnames, "HPy_Call", "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL")) return HPy_NULL;
     HPy small_args[HDBG_SMALL_ARRAY];
     size_t len_args = hdbg_vector_length(d, nargs, u_kwnames);
     HPy *u_args = hdbg_unwrap_array(d, args, len_args, small_args, "HPy_Call");
@@ -1678,7 +1678,7 @@ static HPy hdbg_w_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t 
     if (!hdbg_unwrap(d, name, &u_name, "HPy_CallMethod")) return HPy_NULL;
     HPy u_kwnames;
     if (!hdbg_unwrap(d, kwnames, &u_kwnames, "HPy_CallMethod")) return HPy_NULL;
-    hdbg_check_kwnames(d, u_kwnames, "HPy_CallMethod", "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL");
+    if (!hdbg_check_kwnames(d, u_kwnames, "HPy_CallMethod", "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL")) return HPy_NULL;
     HPy small_args[HDBG_SMALL_ARRAY];
     size_t len_args = hdbg_vector_length(d, nargs, u_kwnames);
     HPy *u_args = hdbg_unwrap_array(d, args, len_args, small_args, "HPy_CallMethod");

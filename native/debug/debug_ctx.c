@@ -395,9 +395,7 @@ size_t hdbg_string_hash(const char *s)
 /* Unnamed extension code (hdbg_enter without a name): a key no name is registered for. */
 const char hdbg_unnamed_key = 0;
 
-/* A copy of `name` that lives as long as the instance, one per distinct name: callers through
-   koffi pass strings that die when the call returns, and findings point at the name later. */
-static const char *intern(HDbg *d, const char *name)
+const char *hdbg_intern(HDbg *d, const char *name)
 {
     if (2 * (d->interned_count + 1) > d->interned_cap) {
         size_t cap = d->interned_cap ? 2 * d->interned_cap : 64;
@@ -476,7 +474,7 @@ void hdbg_leave_untracked(HDbg *d, HPyContext *call_ctx)
 
 HPyContext *hdbg_enter(HDbg *d, const char *name)
 {
-    const char *key = name != NULL ? intern(d, name) : NULL;
+    const char *key = name != NULL ? hdbg_intern(d, name) : NULL;
     return hdbg_enter_key(d, key != NULL ? (const void *)key : &hdbg_unnamed_key);
 }
 

@@ -161,6 +161,9 @@ HPy hdbg_take_owned(HDbg *d, HPy dh, const char *fn)
 {
     if (HPy_IsNull(dh))
         return HPy_NULL;
+    /* Findings keep the name: a caller through koffi passes a string that dies with the call. */
+    const char *kept = hdbg_intern(d, fn);
+    fn = kept != NULL ? kept : "<extension code>";
     HDbgHandle *h = hdbg_check(d, dh, fn);
     if (h == NULL) {
         hdbg_raise_bad(d, dh, fn);

@@ -298,6 +298,10 @@ void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
 const char *hdbg_fn_name(HDbg *d, const void *key);
 static inline const char *hdbg_current_name(HDbg *d) { return hdbg_fn_name(d, d->current); }
 size_t hdbg_string_hash(const char *s);
+/* A copy of `name` that lives as long as the instance, one per distinct name (NULL when memory
+   is short): callers through koffi pass strings that die when the call returns, and findings
+   point at the name later. */
+const char *hdbg_intern(HDbg *d, const char *name);
 /* The end of a call into extension code: the result checked against the exception state. */
 HPy hdbg_take_result(HDbg *d, HPy dh);
 
@@ -609,7 +613,7 @@ HDBG_HOT HPy hdbg_end_result(HDbg *d, HPy dh)
 /* debug_checks.c: the arguments HPy's debug mode refuses (`message` is HPy's) */
 void hdbg_check_type(HDbg *d, HPy u, const char *fn, const char *message);
 void hdbg_check_unicode(HDbg *d, HPy u, const char *fn, const char *message);
-void hdbg_check_kwnames(HDbg *d, HPy u, const char *fn, const char *message);
+bool hdbg_check_kwnames(HDbg *d, HPy u, const char *fn, const char *message);
 void hdbg_check_shape(HDbg *d, HPy u, int shape, const char *fn, const char *shape_short);
 
 /* debug_rawdata.c */

@@ -2,7 +2,7 @@
    Type_GetName: the extension gets a read-only copy in pages of its own. When the handle closes
    the pages become inaccessible, and stay so while the closed queue remembers the handle and the
    copies kept fit in the instance's budget, as in HPy (a copy that does not fit is freed at once).
-   A write to an open copy, or any access to a closed one, faults. Under HDBG_RECORD the SIGSEGV
+   A write to an open copy, or any access to a closed one, faults. Under HDBG_FINDINGS the SIGSEGV
    handler recognizes our pages, notes the fault, makes the pages accessible again and lets the
    instruction run, so the finding is recorded instead of the process dying; under HDBG_AS_HPY
    the fault is left to kill the process, as HPy's protected copies do. */
@@ -48,7 +48,7 @@ static struct hdbg_raw *find(const char *addr)
 static void on_segv(int sig, siginfo_t *info, void *uctx)
 {
     struct hdbg_raw *r = find((const char *)info->si_addr);
-    if (r != NULL && r->state != R_UNPROTECTED && r->d->policy == HDBG_RECORD) {
+    if (r != NULL && r->state != R_UNPROTECTED && r->d->policy == HDBG_FINDINGS) {
         r->fault = r->state == R_CLOSED ? F_AFTER_CLOSE : F_WRITE;
         r->state = R_UNPROTECTED;
         hdbg_raw_faults_pending = 1;

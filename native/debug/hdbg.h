@@ -69,7 +69,7 @@ HDBG_API HPyContext *hdbg_inner_ctx(HDbg *d);
 HDBG_API HDbg *hdbg_from_ctx(HPyContext *ctx);
 
 /* How misuse is answered: two configurations of one layer.
-   HDBG_RECORD (a new instance's): every misuse is a finding, kept as data; a call that cannot go
+   HDBG_FINDINGS (a new instance's): every misuse is a finding, kept as data; a call that cannot go
    on fails with SystemError; nothing aborts. What the matrix runner reports.
    HDBG_AS_HPY: as HPy 0.9.0's debug mode, for the drop-in hpy_matrix.universal. A misused handle
    or builder calls its hook (hdbg_set_hooks) and the call goes on as HPy's does (a closed handle
@@ -78,7 +78,7 @@ HDBG_API HDbg *hdbg_from_ctx(HPyContext *ctx);
    "Error: Wrong HPy Context!" and aborts; an argument HPy refuses is a fatal error with HPy's
    message; char * data read after its handle closed, or written to, faults (SIGSEGV). Nothing
    is recorded but the leak checks asked for. */
-typedef enum { HDBG_RECORD = 0, HDBG_AS_HPY = 1 } HDbgPolicy;
+typedef enum { HDBG_FINDINGS = 0, HDBG_AS_HPY = 1 } HDbgPolicy;
 HDBG_API void hdbg_set_policy(HDbg *d, HDbgPolicy policy);
 HDBG_API HDbgPolicy hdbg_policy(HDbg *d);
 
