@@ -118,8 +118,8 @@ static HPy list_builder_after_build_impl(HPyContext *ctx, HPy self)
     return HPy_Dup(ctx, ctx->h_None);
 }
 
-/* Mistake: a tuple builder built after it was cancelled. Build fails (SystemError), which is
-   cleared so that the call itself succeeds and the finding is all that is left. */
+/* Mistake: a tuple builder built after it was cancelled. Build fails, which is cleared so that
+   the call itself succeeds and the finding is all that is left. */
 HPyDef_METH(tuple_builder_after_cancel, "tuple_builder_after_cancel", HPyFunc_NOARGS)
 static HPy tuple_builder_after_cancel_impl(HPyContext *ctx, HPy self)
 {
@@ -131,6 +131,17 @@ static HPy tuple_builder_after_cancel_impl(HPyContext *ctx, HPy self)
         HPy_Close(ctx, t);
     HPyErr_Clear(ctx);
     return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* The same mistake, with Build's failure for the caller: SystemError from the layer, or under
+   HPy's policy MemoryError, as HPy's Build of a dead builder. */
+HPyDef_METH(built_after_cancel, "built_after_cancel", HPyFunc_NOARGS)
+static HPy built_after_cancel_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, 1);
+    HPyTupleBuilder_Cancel(ctx, b);
+    return HPyTupleBuilder_Build(ctx, b);
 }
 
 /* Mistake: a tracker added to after it was closed. */
@@ -450,7 +461,8 @@ static HPyDef *module_defines[] = {
     &bytes_write, &keep_ctx, &use_kept_ctx, &null_without_error, &result_with_error,
     &keep_arg, &use_kept_arg, &keep_utf8_of_arg, &read_kept_utf8, &return_arg, &close_tracked, &builder_wrong_kind,
     &churn, &keep_closed, &use_kept_closed, &substring_of, &type_name_of, &is_subtype, &type_check,
-    &call_with_list_kwnames, &as_struct_of, &type_name_after_close, &keep_ctx_and_call, &debug_exec, NULL,
+    &call_with_list_kwnames, &as_struct_of, &type_name_after_close, &keep_ctx_and_call, &built_after_cancel,
+    &debug_exec, NULL,
 };
 
 static HPyModuleDef moduledef = {
