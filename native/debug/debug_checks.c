@@ -52,22 +52,11 @@ void hdbg_check_shape(HDbg *d, HPy u, int shape, const char *fn, const char *sha
     HPyContext *ic = d->inner;
     if (HPy_IsNull(u))
         return;
-    /* AsStruct runs in every method of a type: the shape of the last type seen is kept, with the
-       type held through an inner handle of ours so that the same handle is the same type. */
     HPy type = ic->ctx_Type(ic, u);
     if (HPy_IsNull(type))
         return;
-    int actual;
-    if (type._i == d->shape_of.held._i) {
-        actual = d->shape_of.shape;
-        ic->ctx_Close(ic, type);
-    } else {
-        actual = (int)ic->ctx_Type_GetBuiltinShape(ic, type);
-        if (!HPy_IsNull(d->shape_of.held))
-            ic->ctx_Close(ic, d->shape_of.held);
-        d->shape_of.held = type;
-        d->shape_of.shape = actual;
-    }
+    int actual = (int)ic->ctx_Type_GetBuiltinShape(ic, type);
+    ic->ctx_Close(ic, type);
     if (actual != shape)
         hdbg_report(d, HDBG_INVALID_ARGUMENT, fn, NULL,
                     "Invalid usage of _HPy_AsStruct_%s. Expected shape HPyType_BuiltinShape_%s but got %s", shape_short,

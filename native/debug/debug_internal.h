@@ -251,11 +251,6 @@ struct HDbg {
         size_t length;
     } kwnames[4];
     unsigned kwnames_next;
-    /* The builtin shape of the last type AsStruct saw (debug_checks.c), the type held likewise. */
-    struct {
-        HPy held;
-        int shape;
-    } shape_of;
 
     /* The char * data of each H_OPEN_RAW handle, by record index (NULL for the others). */
     struct hdbg_raw **raw_of;
