@@ -563,7 +563,7 @@ static PyMethodDef trace_methods[] = {
     { "get_call_counts", get_call_counts, METH_NOARGS, "calls per context function (ctx_... names)" },
     { "get_durations", get_durations, METH_NOARGS, "nanoseconds spent per context function (0 while durations are off)" },
     { "get_frequency", get_frequency, METH_NOARGS, "resolution of the clock the durations use, in Hz" },
-    { "set_durations", set_durations, METH_O, "hpy-matrix: time each context call (off by default: counts only)" },
+    { "set_durations", set_durations, METH_O, "hpy-matrix: with False, count context calls without timing them (on by default, as in HPy)" },
     { "get_clock", get_clock, METH_NOARGS, "hpy-matrix: the clock of the durations, 'tsc' or 'monotonic'" },
     { "set_trace_functions", (PyCFunction)(void (*)(void))set_trace_functions, METH_VARARGS | METH_KEYWORDS,
       "set_trace_functions(on_enter=None, on_exit=None): callables called with the function's name" },
