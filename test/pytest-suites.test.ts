@@ -115,8 +115,8 @@ describe('pytest suites', function () {
     try {
       const r = await execa(process.execPath, [CLI, 'run', '--suite', OK, '--backend', 'cpython', '--backend', 'debug:cpython'],
         { cwd: folder, reject: false, env: { PYTHONPATH: build } });
-      expect(r.stdout).to.match(/pytest-ok +\| cpython +\| PASS +\| +4 \| +0 \| +1 \|/);
-      expect(r.stdout).to.match(/pytest-ok +\| debug:cpython +\| FAIL +\| +3 \| +1 \| +1 \|/);
+      expect(r.stdout).to.match(/pytest-ok +\| cpython +\| PASS +\| +5 \| +0 \| +1 \|/);
+      expect(r.stdout).to.match(/pytest-ok +\| debug:cpython +\| FAIL +\| +3 \| +2 \| +1 \|/);
       expect(r.exitCode).to.equal(1);
     } finally {
       await rm(folder, { recursive: true, force: true });

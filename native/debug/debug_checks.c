@@ -1,8 +1,8 @@
 /* The arguments HPy 0.9.0's debug mode refuses, and its words for them. The generated wrappers
    call these once the handles are unwrapped (gen-debug.mjs, CHECKS). A refused argument is a
    finding (HDBG_INVALID_ARGUMENT) and the call goes on to the inner context, which answers as it
-   would without the layer (a TypeError, mostly), except where going on would crash; under
-   HDBG_AS_HPY it is a fatal error, as in HPy. */
+   would without the layer (a TypeError, mostly), except a call whose keyword names are not a
+   tuple; under HDBG_AS_HPY it is a fatal error, as in HPy. */
 
 #include "debug_internal.h"
 
@@ -26,7 +26,8 @@ bool hdbg_check_kwnames(HDbg *d, HPy u, const char *fn, const char *message)
     if (HPy_IsNull(u) || ic->ctx_Tuple_Check(ic, u))
         return true;
     hdbg_report(d, HDBG_INVALID_ARGUMENT, fn, NULL, "%s", message);
-    /* A vectorcall reads keyword names as a tuple's items: the call does not go on. */
+    /* How many keyword values follow the positional ones is the tuple's length: without one, the
+       layer cannot tell which handles to unwrap, and the call does not go on. */
     hdbg_raise(d, "%s (debug layer)", message);
     return false;
 }

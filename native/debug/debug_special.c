@@ -329,8 +329,9 @@ static const char *get_type_name(HPyContext *ic, HPy h, HPy_ssize_t *size)
     return s;
 }
 
+/* `not_a_type`: HPy's words when h must be a type (NULL: any object). */
 static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char *fn,
-                       const char *(*get)(HPyContext *, HPy, HPy_ssize_t *))
+                       const char *(*get)(HPyContext *, HPy, HPy_ssize_t *), const char *not_a_type)
 {
     HDbg *d = hdbg_get(ctx, fn);
     HDbgHandle *dh = HPy_IsNull(h) ? NULL : hdbg_check(d, h, fn);
@@ -339,8 +340,8 @@ static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char
         return NULL;
     }
     HPy u = HPy_IsNull(h) ? HPy_NULL : dh->inner;
-    if (get == get_type_name)
-        hdbg_check_type(d, u, fn, "HPyType_GetName arg must be a type");
+    if (not_a_type != NULL)
+        hdbg_check_type(d, u, fn, not_a_type);
     HPy_ssize_t size = 0;
     const char *data = get(d->inner, u, &size);
     if (size_out != NULL)
@@ -371,22 +372,22 @@ static const char *get_bytes_unchecked(HPyContext *ic, HPy h, HPy_ssize_t *size)
 
 const char *hdbg_s_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {
-    return raw(ctx, h, size, "HPyUnicode_AsUTF8AndSize", get_utf8);
+    return raw(ctx, h, size, "HPyUnicode_AsUTF8AndSize", get_utf8, NULL);
 }
 
 const char *hdbg_s_Bytes_AsString(HPyContext *ctx, HPy h)
 {
-    return raw(ctx, h, NULL, "HPyBytes_AsString", get_bytes);
+    return raw(ctx, h, NULL, "HPyBytes_AsString", get_bytes, NULL);
 }
 
 const char *hdbg_s_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
-    return raw(ctx, h, NULL, "HPyBytes_AS_STRING", get_bytes_unchecked);
+    return raw(ctx, h, NULL, "HPyBytes_AS_STRING", get_bytes_unchecked, NULL);
 }
 
 const char *hdbg_s_Type_GetName(HPyContext *ctx, HPy type)
 {
-    return raw(ctx, type, NULL, "HPyType_GetName", get_type_name);
+    return raw(ctx, type, NULL, "HPyType_GetName", get_type_name, "HPyType_GetName arg must be a type");
 }
 
 /* ---- out-parameters and specs ---- */

@@ -101,8 +101,9 @@ def test_with_hooks_the_calls_go_on_as_in_hpy():
 
 
 def test_a_hook_that_raises_is_reported_and_the_call_goes_on():
-    r = child("universal._debug.set_on_invalid_handle(lambda: 1 / 0)\nprint(m.double_close())")
-    assert (r.returncode, r.stdout) == (0, "None\n"), r
+    r = child("universal._debug.set_on_invalid_handle(lambda: 1 / 0)\n"
+              "print(m.double_close(), universal._debug.get_findings())")
+    assert (r.returncode, r.stdout) == (0, "None []\n"), r
     assert "ZeroDivisionError" in r.stderr, r.stderr
 
 
