@@ -83,6 +83,10 @@ describe('hpy-matrix run --backend python:<interpreter>', function () {
     expect(failures(debug)).to.deep.equal(Object.keys(known));
     expect(debug.tests.find((t) => t.status === 'failed')!.error).to.match(/^AssertionError: findings on debug:python:python3: expected \[ 'leak in \?' \] to deeply equal \[ 'leak in leak' \]/);
     expect(debug.passed).to.equal(debug.tests.length - 1);
+    // Every mistake is a finding, as on every debug backend of the matrix (the drop-in's own
+    // default, HPy's, would abort the interpreter at the first).
+    expect(debug.status).to.equal('FAIL');
+    expect(debug.tests.length).to.equal(cell(r, 'debug', 'trace:python:python3').tests.length);
   });
 
   it('python:pypy3 (HPy 0.0.4) is refused in one line in every cell, and the run goes on', async function () {
