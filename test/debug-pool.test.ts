@@ -22,7 +22,7 @@ describe('debug layer: the pools of handle and builder records', function () {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('take records oldest free first, remember the newest retired ones, and forget the rest', async function () {
+  it('take records oldest free first, remember the newest retired ones, forget the rest, and shrink to a lower limit as HPy does', async function () {
     const exe = path.join(dir, 'pool_check');
     let built = await execa('cc', [...CFLAGS, ...SANITIZERS, ...SOURCES, '-o', exe], { reject: false, all: true });
     if (built.exitCode !== 0 && /asan|ubsan|sanitize/i.test(built.all ?? '')) {

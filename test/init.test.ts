@@ -208,13 +208,14 @@ describe('hpy-matrix init', function () {
       expect(init.exitCode, init.stderr).to.equal(0);
       expect(await filesUnder(dir)).to.deep.equal([
         'build/pyext.hpy0.so', 'expectations.json', 'hpy-tests/pyext/pyext.py', 'hpy-tests/pyext/test_pyext.py', 'matrix.json']);
-      expect(await readFile(path.join(dir, 'hpy-tests/pyext/test_pyext.py'), 'utf8')).to.include('FUNCTIONS = ["add", "leak", "crash"]');
+      expect(await readFile(path.join(dir, 'hpy-tests/pyext/test_pyext.py'), 'utf8')).to.include('FUNCTIONS = ["add", "leak", "type_check", "crash"]');
       const run = await hpyMatrix(dir, ['run', '--reporter', 'json']);
       expect(run.exitCode, run.stderr).to.equal(0);
       const report = JSON.parse(run.stdout) as RunReport;
       expect(report.cells.map((c) => [c.backend, c.status, c.tests.map((t) => t.title)])).to.deep.equal(['cpython', 'debug:cpython'].map((b) => [b, 'PASS', [
         'test_pyext.py::test_is_the_module', 'test_pyext.py::test_has_the_function[add]',
-        'test_pyext.py::test_has_the_function[leak]', 'test_pyext.py::test_has_the_function[crash]']]));
+        'test_pyext.py::test_has_the_function[leak]', 'test_pyext.py::test_has_the_function[type_check]',
+        'test_pyext.py::test_has_the_function[crash]']]));
     });
   });
 

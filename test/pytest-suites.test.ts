@@ -65,6 +65,7 @@ describe('pytest suites', function () {
           ['test_pyext.py::test_add', 'passed'],
           ['test_pyext.py::test_add_refuses_one_argument', 'passed'],
           ['test_pyext.py::test_leak', 'passed'],
+          ['test_pyext.py::test_type_check_of_a_non_type', 'passed'],
           ['test_pyext.py::test_subprocess_gets_the_dropin', 'passed'],
           ['test_pyext.py::test_skipped', 'skipped'],
         ]);
@@ -75,13 +76,18 @@ describe('pytest suites', function () {
       expect(cellOf(report, 'pytest-ok', 'cpython')).to.not.have.property('trace');
     });
 
-    it('on debug:cpython, fails the test that leaked with the finding, also in the JSON; a subprocess is in debug mode too', () => {
+    it('on debug:cpython, fails the tests that leaked or misused HPy with the findings, also in the JSON; a subprocess is in debug mode too', () => {
       const cell = cellOf(report, 'pytest-ok', 'debug:cpython');
       expect(cell.status).to.equal('FAIL');
       const leak = cell.tests.find((t) => t.title === 'test_pyext.py::test_leak')!;
       expect(leak).to.include({ status: 'failed', error: "leak: 1 handle opened in 'leak' was never closed (int 424242)" });
       expect(leak.findings).to.have.length(1);
       expect(leak.findings![0]).to.include({ kind: 'leak', function: 'leak', object: 'int 424242' });
+      // Misuse is a finding in the cell, as on every debug backend of the matrix (the drop-in's own
+      // default, HPy's, would abort the interpreter).
+      const misuse = cell.tests.find((t) => t.title === 'test_pyext.py::test_type_check_of_a_non_type')!;
+      expect(misuse).to.include({ status: 'failed', error: 'invalid-argument: HPy_TypeCheck arg 2 must be a type' });
+      expect(misuse.findings).to.deep.equal([{ kind: 'invalid-argument', function: 'HPy_TypeCheck', handle: 0, message: 'HPy_TypeCheck arg 2 must be a type' }]);
       expect(cell.tests.find((t) => t.title === 'test_pyext.py::test_subprocess_gets_the_dropin')!.status).to.equal('passed');
     });
 
@@ -109,8 +115,8 @@ describe('pytest suites', function () {
     try {
       const r = await execa(process.execPath, [CLI, 'run', '--suite', OK, '--backend', 'cpython', '--backend', 'debug:cpython'],
         { cwd: folder, reject: false, env: { PYTHONPATH: build } });
-      expect(r.stdout).to.match(/pytest-ok +\| cpython +\| PASS +\| +4 \| +0 \| +1 \|/);
-      expect(r.stdout).to.match(/pytest-ok +\| debug:cpython +\| FAIL +\| +3 \| +1 \| +1 \|/);
+      expect(r.stdout).to.match(/pytest-ok +\| cpython +\| PASS +\| +5 \| +0 \| +1 \|/);
+      expect(r.stdout).to.match(/pytest-ok +\| debug:cpython +\| FAIL +\| +3 \| +2 \| +1 \|/);
       expect(r.exitCode).to.equal(1);
     } finally {
       await rm(folder, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 // bench/cpython: HPy-style microbenchmarks written twice, on the plain C API (capi_bench.c) and on
 // HPy (hpy_bench.c, loaded through hpy_matrix.universal), timed from Python in one process.
 // hpy_bench is loaded three times: plain (universal mode, the "HPy" column), with the debug layer
-// (debug=True) and with the trace layer (mode=MODE_TRACE), which is timed counting only (the
-// drop-in's default) and with durations on ("trace+ns"). Every round times each case on every
+// (debug=True) and with the trace layer (mode=MODE_TRACE), which is timed counting only and with
+// durations on ("trace+ns", the drop-in's default, as HPy's). Every round times each case on every
 // column back to back; a case's ratio is the median over rounds of its column's time over the C
 // API's time in the same round. Prints the ratios, their geometric means and the worst case per
 // column against the goals; never fails on time. Then the trace layer's clock against

@@ -1,8 +1,8 @@
 """Times capi_bench and hpy_bench case by case, interleaved, in one process; prints JSON: per case
 and column, the ns per call of every round. hpy_bench is loaded three times through
 hpy_matrix.universal: plain (universal mode), with the debug layer and with the trace layer; the
-trace layer is timed twice, counting only (its default in the drop-in) and with durations on
-(hpy_matrix.trace.set_durations(True) around that column's timing). Each load gets its own copy
+trace layer is timed twice, counting only (hpy_matrix.trace.set_durations(False)) and with
+durations on (the drop-in's default, as HPy's; set_durations(True) around that column's timing). Each load gets its own copy
 of the binary, so each has its own globals and its own global context (a library loaded twice
 from one path is one library).
 Usage: python3 run.py <folder with both modules> <iterations> <rounds>
@@ -73,8 +73,7 @@ sides = {
 only = os.environ.get("HPY_BENCH_ONLY")  # e.g. "debug": time one side only (for profiling)
 if only:
     sides = {only: sides[only]}
-if only == "trace_ns":
-    trace.set_durations(True)
+trace.set_durations(only == "trace_ns")
 times = {name: {side: [] for side in sides} for name in sides[next(iter(sides))]}
 for _ in range(rounds):
     for name in times:

@@ -16,8 +16,8 @@ export interface CallGate {
   argDone(h: number): void;
   /** The caller's handle for a result the extension returned (`wraps` only). */
   result(h: number): number;
-  /** Takes over a handle the extension stored for the caller (a buffer's obj). */
-  take(h: number): number;
+  /** Takes over a handle the extension function `name` stored for the caller (a buffer's obj). */
+  take(h: number, name: string): number;
   /** Checks a status result against the exception state (`wraps` only). */
   status(r: number): void;
 }

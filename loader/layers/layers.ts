@@ -76,7 +76,7 @@ export class DebugLayer implements DebugInspector {
       arg: (h) => Number(api.wrapArg(ptr, h)),
       argDone: (h) => api.releaseArg(ptr, h),
       result: (h) => Number(api.takeResult(ptr, h)),
-      take: (h) => Number(api.takeOwned(ptr, h, 'bf_getbuffer')),
+      take: (h, name) => Number(api.takeOwned(ptr, h, name)),
       status: (r) => api.checkStatus(ptr, r),
     };
   }

@@ -9,7 +9,6 @@ export interface LayersApi {
   debugNew(inner: Pointer): Pointer;
   debugFree(d: Pointer): void;
   debugBaseCtx(d: Pointer): Pointer;
-  setFatal(d: Pointer, fatal: number): void;
   setStackLimit(d: Pointer, frames: number): void;
   newGeneration(d: Pointer): number;
   enter(d: Pointer, name: string): Pointer;
@@ -42,7 +41,6 @@ export function layersApi(lib: LibraryHandle): LayersApi {
     debugNew: f('void *hdbg_new(void *inner)'),
     debugFree: f('void hdbg_free(void *d)'),
     debugBaseCtx: f('void *hdbg_base_ctx(void *d)'),
-    setFatal: f('void hdbg_set_fatal(void *d, int fatal)'),
     setStackLimit: f('void hdbg_set_stack_limit(void *d, int frames)'),
     newGeneration: f('int64_t hdbg_new_generation(void *d)'),
     enter: f('void *hdbg_enter(void *d, const char *name)'),

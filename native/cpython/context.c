@@ -18,26 +18,25 @@ HPyContext *hmc_context(void)
 }
 
 /* The debug and trace layers over the context, made on first use and kept for the life of the
-   interpreter: modules loaded with them keep their context pointer for as long. */
+   interpreter: modules loaded with them keep their context pointer for as long. They answer as
+   HPy's debug and trace modes do, which is what tools and tests written for HPy expect. */
 static HDbg *g_debug;
 static HTrace *g_trace;
 
 HDbg *hmc_debug(void)
 {
-    if (g_debug == NULL)
+    if (g_debug == NULL) {
         g_debug = hdbg_new(hmc_context());
+        if (g_debug != NULL)
+            hdbg_set_policy(g_debug, HDBG_AS_HPY);
+    }
     return g_debug;
 }
 
 HTrace *hmc_trace(void)
 {
-    if (g_trace == NULL) {
+    if (g_trace == NULL)
         g_trace = htr_new(hmc_context());
-        /* Counts only unless durations are asked for (hpy_matrix.trace.set_durations): timing
-           every context call would cost more than the rest of the layer. */
-        if (g_trace != NULL)
-            htr_set_durations(g_trace, 0);
-    }
     return g_trace;
 }
 

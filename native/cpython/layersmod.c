@@ -5,12 +5,14 @@
 #include "hdbg.h"
 #include <inttypes.h>
 
-/* ---- DebugHandle: a view of one debug handle ---- */
+/* ---- DebugHandle: a view of one record of the debug layer's handles ---- */
 
+/* As HPy's: a handle's record is reused once the closed queue forgets the handle, and the view
+   shows the record's latest handle (records live as long as the layer, which lives as long as
+   the interpreter; a DebugHandle exists only once the layer does). */
 typedef struct {
     PyObject_HEAD
     HDbgHandle *handle;
-    uint64_t id;
 } DebugHandleObject;
 
 static PyTypeObject DebugHandle_Type;
@@ -18,60 +20,48 @@ static PyTypeObject DebugHandle_Type;
 static PyObject *debug_handle_new(HDbgHandle *h)
 {
     DebugHandleObject *o = PyObject_New(DebugHandleObject, &DebugHandle_Type);
-    if (o != NULL) {
+    if (o != NULL)
         o->handle = h;
-        o->id = hdbg_handle_id(h);
-    }
     return (PyObject *)o;
 }
 
-/* The handle struct is reused once it leaves the closed queue; it is then no longer ours. A
-   DebugHandle exists only when the debug layer does (it came from one of its lists). */
-static int alive(DebugHandleObject *o)
-{
-    HDbg *d = hmc_debug();
-    return d != NULL && hdbg_handle_alive(d, o->handle, o->id);
-}
+static HDbgHandle *record(PyObject *self) { return ((DebugHandleObject *)self)->handle; }
 
 static PyObject *dh_get_obj(PyObject *self, void *closure)
 {
     (void)closure;
-    DebugHandleObject *o = (DebugHandleObject *)self;
     /* A closed handle's object may be gone already. */
-    if (!alive(o) || hdbg_handle_is_closed(o->handle))
+    HPy inner = hdbg_handle_inner(record(self));
+    if (HPy_IsNull(inner))
         Py_RETURN_NONE;
-    PyObject *obj = hmc_h2py(hdbg_handle_inner(o->handle));
-    return Py_NewRef(obj);
+    return Py_NewRef(hmc_h2py(inner));
 }
 
 static PyObject *dh_get_id(PyObject *self, void *closure)
 {
     (void)closure;
-    return PyLong_FromUnsignedLongLong(((DebugHandleObject *)self)->id);
+    return PyLong_FromVoidPtr(record(self));
 }
 
 static PyObject *dh_get_is_closed(PyObject *self, void *closure)
 {
     (void)closure;
-    DebugHandleObject *o = (DebugHandleObject *)self;
-    return PyBool_FromLong(!alive(o) || hdbg_handle_is_closed(o->handle));
+    return PyBool_FromLong(hdbg_handle_is_closed(record(self)));
 }
 
 static PyObject *dh_get_raw_data_size(PyObject *self, void *closure)
 {
     (void)closure;
-    DebugHandleObject *o = (DebugHandleObject *)self;
-    return PyLong_FromLongLong(alive(o) ? hdbg_handle_raw_data_size(hmc_debug(), o->handle) : -1);
+    return PyLong_FromLongLong(hdbg_handle_raw_data_size(hmc_debug(), record(self)));
 }
 
-static PyObject *dh_get_stacktrace(PyObject *self, void *closure)
+/* The allocation stack as lines, or NULL without an exception when none was captured. */
+static PyObject *stack_text(HDbgHandle *h)
 {
-    (void)closure;
-    DebugHandleObject *o = (DebugHandleObject *)self;
     void *const *frames = NULL;
-    int n = alive(o) ? hdbg_handle_stack(o->handle, &frames) : 0;
+    int n = hdbg_handle_stack(h, &frames);
     if (n <= 0)
-        Py_RETURN_NONE;
+        return NULL;
     PyObject *lines = PyList_New(0);
     for (int i = 0; lines != NULL && i < n; i++) {
         char buf[512];
@@ -90,25 +80,41 @@ static PyObject *dh_get_stacktrace(PyObject *self, void *closure)
     return text;
 }
 
+static PyObject *dh_get_stacktrace(PyObject *self, void *closure)
+{
+    (void)closure;
+    PyObject *text = stack_text(record(self));
+    if (text == NULL && !PyErr_Occurred())
+        Py_RETURN_NONE;
+    return text;
+}
+
 static PyObject *dh_force_close(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    DebugHandleObject *o = (DebugHandleObject *)self;
-    if (alive(o) && hmc_debug() != NULL)
-        hdbg_force_close(hmc_debug(), o->handle);
+    hdbg_force_close(hmc_debug(), record(self));
     Py_RETURN_NONE;
 }
 
+/* HPy's words: the handle, then where it was opened or how to find out. */
 static PyObject *dh_repr(PyObject *self)
 {
-    DebugHandleObject *o = (DebugHandleObject *)self;
-    PyObject *obj = dh_get_obj(self, NULL);
-    if (obj == NULL)
+    HDbgHandle *h = record(self);
+    PyObject *trace = stack_text(h);
+    if (trace == NULL && PyErr_Occurred())
         return NULL;
-    PyObject *r = !alive(o) || hdbg_handle_is_closed(o->handle)
-                      ? PyUnicode_FromFormat("<DebugHandle %llu (closed)>", (unsigned long long)o->id)
-                      : PyUnicode_FromFormat("<DebugHandle %llu for %R>", (unsigned long long)o->id, obj);
-    Py_DECREF(obj);
+    const char *header = trace != NULL ? "Allocation stacktrace:\n" : "To get the stack trace of where it was allocated use:\nhpy.debug.";
+    PyObject *tail = trace != NULL ? trace : PyUnicode_FromString("set_handle_stack_trace_limit");
+    if (tail == NULL)
+        return NULL;
+    PyObject *obj = dh_get_obj(self, NULL);
+    PyObject *r = NULL;
+    if (obj != NULL) {
+        r = hdbg_handle_is_closed(h) ? PyUnicode_FromFormat("<DebugHandle %p CLOSED>\n%s%U", (void *)h, header, tail)
+                                     : PyUnicode_FromFormat("<DebugHandle %p for %R>\n%s%U", (void *)h, obj, header, tail);
+        Py_DECREF(obj);
+    }
+    Py_DECREF(tail);
     return r;
 }
 
@@ -116,21 +122,22 @@ static PyObject *dh_richcompare(PyObject *a, PyObject *b, int op)
 {
     if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(b, &DebugHandle_Type))
         Py_RETURN_NOTIMPLEMENTED;
-    int same = ((DebugHandleObject *)a)->id == ((DebugHandleObject *)b)->id;
+    int same = record(a) == record(b);
     return PyBool_FromLong(op == Py_EQ ? same : !same);
 }
 
 static Py_hash_t dh_hash(PyObject *self)
 {
-    Py_hash_t h = (Py_hash_t)((DebugHandleObject *)self)->id;
+    /* Records are 64 bytes apart: the low bits say nothing. */
+    Py_hash_t h = (Py_hash_t)((uintptr_t)record(self) >> 6);
     return h == -1 ? -2 : h;
 }
 
 static PyGetSetDef dh_getset[] = {
-    { "obj", dh_get_obj, NULL, "the object the handle points to (None once closed)", NULL },
-    { "id", dh_get_id, NULL, "the handle's id, unique for the life of the debug layer", NULL },
+    { "obj", dh_get_obj, NULL, "the object the handle points to (None once closed: it may be gone)", NULL },
+    { "id", dh_get_id, NULL, "the address of the handle's record, which a later handle may reuse (as in HPy)", NULL },
     { "is_closed", dh_get_is_closed, NULL, "whether the handle was closed", NULL },
-    { "raw_data_size", dh_get_raw_data_size, NULL, "size of char * data handed out for it, or -1", NULL },
+    { "raw_data_size", dh_get_raw_data_size, NULL, "bytes of char * data kept for it (the NUL included), or -1", NULL },
     { "allocation_stacktrace", dh_get_stacktrace, NULL, "where it was opened, when stack traces are on", NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
@@ -267,11 +274,20 @@ static void call_hook(PyObject *callable)
     PyErr_Restore(type, value, tb);
 }
 
-static void debug_hook(HDbg *d, const HDbgFinding *f, void *arg)
+static void handle_hook(HDbg *d, const HDbgFinding *f, void *arg)
 {
     (void)d;
+    (void)f;
     (void)arg;
-    call_hook(f->kind == HDBG_BUILDER_REUSE ? on_invalid_builder_handle : on_invalid_handle);
+    call_hook(on_invalid_handle);
+}
+
+static void builder_hook(HDbg *d, const HDbgFinding *f, void *arg)
+{
+    (void)d;
+    (void)f;
+    (void)arg;
+    call_hook(on_invalid_builder_handle);
 }
 
 static PyObject *set_hook(PyObject **slot, PyObject *f)
@@ -284,7 +300,8 @@ static PyObject *set_hook(PyObject **slot, PyObject *f)
     if (d == NULL)
         return NULL;
     Py_XSETREF(*slot, f == Py_None ? NULL : Py_NewRef(f));
-    hdbg_set_hooks(d, debug_hook, debug_hook, NULL);
+    /* Without a hook, HPy's answer to a misused handle is a fatal error: the layer must know. */
+    hdbg_set_hooks(d, on_invalid_handle ? handle_hook : NULL, on_invalid_builder_handle ? builder_hook : NULL, NULL);
     Py_RETURN_NONE;
 }
 
@@ -379,15 +396,23 @@ static PyObject *check_leaks(PyObject *self, PyObject *gen)
     return PyLong_FromSize_t(hdbg_check_leaks(d, (int64_t)g));
 }
 
-static PyObject *set_fatal(PyObject *self, PyObject *flag)
+static PyObject *set_record_findings(PyObject *self, PyObject *flag)
 {
     (void)self;
     HDbg *d = debug_or_error();
     int on = PyObject_IsTrue(flag);
     if (d == NULL || on < 0)
         return NULL;
-    hdbg_set_fatal(d, on);
+    hdbg_set_policy(d, on ? HDBG_FINDINGS : HDBG_AS_HPY);
     Py_RETURN_NONE;
+}
+
+static PyObject *get_record_findings(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    HDbg *d = debug_or_error();
+    return d == NULL ? NULL : PyBool_FromLong(hdbg_policy(d) == HDBG_FINDINGS);
 }
 
 static PyMethodDef debug_methods[] = {
@@ -404,7 +429,10 @@ static PyMethodDef debug_methods[] = {
     { "get_findings", get_findings, METH_NOARGS, "hpy-matrix: every finding so far, as dicts (kind, function, handle, message, object, stack)" },
     { "clear_findings", clear_findings, METH_NOARGS, "hpy-matrix: forget the findings so far" },
     { "check_leaks", check_leaks, METH_O, "hpy-matrix: a leak finding for each handle of generation >= gen still open; returns how many" },
-    { "set_fatal", set_fatal, METH_O, "hpy-matrix: with True, a finding prints itself and aborts, as HPy's debug mode does" },
+    { "set_record_findings", set_record_findings, METH_O,
+      "hpy-matrix: with True, every misuse is recorded as a finding (get_findings) and nothing aborts, as on the matrix "
+      "runner; with False (the default), misuse is answered as HPy's debug mode answers it" },
+    { "get_record_findings", get_record_findings, METH_NOARGS, "hpy-matrix: whether misuse is recorded as findings" },
     { NULL, NULL, 0, NULL },
 };
 
@@ -535,7 +563,7 @@ static PyMethodDef trace_methods[] = {
     { "get_call_counts", get_call_counts, METH_NOARGS, "calls per context function (ctx_... names)" },
     { "get_durations", get_durations, METH_NOARGS, "nanoseconds spent per context function (0 while durations are off)" },
     { "get_frequency", get_frequency, METH_NOARGS, "resolution of the clock the durations use, in Hz" },
-    { "set_durations", set_durations, METH_O, "hpy-matrix: time each context call (off by default: counts only)" },
+    { "set_durations", set_durations, METH_O, "hpy-matrix: with False, count context calls without timing them (on by default, as in HPy)" },
     { "get_clock", get_clock, METH_NOARGS, "hpy-matrix: the clock of the durations, 'tsc' or 'monotonic'" },
     { "set_trace_functions", (PyCFunction)(void (*)(void))set_trace_functions, METH_VARARGS | METH_KEYWORDS,
       "set_trace_functions(on_enter=None, on_exit=None): callables called with the function's name" },

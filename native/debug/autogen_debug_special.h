@@ -23,5 +23,6 @@ int hdbg_s_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h);
 void hdbg_s_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht);
 void hdbg_s_Tracker_Close(HPyContext *ctx, HPyTracker ht);
 int32_t hdbg_s_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result);
+const char * hdbg_s_Type_GetName(HPyContext *ctx, HPy type);
 
 #endif

@@ -951,6 +951,7 @@ static int hdbg_w_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
     if (!hdbg_unwrap(d, obj, &u_obj, "HPy_TypeCheck")) return (int)-1;
     HPy u_type;
     if (!hdbg_unwrap(d, type, &u_type, "HPy_TypeCheck")) return (int)-1;
+    hdbg_check_type(d, u_type, "HPy_TypeCheck", "HPy_TypeCheck arg 2 must be a type");
     int r = ic->ctx_TypeCheck(ic, u_obj, u_type);
     return r;
 }
@@ -973,6 +974,7 @@ static void * hdbg_w_AsStruct_Object(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Object")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Object, "_HPy_AsStruct_Object", "Object");
     void * r = ic->ctx_AsStruct_Object(ic, u_h);
     return r;
 }
@@ -983,6 +985,7 @@ static void * hdbg_w_AsStruct_Legacy(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Legacy")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Legacy, "_HPy_AsStruct_Legacy", "Legacy");
     void * r = ic->ctx_AsStruct_Legacy(ic, u_h);
     return r;
 }
@@ -1390,6 +1393,7 @@ static void * hdbg_w_AsStruct_Type(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Type")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Type, "_HPy_AsStruct_Type", "Type");
     void * r = ic->ctx_AsStruct_Type(ic, u_h);
     return r;
 }
@@ -1400,6 +1404,7 @@ static void * hdbg_w_AsStruct_Long(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Long")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Long, "_HPy_AsStruct_Long", "Long");
     void * r = ic->ctx_AsStruct_Long(ic, u_h);
     return r;
 }
@@ -1410,6 +1415,7 @@ static void * hdbg_w_AsStruct_Float(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Float")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Float, "_HPy_AsStruct_Float", "Float");
     void * r = ic->ctx_AsStruct_Float(ic, u_h);
     return r;
 }
@@ -1420,6 +1426,7 @@ static void * hdbg_w_AsStruct_Unicode(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Unicode")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Unicode, "_HPy_AsStruct_Unicode", "Unicode");
     void * r = ic->ctx_AsStruct_Unicode(ic, u_h);
     return r;
 }
@@ -1430,6 +1437,7 @@ static void * hdbg_w_AsStruct_Tuple(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Tuple")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Tuple, "_HPy_AsStruct_Tuple", "Tuple");
     void * r = ic->ctx_AsStruct_Tuple(ic, u_h);
     return r;
 }
@@ -1440,6 +1448,7 @@ static void * hdbg_w_AsStruct_List(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_List")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_List, "_HPy_AsStruct_List", "List");
     void * r = ic->ctx_AsStruct_List(ic, u_h);
     return r;
 }
@@ -1568,16 +1577,6 @@ static HPy hdbg_w_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
     return hdbg_wrap(d, r, "HPyContextVar_Set");
 }
 
-static const char * hdbg_w_Type_GetName(HPyContext *ctx, HPy type)
-{
-    HDbg *d = hdbg_get(ctx, "HPyType_GetName");
-    HPyContext *ic = d->inner;
-    HPy u_type;
-    if (!hdbg_unwrap(d, type, &u_type, "HPyType_GetName")) return NULL;
-    const char * r = ic->ctx_Type_GetName(ic, u_type);
-    return r;
-}
-
 static int hdbg_w_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     HDbg *d = hdbg_get(ctx, "HPyType_IsSubtype");
@@ -1586,6 +1585,8 @@ static int hdbg_w_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
     if (!hdbg_unwrap(d, sub, &u_sub, "HPyType_IsSubtype")) return (int)-1;
     HPy u_type;
     if (!hdbg_unwrap(d, type, &u_type, "HPyType_IsSubtype")) return (int)-1;
+    hdbg_check_type(d, u_sub, "HPyType_IsSubtype", "HPyType_IsSubtype arg 1 must be a type");
+    hdbg_check_type(d, u_type, "HPyType_IsSubtype", "HPyType_IsSubtype arg 2 must be a type");
     int r = ic->ctx_Type_IsSubtype(ic, u_sub, u_type);
     return r;
 }
@@ -1606,6 +1607,7 @@ static HPy hdbg_w_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start,
     HPyContext *ic = d->inner;
     HPy u_str;
     if (!hdbg_unwrap(d, str, &u_str, "HPyUnicode_Substring")) return HPy_NULL;
+    hdbg_check_unicode(d, u_str, "HPyUnicode_Substring", "HPyUnicode_Substring arg 1 must be a Unicode object");
     HPy r = ic->ctx_Unicode_Substring(ic, u_str, start, end);
     return hdbg_wrap(d, r, "HPyUnicode_Substring");
 }
@@ -1658,6 +1660,7 @@ static HPy hdbg_w_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t na
     if (!hdbg_unwrap(d, callable, &u_callable, "HPy_Call")) return HPy_NULL;
     HPy u_kwnames;
     if (!hdbg_unwrap(d, kwnames, &u_kwnames, "HPy_Call")) return HPy_NULL;
+    if (!hdbg_check_kwnames(d, u_kwnames, "HPy_Call", "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL")) return HPy_NULL;
     HPy small_args[HDBG_SMALL_ARRAY];
     size_t len_args = hdbg_vector_length(d, nargs, u_kwnames);
     HPy *u_args = hdbg_unwrap_array(d, args, len_args, small_args, "HPy_Call");
@@ -1675,6 +1678,7 @@ static HPy hdbg_w_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t 
     if (!hdbg_unwrap(d, name, &u_name, "HPy_CallMethod")) return HPy_NULL;
     HPy u_kwnames;
     if (!hdbg_unwrap(d, kwnames, &u_kwnames, "HPy_CallMethod")) return HPy_NULL;
+    if (!hdbg_check_kwnames(d, u_kwnames, "HPy_CallMethod", "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL")) return HPy_NULL;
     HPy small_args[HDBG_SMALL_ARRAY];
     size_t len_args = hdbg_vector_length(d, nargs, u_kwnames);
     HPy *u_args = hdbg_unwrap_array(d, args, len_args, small_args, "HPy_CallMethod");
@@ -1690,6 +1694,7 @@ static void * hdbg_w_AsStruct_Dict(HPyContext *ctx, HPy h)
     HPyContext *ic = d->inner;
     HPy u_h;
     if (!hdbg_unwrap(d, h, &u_h, "_HPy_AsStruct_Dict")) return NULL;
+    hdbg_check_shape(d, u_h, HPyType_BuiltinShape_Dict, "_HPy_AsStruct_Dict", "Dict");
     void * r = ic->ctx_AsStruct_Dict(ic, u_h);
     return r;
 }
@@ -1954,7 +1959,7 @@ void hdbg_fill_functions(HPyContext *ctx)
     ctx->ctx_ContextVar_New = hdbg_w_ContextVar_New;
     ctx->ctx_ContextVar_Get = hdbg_s_ContextVar_Get;
     ctx->ctx_ContextVar_Set = hdbg_w_ContextVar_Set;
-    ctx->ctx_Type_GetName = hdbg_w_Type_GetName;
+    ctx->ctx_Type_GetName = hdbg_s_Type_GetName;
     ctx->ctx_Type_IsSubtype = hdbg_w_Type_IsSubtype;
     ctx->ctx_Unicode_FromEncodedObject = hdbg_w_Unicode_FromEncodedObject;
     ctx->ctx_Unicode_Substring = hdbg_w_Unicode_Substring;
@@ -2062,4 +2067,72 @@ void hdbg_fill_constants(HDbg *d, HPyContext *ctx)
     ctx->h_SliceType = hdbg_constant(d, ic->h_SliceType);
     ctx->h_Builtins = hdbg_constant(d, ic->h_Builtins);
     ctx->h_DictType = hdbg_constant(d, ic->h_DictType);
+}
+
+const char *hdbg_slot_name(int slot)
+{
+    switch (slot) {
+    case 1: return "HPy_bf_getbuffer";
+    case 2: return "HPy_bf_releasebuffer";
+    case 3: return "HPy_mp_ass_subscript";
+    case 4: return "HPy_mp_length";
+    case 5: return "HPy_mp_subscript";
+    case 6: return "HPy_nb_absolute";
+    case 7: return "HPy_nb_add";
+    case 8: return "HPy_nb_and";
+    case 9: return "HPy_nb_bool";
+    case 10: return "HPy_nb_divmod";
+    case 11: return "HPy_nb_float";
+    case 12: return "HPy_nb_floor_divide";
+    case 13: return "HPy_nb_index";
+    case 14: return "HPy_nb_inplace_add";
+    case 15: return "HPy_nb_inplace_and";
+    case 16: return "HPy_nb_inplace_floor_divide";
+    case 17: return "HPy_nb_inplace_lshift";
+    case 18: return "HPy_nb_inplace_multiply";
+    case 19: return "HPy_nb_inplace_or";
+    case 20: return "HPy_nb_inplace_power";
+    case 21: return "HPy_nb_inplace_remainder";
+    case 22: return "HPy_nb_inplace_rshift";
+    case 23: return "HPy_nb_inplace_subtract";
+    case 24: return "HPy_nb_inplace_true_divide";
+    case 25: return "HPy_nb_inplace_xor";
+    case 26: return "HPy_nb_int";
+    case 27: return "HPy_nb_invert";
+    case 28: return "HPy_nb_lshift";
+    case 29: return "HPy_nb_multiply";
+    case 30: return "HPy_nb_negative";
+    case 31: return "HPy_nb_or";
+    case 32: return "HPy_nb_positive";
+    case 33: return "HPy_nb_power";
+    case 34: return "HPy_nb_remainder";
+    case 35: return "HPy_nb_rshift";
+    case 36: return "HPy_nb_subtract";
+    case 37: return "HPy_nb_true_divide";
+    case 38: return "HPy_nb_xor";
+    case 39: return "HPy_sq_ass_item";
+    case 40: return "HPy_sq_concat";
+    case 41: return "HPy_sq_contains";
+    case 42: return "HPy_sq_inplace_concat";
+    case 43: return "HPy_sq_inplace_repeat";
+    case 44: return "HPy_sq_item";
+    case 45: return "HPy_sq_length";
+    case 46: return "HPy_sq_repeat";
+    case 50: return "HPy_tp_call";
+    case 59: return "HPy_tp_hash";
+    case 60: return "HPy_tp_init";
+    case 65: return "HPy_tp_new";
+    case 66: return "HPy_tp_repr";
+    case 67: return "HPy_tp_richcompare";
+    case 70: return "HPy_tp_str";
+    case 71: return "HPy_tp_traverse";
+    case 75: return "HPy_nb_matrix_multiply";
+    case 76: return "HPy_nb_inplace_matrix_multiply";
+    case 80: return "HPy_tp_finalize";
+    case 1000: return "HPy_tp_destroy";
+    case 2000: return "HPy_mod_create";
+    case 2001: return "HPy_mod_exec";
+    case 54: return "HPy_tp_descr_get";
+    default: return NULL;
+    }
 }

@@ -3874,5 +3874,3 @@ void htr_fill(HPyContext *ctx, HPyContext *inner)
     ctx->ctx_Iter_Check = htr_w_Iter_Check;
     ctx->ctx_Slice_New = htr_w_Slice_New;
 }
-
-const size_t htr_crfft_index = 131;

@@ -2,6 +2,7 @@
 
 #include "debug_internal.h"
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static const char *const KIND_NAMES[HDBG_KIND_COUNT] = {
     [HDBG_CTX_OUTSIDE_CALL] = "ctx-outside-call",
     [HDBG_NULL_WITHOUT_ERROR] = "null-without-error",
     [HDBG_RESULT_WITH_ERROR] = "result-with-error",
+    [HDBG_INVALID_ARGUMENT] = "invalid-argument",
 };
 
 static void init_ctx(HDbg *d, HPyContext *ctx, struct hdbg_ctxinfo *info)
@@ -26,8 +28,8 @@ static void init_ctx(HDbg *d, HPyContext *ctx, struct hdbg_ctxinfo *info)
     *ctx = d->base;
     info->magic = HDBG_CTX_MAGIC;
     info->d = d;
-    info->active = 0;
-    info->outer = NULL;
+    info->valid = 0;
+    info->busy = 0;
     ctx->_private = info;
 }
 
@@ -56,7 +58,7 @@ HDbg *hdbg_new(HPyContext *inner)
     d->base.abi_version = inner->abi_version;
     hdbg_fill_functions(&d->base);
     hdbg_fill_constants(d, &d->base);
-    d->base_info = (struct hdbg_ctxinfo){ HDBG_CTX_MAGIC, d, 1, NULL };
+    d->base_info = (struct hdbg_ctxinfo){ HDBG_CTX_MAGIC, d, 1, 0 };
     d->base._private = &d->base_info;
     for (int i = 0; i < HDBG_RING; i++)
         init_ctx(d, &d->ring[i].ctx, &d->ring[i].info);
@@ -73,6 +75,7 @@ void hdbg_free(HDbg *d)
     hdbg_builders_free(d);
     hdbg_handles_free(d);
     free(d->names);
+    free(d->calls);
     for (size_t i = 0; i < d->interned_cap; i++)
         free(d->interned[i]);
     free(d->interned);
@@ -92,7 +95,8 @@ HDbg *hdbg_from_ctx(HPyContext *ctx)
     return ci->magic == HDBG_CTX_MAGIC ? ci->d : NULL;
 }
 
-void hdbg_set_fatal(HDbg *d, int fatal) { d->fatal = fatal != 0; }
+void hdbg_set_policy(HDbg *d, HDbgPolicy policy) { d->policy = policy; }
+HDbgPolicy hdbg_policy(HDbg *d) { return d->policy; }
 void hdbg_set_closed_queue_max(HDbg *d, int64_t n)
 {
     d->closed_max = n < 0 ? 0 : n;
@@ -118,15 +122,72 @@ int64_t hdbg_new_generation(HDbg *d) { return ++d->generation; }
 
 /* ---- findings ---- */
 
+/* The words of HPy's fatal errors, by kind. */
+static const char *hpy_fatal_message(HDbgKind kind, const char *message)
+{
+    switch (kind) {
+    case HDBG_BUILDER_REUSE:
+        return "Invalid usage of already closed builder";
+    case HDBG_INVALID_ARGUMENT:
+        return message; /* the checks word theirs as HPy does */
+    default:
+        return "Invalid usage of already closed handle";
+    }
+}
+
+static void wrong_context(void)
+{
+    fputs("Error: Wrong HPy Context!\n", stderr);
+    void *frames[16];
+    int n = backtrace(frames, 16);
+    backtrace_symbols_fd(frames, n, 2);
+    fflush(stderr);
+    abort();
+}
+
+/* HDBG_AS_HPY: what HPy's debug mode does about a misuse. Returns when the call goes on. */
+static void answer_as_hpy(HDbg *d, HDbgKind kind, const HDbgFinding *f)
+{
+    HDbgHook hook = NULL;
+    switch (kind) {
+    case HDBG_USE_AFTER_CLOSE:
+    case HDBG_DOUBLE_CLOSE:
+    case HDBG_INVALID_HANDLE:
+    case HDBG_CLOSE_CONSTANT:
+    case HDBG_RETURN_CONSTANT:
+        hook = d->on_handle;
+        break;
+    case HDBG_BUILDER_REUSE:
+        hook = d->on_builder;
+        break;
+    case HDBG_CTX_OUTSIDE_CALL:
+        wrong_context();
+        return;
+    case HDBG_INVALID_ARGUMENT:
+        break;
+    default:
+        return; /* HPy does not check it: CPython's own checks answer, as with HPy */
+    }
+    if (hook != NULL) {
+        hook(d, f, d->hook_arg);
+        return;
+    }
+    d->inner->ctx_FatalError(d->inner, hpy_fatal_message(kind, f->message));
+    abort(); /* a fatal error does not return */
+}
+
 static void vreport(HDbg *d, HDbgKind kind, const char *fn, const HDbgHandle *h, const char *object, const char *fmt,
                     va_list ap)
 {
     char *message = NULL;
     if (vasprintf(&message, fmt, ap) < 0)
         message = NULL;
-    if (d->fatal) {
-        fprintf(stderr, "hpy-matrix debug: %s in %s: %s\n", KIND_NAMES[kind], fn, message ? message : "");
-        abort();
+    if (d->policy == HDBG_AS_HPY && kind != HDBG_LEAK) {
+        HDbgFinding f = { .kind = kind, .kind_name = KIND_NAMES[kind], .function = fn,
+                          .handle_id = h != NULL ? h->id : 0, .message = message ? message : "", .object = object };
+        answer_as_hpy(d, kind, &f);
+        free(message);
+        return;
     }
     if (d->nfindings == d->findings_cap) {
         size_t cap = d->findings_cap ? 2 * d->findings_cap : 16;
@@ -218,7 +279,7 @@ void hdbg_clear_findings(HDbg *d)
 void hdbg_ctx_misuse(HDbg *d, const char *fn)
 {
     hdbg_report(d, HDBG_CTX_OUTSIDE_CALL, fn, NULL,
-                "%s was called with an HPyContext kept from a call that has returned (a context is valid only during the call it is given to)", fn);
+                "%s was called with an HPyContext kept from a call that has returned or that waits for a nested call (a context is valid only while its own call runs)", fn);
 }
 
 /* ---- names of extension functions ---- */
@@ -296,9 +357,11 @@ void hdbg_name_defines(HDbg *d, HPyDef *const *defines, const char *owner)
             name_put(d, (const void *)def->meth.impl, owned_name(owner, def->meth.name));
             break;
         case HPyDef_Kind_Slot: {
-            char slot[32];
-            snprintf(slot, sizeof slot, "<slot %d>", (int)def->slot.slot);
-            name_put(d, (const void *)def->slot.impl, owned_name(owner ? owner : "module", strdup(slot)));
+            /* Named as every backend names it: "array.HPy_nb_multiply", "HPy_mod_exec". */
+            const char *slot = hdbg_slot_name((int)def->slot.slot);
+            char unknown[32];
+            snprintf(unknown, sizeof unknown, "<slot %d>", (int)def->slot.slot);
+            name_put(d, (const void *)def->slot.impl, owned_name(owner, slot != NULL ? slot : strdup(unknown)));
             break;
         }
         case HPyDef_Kind_GetSet:
@@ -332,9 +395,7 @@ size_t hdbg_string_hash(const char *s)
 /* Unnamed extension code (hdbg_enter without a name): a key no name is registered for. */
 const char hdbg_unnamed_key = 0;
 
-/* A copy of `name` that lives as long as the instance, one per distinct name: callers through
-   koffi pass strings that die when the call returns, and findings point at the name later. */
-static const char *intern(HDbg *d, const char *name)
+const char *hdbg_intern(HDbg *d, const char *name)
 {
     if (2 * (d->interned_count + 1) > d->interned_cap) {
         size_t cap = d->interned_cap ? 2 * d->interned_cap : 64;
@@ -370,36 +431,60 @@ static const char *intern(HDbg *d, const char *name)
     return copy;
 }
 
-/* The ring's next context is in use by an outer call: the next one that is not, or when every
-   one is (calls nested deeper than the ring), the next one, shared. */
-HPyContext *hdbg_enter_busy(HDbg *d, const void *key)
+/* The ring's next context is in use by an outer call, or the call stack is full. The next free
+   context, or when every one is busy (calls nested deeper than the ring), the next one, shared. */
+HPyContext *hdbg_enter_slow(HDbg *d, const void *key)
 {
     unsigned i = d->ring_next;
-    for (int tries = 0; tries < HDBG_RING && d->ring[i].info.active; tries++)
+    for (int tries = 0; tries < HDBG_RING && d->ring[i].info.busy; tries++)
         i = (i + 1) % HDBG_RING;
     d->ring_next = (i + 1) % HDBG_RING;
     struct hdbg_ctxinfo *ci = &d->ring[i].info;
-    ci->active++;
-    ci->outer = d->current;
+    if (d->untracked == 0 && d->depth == d->calls_cap) {
+        uint32_t cap = d->calls_cap ? 2 * d->calls_cap : 64;
+        struct hdbg_call *calls = realloc(d->calls, cap * sizeof *calls);
+        if (calls != NULL) {
+            d->calls = calls;
+            d->calls_cap = cap;
+        }
+    }
+    if (d->untracked > 0 || d->depth == d->calls_cap) {
+        /* No memory for the stack: the call runs with a valid context and its caller's stays valid. */
+        if (d->untracked++ == 0)
+            d->untracked_outer = d->current;
+    } else {
+        if (d->depth > 0)
+            d->calls[d->depth - 1].ci->valid--;
+        d->calls[d->depth++] = (struct hdbg_call){ ci, d->current };
+    }
+    ci->busy++;
+    ci->valid++;
     d->current = key;
     return &d->ring[i].ctx;
 }
 
+void hdbg_leave_untracked(HDbg *d, HPyContext *call_ctx)
+{
+    struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
+    ci->valid--;
+    ci->busy--;
+    if (--d->untracked == 0)
+        d->current = d->untracked_outer;
+}
+
 HPyContext *hdbg_enter(HDbg *d, const char *name)
 {
-    const char *key = name != NULL ? intern(d, name) : NULL;
+    const char *key = name != NULL ? hdbg_intern(d, name) : NULL;
     return hdbg_enter_key(d, key != NULL ? (const void *)key : &hdbg_unnamed_key);
 }
 
 void hdbg_leave(HDbg *d, HPyContext *call_ctx)
 {
-    /* From a caller that may hand back any context (hdbg_leave_call trusts its caller). */
+    /* From a caller that may hand back any context (hdbg_leave_call trusts its caller): only
+       the innermost call ends. */
     struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
-    if (ci != &d->base_info && ci->active > 0)
-        ci->active--;
-    d->current = ci->outer;
-    if (hdbg_raw_faults_pending)
-        hdbg_raw_flush_faults(d);
+    if (d->untracked > 0 || (d->depth > 0 && d->calls[d->depth - 1].ci == ci))
+        hdbg_leave_call(d, call_ctx);
 }
 
 HPy hdbg_take_result(HDbg *d, HPy dh)

@@ -65,13 +65,14 @@ HDbgHandle *hdbg_check(HDbg *d, HPy dh, const char *fn)
     if (h == NULL || h->state == H_FREE || (h->state == H_CLOSED && !hdbg_closed_known(d, h))) {
         hdbg_report(d, HDBG_INVALID_HANDLE, fn, NULL, "%s got %#lx, which is not a handle of this context",
                     fn, (unsigned long)dh._i);
-        return NULL;
+        /* HDBG_AS_HPY, after the hook: a closed handle still reaches its object, as in HPy. */
+        return d->policy == HDBG_AS_HPY && h != NULL && h->state == H_CLOSED ? h : NULL;
     }
     if (h->state == H_CLOSED) {
         const char *in = d->current ? hdbg_current_name(d) : "<no call>";
         hdbg_report(d, HDBG_USE_AFTER_CLOSE, fn, h, "%s got handle %llu in '%s', which was closed (opened by %s)", fn,
                     (unsigned long long)h->id, in, h->opened_by);
-        return NULL;
+        return d->policy == HDBG_AS_HPY ? h : NULL;
     }
     return h;
 }
@@ -125,11 +126,12 @@ void hdbg_array_done(HPy *a, HPy *small)
 
 void hdbg_close_slow(HDbg *d, HDbgHandle *h)
 {
-    if (h->state == H_OPEN_RAW)
-        hdbg_raw_on_close(d, h);
+    bool raw = h->state == H_OPEN_RAW;
     if (!h->borrowed)
         d->inner->ctx_Close(d->inner, h->inner);
     hdbg_retire(d, h);
+    if (raw)
+        hdbg_raw_on_close(d, h); /* after: its copy is kept as long as the queue keeps the handle */
 }
 
 void hdbg_release_arg_closed(HDbg *d, HDbgHandle *h)
@@ -159,12 +161,16 @@ HPy hdbg_take_owned(HDbg *d, HPy dh, const char *fn)
 {
     if (HPy_IsNull(dh))
         return HPy_NULL;
+    /* Findings keep the name: a caller through koffi passes a string that dies with the call. */
+    const char *kept = hdbg_intern(d, fn);
+    fn = kept != NULL ? kept : "<extension code>";
     HDbgHandle *h = hdbg_check(d, dh, fn);
     if (h == NULL) {
         hdbg_raise_bad(d, dh, fn);
         return HPy_NULL;
     }
-    if (h->state == H_CONSTANT)
+    /* A constant, or (HDBG_AS_HPY) a closed handle: the caller gets a reference of its own. */
+    if (h->state == H_CONSTANT || h->state == H_CLOSED)
         return d->inner->ctx_Dup(d->inner, h->inner);
     HPy inner = h->inner;
     h->borrowed = 1; /* the inner handle is the caller's now */
@@ -258,20 +264,13 @@ size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap)
     return n;
 }
 
-uint64_t hdbg_handle_id(const HDbgHandle *h) { return h->id; }
-int hdbg_handle_is_closed(const HDbgHandle *h) { return h->state == H_CLOSED; }
-HPy hdbg_handle_inner(const HDbgHandle *h) { return h->inner; }
-const char *hdbg_handle_opened_by(const HDbgHandle *h) { return h->opened_by; }
+int hdbg_handle_is_closed(const HDbgHandle *h) { return !hdbg_is_open(h); }
+HPy hdbg_handle_inner(const HDbgHandle *h) { return hdbg_is_open(h) ? h->inner : HPy_NULL; }
 
 int hdbg_handle_stack(const HDbgHandle *h, void *const **frames)
 {
     *frames = h->stack;
     return h->stack_depth;
-}
-
-int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id)
-{
-    return h->id == id && (hdbg_usable(h) || hdbg_closed_known(d, h));
 }
 
 void hdbg_force_close(HDbg *d, HDbgHandle *h)

@@ -68,7 +68,10 @@ _Static_assert(sizeof(HDbgHandle) <= 64, "a handle is one record of a pool");
    free and taken again oldest first, as the list of free handles was before. Forgetting writes
    nothing to a record: each retired record keeps the retirement count it got, and the queue
    remembers the newest `qlen - qfree`, so a record is remembered when fewer retirements than
-   that followed its own (hdbg_pool_remembers). */
+   that followed its own (hdbg_pool_remembers).
+   As HPy's closed queue, a lowered `max` takes effect gradually: each retirement forgets one
+   record, and while more than `max` are remembered a take reuses the oldest remembered one
+   (hdbg_pool_take_slow), so the queue shrinks by one per take. */
 struct hdbg_pool {
     char *base;              /* the reserved range; records [0, used) have been handed out */
     uint32_t used, committed, reserved;
@@ -86,8 +89,11 @@ void hdbg_pool_free(struct hdbg_pool *p);
 /* Hands out a record never used before (committing more of the range when needed); -1 when the
    range is used up or memory is short. */
 int64_t hdbg_pool_fresh(struct hdbg_pool *p);
-/* How many retired records to remember; records forgotten by a smaller limit go free at once. */
+/* How many retired records to remember (a lower limit takes effect gradually, see above). */
 void hdbg_pool_set_max(struct hdbg_pool *p, int64_t n);
+/* hdbg_pool_take when no free record may be taken: the oldest remembered one while more than
+   `max` are remembered, else a new one (-1 when the range is used up or memory is short). */
+int64_t hdbg_pool_take_slow(struct hdbg_pool *p);
 /* Returns a record taken but never handed out: it is the next one taken. */
 void hdbg_pool_give_back(struct hdbg_pool *p, uint32_t i);
 
@@ -100,6 +106,13 @@ static inline uint32_t hdbg_pool_index(const struct hdbg_pool *p, const void *r)
 static inline uint32_t *hdbg_pool_q(const struct hdbg_pool *p, uint32_t k)
 {
     return &p->q[(p->qhead + k) & p->qmask];
+}
+/* How many retired records are remembered now. */
+static inline uint32_t hdbg_pool_remembered(const struct hdbg_pool *p) { return p->qlen - p->qfree; }
+/* Whether a free record may be taken now (n of them): not while a lowered limit is taking effect. */
+static inline bool hdbg_pool_has_free(const struct hdbg_pool *p, size_t n)
+{
+    return p->qfree >= n && hdbg_pool_remembered(p) <= p->max;
 }
 /* Whether a record retired with count `retired_at` is still remembered. */
 static inline bool hdbg_pool_remembers(const struct hdbg_pool *p, uint64_t retired_at)
@@ -130,12 +143,12 @@ HDBG_HOT uint32_t hdbg_pool_pop(struct hdbg_pool *p)
     return i;
 }
 
-/* A free record's index, or -1 when the pool cannot grow. */
+/* A record to use, or -1 when the pool cannot grow. */
 HDBG_HOT int64_t hdbg_pool_take(struct hdbg_pool *p)
 {
-    if (HDBG_LIKELY(p->qfree > 0))
+    if (HDBG_LIKELY(hdbg_pool_has_free(p, 1)))
         return hdbg_pool_pop(p);
-    return hdbg_pool_fresh(p);
+    return hdbg_pool_take_slow(p);
 }
 
 /* Queues record i as retired and returns the retirement count to keep in the record. The oldest
@@ -167,8 +180,18 @@ _Static_assert(sizeof(struct hdbg_builder) <= 64, "a builder is one record of a 
 struct hdbg_ctxinfo {
     uint64_t magic;
     HDbg *d;
-    int active; /* calls running with this context */
-    const void *outer; /* the key of the extension function to restore when this call ends */
+    /* > 0 while the context may be used: the base context always; one of the ring while the call
+       it was given to runs and is the innermost one (a nested call's context replaces it, as in
+       HPy, so that a callback cannot reuse its caller's). */
+    int valid;
+    int busy; /* calls begun with this context and not ended (the ring hands out free ones first) */
+};
+
+/* A call into extension code that has begun and not ended: its context, and the key of the
+   extension function that ran before it (restored when it ends). */
+struct hdbg_call {
+    struct hdbg_ctxinfo *ci;
+    const void *outer;
 };
 
 /* A context and its info, one after the other: the info is found from the context pointer by
@@ -208,12 +231,18 @@ struct HDbg {
     /* Added to the records an inline open needs: 0, or 2^31 while stack traces are on (so that
        no number of free records is enough: stacks are captured on the slow path). */
     uint32_t open_gate;
-    bool fatal;
+    HDbgPolicy policy;
     struct hdbg_pool builders;
     int64_t closed_max; /* as set: the pools remember at most what they can hold */
 
     struct hdbg_callctx ring[HDBG_RING];
     unsigned ring_next;
+    /* The calls running, innermost last. When the stack cannot grow (no memory), `untracked`
+       counts the calls begun without an entry (innermost, their contexts valid throughout), and
+       `untracked_outer` is the key to restore when the last of them ends. */
+    struct hdbg_call *calls;
+    uint32_t depth, calls_cap, untracked;
+    const void *untracked_outer;
 
     /* The lengths of the last keyword-name tuples seen (hdbg_vector_length), each held with an
        inner handle of its own, so that the same handle is the same tuple. */
@@ -246,7 +275,7 @@ void hdbg_ctx_misuse(HDbg *d, const char *fn);
 static inline HDbg *hdbg_get(HPyContext *ctx, const char *fn)
 {
     struct hdbg_ctxinfo *ci = hdbg_info_of(ctx);
-    if (HDBG_UNLIKELY(ci->active <= 0))
+    if (HDBG_UNLIKELY(ci->valid <= 0))
         hdbg_ctx_misuse(ci->d, fn);
     return ci->d;
 }
@@ -264,6 +293,10 @@ void hdbg_describe(HDbg *d, HPy inner, char *buf, size_t size);
 const char *hdbg_fn_name(HDbg *d, const void *key);
 static inline const char *hdbg_current_name(HDbg *d) { return hdbg_fn_name(d, d->current); }
 size_t hdbg_string_hash(const char *s);
+/* A copy of `name` that lives as long as the instance, one per distinct name (NULL when memory
+   is short): callers through koffi pass strings that die when the call returns, and findings
+   point at the name later. */
+const char *hdbg_intern(HDbg *d, const char *name);
 /* The end of a call into extension code: the result checked against the exception state. */
 HPy hdbg_take_result(HDbg *d, HPy dh);
 
@@ -313,7 +346,7 @@ HDBG_HOT HDbgHandle *hdbg_fill_open(HDbg *d, HDbgHandle *h, HPy inner, const cha
 HDBG_HOT HDbgHandle *hdbg_open_handle(HDbg *d, HPy inner, const char *by, uint16_t borrowed)
 {
     struct hdbg_pool *p = &d->handles;
-    if (HDBG_UNLIKELY(p->qfree < 1 + d->open_gate))
+    if (HDBG_UNLIKELY(!hdbg_pool_has_free(p, 1 + d->open_gate)))
         return hdbg_open_slow(d, inner, by, borrowed);
     return hdbg_fill_open(d, (HDbgHandle *)hdbg_pool_at(p, hdbg_pool_pop(p)), inner, by, borrowed);
 }
@@ -390,7 +423,7 @@ HDBG_HOT void hdbg_close_handle(HDbg *d, HDbgHandle *h)
 HDBG_HOT void hdbg_open_args(HDbg *d, const HPy *inner, HPy *out, size_t n)
 {
     struct hdbg_pool *p = &d->handles;
-    if (HDBG_LIKELY(p->qfree >= n + d->open_gate)) {
+    if (HDBG_LIKELY(hdbg_pool_has_free(p, n + d->open_gate))) {
         uint64_t id0 = d->next_id, id = id0;
         const void *in = d->current;
         int64_t gen = d->generation;
@@ -513,21 +546,25 @@ HDBG_HOT size_t hdbg_vector_length(HDbg *d, size_t nargs, HPy u_kwnames)
 
 extern const char hdbg_unnamed_key;
 
-/* Starts a call of the extension function behind `key` (its impl, or its interned name; NULL:
-   unnamed) and returns the context for it. */
-HPyContext *hdbg_enter_busy(HDbg *d, const void *key);
+/* hdbg_enter_key when the ring's next context is busy or the call stack must grow. */
+HPyContext *hdbg_enter_slow(HDbg *d, const void *key);
+void hdbg_leave_untracked(HDbg *d, HPyContext *call_ctx);
 
-/* `key` is not NULL (hdbg_enter gives unnamed code a key of its own). */
+/* Starts a call of the extension function behind `key` (its impl, or its interned name; not
+   NULL: hdbg_enter gives unnamed code a key of its own) and returns the context for it. */
 HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 {
     /* The next context of the ring, unless an outer call still runs with it. */
     unsigned i = d->ring_next;
     struct hdbg_ctxinfo *ci = &d->ring[i].info;
-    if (HDBG_UNLIKELY(ci->active))
-        return hdbg_enter_busy(d, key);
+    if (HDBG_UNLIKELY(ci->busy || d->depth == d->calls_cap))
+        return hdbg_enter_slow(d, key);
     d->ring_next = (i + 1) % HDBG_RING;
-    ci->active = 1;
-    ci->outer = d->current;
+    if (d->depth > 0)
+        d->calls[d->depth - 1].ci->valid--; /* the caller's context waits for this call */
+    d->calls[d->depth++] = (struct hdbg_call){ ci, d->current };
+    ci->busy = 1;
+    ci->valid = 1;
     /* The name is looked up when a finding needs it (hdbg_fn_name), not on every call. */
     d->current = key;
     return &d->ring[i].ctx;
@@ -536,14 +573,21 @@ HDBG_HOT HPyContext *hdbg_enter_key(HDbg *d, const void *key)
 extern volatile int hdbg_raw_faults_pending;
 void hdbg_raw_flush_faults(HDbg *d);
 
-/* The end of a call begun with hdbg_enter_key (for a context of the ring). */
+/* The end of the innermost call, begun with hdbg_enter_key. */
 HDBG_HOT void hdbg_leave_call(HDbg *d, HPyContext *call_ctx)
 {
-    struct hdbg_ctxinfo *ci = hdbg_info_of(call_ctx);
-    /* A counter, not a flag: with calls nested deeper than the ring, two calls share a context
-       and the inner one's end must not invalidate the outer one's. */
-    ci->active--;
-    d->current = ci->outer;
+    if (HDBG_UNLIKELY(d->untracked > 0)) {
+        hdbg_leave_untracked(d, call_ctx);
+    } else {
+        /* Counters, not flags: with calls nested deeper than the ring, two calls share a context
+           and the inner one's end must not invalidate the outer one's. */
+        struct hdbg_call *c = &d->calls[--d->depth];
+        c->ci->valid--;
+        c->ci->busy--;
+        d->current = c->outer;
+        if (d->depth > 0)
+            d->calls[d->depth - 1].ci->valid++;
+    }
     if (HDBG_UNLIKELY(hdbg_raw_faults_pending))
         hdbg_raw_flush_faults(d);
 }
@@ -561,9 +605,15 @@ HDBG_HOT HPy hdbg_end_result(HDbg *d, HPy dh)
     return hdbg_take_result(d, dh);
 }
 
+/* debug_checks.c: the arguments HPy's debug mode refuses (`message` is HPy's) */
+void hdbg_check_type(HDbg *d, HPy u, const char *fn, const char *message);
+void hdbg_check_unicode(HDbg *d, HPy u, const char *fn, const char *message);
+bool hdbg_check_kwnames(HDbg *d, HPy u, const char *fn, const char *message);
+void hdbg_check_shape(HDbg *d, HPy u, int shape, const char *fn, const char *shape_short);
+
 /* debug_rawdata.c */
-/* A protected copy of `data`, which `by` returned for handle h. */
-const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by);
+/* A protected copy of `data` (`len` bytes, then a NUL), which `by` returned for handle h. */
+const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t len, const char *by);
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h);
 /* hdbg_raw_faults_pending: set by the SIGSEGV handler when it has caught an access to protected
    data; the end of every call then runs hdbg_raw_flush_faults, which records the findings. */
@@ -572,6 +622,8 @@ void hdbg_raw_free_all(HDbg *d);
 /* generated */
 void hdbg_fill_functions(HPyContext *ctx);
 void hdbg_fill_constants(HDbg *d, HPyContext *ctx);
+/* "HPy_nb_multiply" for 29; NULL for a number no slot has. */
+const char *hdbg_slot_name(int slot);
 #include "autogen_debug_special.h"
 
 #endif /* HDBG_INTERNAL_H */

@@ -80,6 +80,19 @@ void hdbg_pool_give_back(struct hdbg_pool *p, uint32_t i)
 void hdbg_pool_set_max(struct hdbg_pool *p, int64_t n)
 {
     p->max = n <= 0 ? 0 : n > (int64_t)p->reserved ? p->reserved : (uint32_t)n;
-    if (p->qlen - p->qfree > p->max)
-        p->qfree = p->qlen - p->max; /* the oldest remembered ones are forgotten */
+}
+
+int64_t hdbg_pool_take_slow(struct hdbg_pool *p)
+{
+    if (hdbg_pool_remembered(p) <= p->max)
+        return p->qfree > 0 ? hdbg_pool_pop(p) : hdbg_pool_fresh(p);
+    /* The oldest remembered record trades places with the free one at the head, which goes to
+       the end of the free ones; the head leaves the queue. */
+    uint32_t *head = hdbg_pool_q(p, 0), *oldest = hdbg_pool_q(p, p->qfree);
+    uint32_t i = *oldest;
+    *oldest = *head;
+    *head = i;
+    p->qhead = (p->qhead + 1) & p->qmask;
+    p->qlen--;
+    return i;
 }

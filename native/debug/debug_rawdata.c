@@ -1,8 +1,11 @@
-/* char * data handed out by Bytes_AsString, Bytes_AS_STRING and Unicode_AsUTF8AndSize: the
-   extension gets a read-only copy in pages of its own. When the handle closes the pages become
-   inaccessible. A write to an open copy, or any access to a closed one, faults; the SIGSEGV
+/* char * data handed out by Bytes_AsString, Bytes_AS_STRING, Unicode_AsUTF8AndSize and
+   Type_GetName: the extension gets a read-only copy in pages of its own. When the handle closes
+   the pages become inaccessible, and stay so while the closed queue remembers the handle and the
+   copies kept fit in the instance's budget, as in HPy (a copy that does not fit is freed at once).
+   A write to an open copy, or any access to a closed one, faults. Under HDBG_FINDINGS the SIGSEGV
    handler recognizes our pages, notes the fault, makes the pages accessible again and lets the
-   instruction run, so the finding is recorded instead of the process dying. */
+   instruction run, so the finding is recorded instead of the process dying; under HDBG_AS_HPY
+   the fault is left to kill the process, as HPy's protected copies do. */
 
 #include "debug_internal.h"
 #include <signal.h>
@@ -19,8 +22,10 @@ struct hdbg_raw {
     struct hdbg_raw *next_closed;
     HDbg *d;
     char *base;
-    size_t mapped, size;
+    size_t mapped, size; /* size: the data and its terminating NUL, as HPy counts it */
     uint64_t handle_id;
+    uint64_t retired_at; /* its handle's, once closed (hdbg_pool_remembers) */
+    uint32_t index;      /* its handle's record */
     const char *by;
     const void *in; /* key of the extension function that asked for it (hdbg_fn_name) */
     volatile sig_atomic_t state, fault, reported;
@@ -43,7 +48,7 @@ static struct hdbg_raw *find(const char *addr)
 static void on_segv(int sig, siginfo_t *info, void *uctx)
 {
     struct hdbg_raw *r = find((const char *)info->si_addr);
-    if (r != NULL && r->state != R_UNPROTECTED) {
+    if (r != NULL && r->state != R_UNPROTECTED && r->d->policy == HDBG_FINDINGS) {
         r->fault = r->state == R_CLOSED ? F_AFTER_CLOSE : F_WRITE;
         r->state = R_UNPROTECTED;
         hdbg_raw_faults_pending = 1;
@@ -89,10 +94,17 @@ static struct hdbg_raw *raw_of(HDbg *d, const HDbgHandle *h)
     return s != NULL ? *s : NULL;
 }
 
-const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size, const char *by)
+/* The copy last handed out for the handle now in record h, or NULL. */
+static struct hdbg_raw *raw_of_handle(HDbg *d, const HDbgHandle *h)
 {
-    struct hdbg_raw *old = raw_of(d, h);
-    if (old != NULL && old->size == size && memcmp(old->base, data, size) == 0)
+    struct hdbg_raw *r = raw_of(d, h);
+    return r != NULL && r->handle_id == h->id ? r : NULL;
+}
+
+const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t len, const char *by)
+{
+    struct hdbg_raw *old = raw_of_handle(d, h);
+    if (old != NULL && old->size == len + 1 && memcmp(old->base, data, len) == 0)
         return old->base; /* asked again for the same handle */
     if (slot(d, h) == NULL) {
         uint32_t cap = d->handles.committed;
@@ -105,7 +117,7 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size,
     }
     install();
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t mapped = (size + 1 + page - 1) / page * page;
+    size_t mapped = (len + 1 + page - 1) / page * page;
     char *base = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     struct hdbg_raw *r = malloc(sizeof *r);
     if (base == MAP_FAILED || r == NULL) {
@@ -114,11 +126,11 @@ const char *hdbg_raw_copy(HDbg *d, HDbgHandle *h, const char *data, size_t size,
         free(r);
         return data; /* unprotected, but the call still works */
     }
-    memcpy(base, data, size);
-    base[size] = 0;
+    memcpy(base, data, len);
+    base[len] = 0;
     mprotect(base, mapped, PROT_READ);
-    *r = (struct hdbg_raw){ .d = d, .base = base, .mapped = mapped, .size = size, .handle_id = h->id,
-                            .by = by, .in = d->current, .state = R_OPEN };
+    *r = (struct hdbg_raw){ .d = d, .base = base, .mapped = mapped, .size = len + 1, .handle_id = h->id,
+                            .index = hdbg_pool_index(&d->handles, h), .by = by, .in = d->current, .state = R_OPEN };
     r->next_all = g_all;
     g_all = r;
     /* One copy per handle is remembered; an earlier one stays registered until freed. */
@@ -160,33 +172,52 @@ static void destroy(struct hdbg_raw *r)
     free(r);
 }
 
+/* Frees a copy; the record of its handle no longer points to it. */
+static void release(HDbg *d, struct hdbg_raw *r)
+{
+    report(d, r);
+    if (r->index < d->raw_of_cap && d->raw_of[r->index] == r)
+        d->raw_of[r->index] = NULL;
+    destroy(r);
+}
+
+/* The copies kept for closed handles live as long as the closed queue remembers their handles,
+   as HPy frees a handle's data when the handle leaves its queue. Both are in closing order. */
+static void release_forgotten(HDbg *d)
+{
+    struct hdbg_raw *r;
+    while ((r = d->raw_closed_head) != NULL && !hdbg_pool_remembers(&d->handles, r->retired_at)) {
+        d->raw_closed_head = r->next_closed;
+        if (d->raw_closed_head == NULL)
+            d->raw_closed_tail = NULL;
+        d->raw_closed_bytes -= (int64_t)r->size;
+        release(d, r);
+    }
+}
+
 void hdbg_raw_on_close(HDbg *d, HDbgHandle *h)
 {
-    struct hdbg_raw **s = slot(d, h);
-    struct hdbg_raw *r = *s;
-    *s = NULL;
-    h->state = H_OPEN;
+    struct hdbg_raw *r = raw_of_handle(d, h);
+    if (r == NULL)
+        return;
+    release_forgotten(d);
+    if (d->raw_closed_bytes + (int64_t)r->size > d->raw_max) {
+        release(d, r); /* as HPy: what does not fit in the budget is freed now */
+        return;
+    }
     report(d, r);
     if (r->state == R_OPEN) {
         r->state = R_CLOSED;
         mprotect(r->base, r->mapped, PROT_NONE);
     }
+    r->retired_at = h->retired_at;
     r->next_closed = NULL;
     if (d->raw_closed_tail)
         d->raw_closed_tail->next_closed = r;
     else
         d->raw_closed_head = r;
     d->raw_closed_tail = r;
-    d->raw_closed_bytes += (int64_t)r->mapped;
-    while (d->raw_closed_bytes > d->raw_max && d->raw_closed_head != NULL) {
-        struct hdbg_raw *old = d->raw_closed_head;
-        d->raw_closed_head = old->next_closed;
-        if (d->raw_closed_head == NULL)
-            d->raw_closed_tail = NULL;
-        d->raw_closed_bytes -= (int64_t)old->mapped;
-        report(d, old);
-        destroy(old);
-    }
+    d->raw_closed_bytes += (int64_t)r->size;
 }
 
 void hdbg_raw_flush_faults(HDbg *d)
@@ -227,6 +258,7 @@ void hdbg_raw_free_all(HDbg *d)
 
 int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h)
 {
-    struct hdbg_raw *r = h->state == H_OPEN_RAW ? raw_of(d, h) : NULL;
+    release_forgotten(d);
+    struct hdbg_raw *r = raw_of_handle(d, h);
     return r != NULL ? (int64_t)r->size : -1;
 }

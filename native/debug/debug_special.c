@@ -88,7 +88,7 @@ void hdbg_s_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature si
        tail call into the inner context. */
     struct hdbg_ctxinfo *ci = hdbg_info_of(ctx);
     HPyCFunction shim = hdbg_shim_for(sig);
-    if (HDBG_UNLIKELY(ci->active <= 0 || shim == NULL)) {
+    if (HDBG_UNLIKELY(ci->valid <= 0 || shim == NULL)) {
         crfft_other(ctx, sig, func, args);
         return;
     }
@@ -191,6 +191,11 @@ static void builder_failed(HDbg *d, intptr_t token, int kind, const char *fn)
 {
     if (token == 0)
         return; /* the inner context has reported the NULL builder */
+    if (d->policy == HDBG_AS_HPY && kind != B_TRACKER) {
+        /* HPy hands the inner Build a NULL builder, one whose creation failed: MemoryError. */
+        d->inner->ctx_Err_NoMemory(d->inner);
+        return;
+    }
     hdbg_raise(d, "%s: the %s is no longer usable (debug layer)", fn, builder_kind(kind));
 }
 
@@ -317,8 +322,16 @@ void hdbg_s_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 
 /* ---- raw data ---- */
 
+static const char *get_type_name(HPyContext *ic, HPy h, HPy_ssize_t *size)
+{
+    const char *s = ic->ctx_Type_GetName(ic, h);
+    *size = s != NULL ? (HPy_ssize_t)strlen(s) : 0;
+    return s;
+}
+
+/* `not_a_type`: HPy's words when h must be a type (NULL: any object). */
 static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char *fn,
-                       const char *(*get)(HPyContext *, HPy, HPy_ssize_t *))
+                       const char *(*get)(HPyContext *, HPy, HPy_ssize_t *), const char *not_a_type)
 {
     HDbg *d = hdbg_get(ctx, fn);
     HDbgHandle *dh = HPy_IsNull(h) ? NULL : hdbg_check(d, h, fn);
@@ -326,8 +339,11 @@ static const char *raw(HPyContext *ctx, HPy h, HPy_ssize_t *size_out, const char
         hdbg_raise_bad(d, h, fn);
         return NULL;
     }
+    HPy u = HPy_IsNull(h) ? HPy_NULL : dh->inner;
+    if (not_a_type != NULL)
+        hdbg_check_type(d, u, fn, not_a_type);
     HPy_ssize_t size = 0;
-    const char *data = get(d->inner, HPy_IsNull(h) ? HPy_NULL : dh->inner, &size);
+    const char *data = get(d->inner, u, &size);
     if (size_out != NULL)
         *size_out = size;
     if (data == NULL || dh == NULL || !hdbg_is_open(dh))
@@ -356,17 +372,22 @@ static const char *get_bytes_unchecked(HPyContext *ic, HPy h, HPy_ssize_t *size)
 
 const char *hdbg_s_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {
-    return raw(ctx, h, size, "HPyUnicode_AsUTF8AndSize", get_utf8);
+    return raw(ctx, h, size, "HPyUnicode_AsUTF8AndSize", get_utf8, NULL);
 }
 
 const char *hdbg_s_Bytes_AsString(HPyContext *ctx, HPy h)
 {
-    return raw(ctx, h, NULL, "HPyBytes_AsString", get_bytes);
+    return raw(ctx, h, NULL, "HPyBytes_AsString", get_bytes, NULL);
 }
 
 const char *hdbg_s_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
-    return raw(ctx, h, NULL, "HPyBytes_AS_STRING", get_bytes_unchecked);
+    return raw(ctx, h, NULL, "HPyBytes_AS_STRING", get_bytes_unchecked, NULL);
+}
+
+const char *hdbg_s_Type_GetName(HPyContext *ctx, HPy type)
+{
+    return raw(ctx, type, NULL, "HPyType_GetName", get_type_name, "HPyType_GetName arg must be a type");
 }
 
 /* ---- out-parameters and specs ---- */

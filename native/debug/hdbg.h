@@ -3,8 +3,8 @@
    call to it.
 
    Debug hands the extension its own handles (pointers to HDbgHandle) and checks every use of
-   them; what it finds is recorded as data (HDbgFinding) instead of aborting, unless findings
-   are made fatal. Trace hands out the inner handles unchanged and counts calls and time per
+   them; what it finds is recorded as data (HDbgFinding), or answered as HPy's own debug mode
+   answers it (HDbgPolicy). Trace hands out the inner handles unchanged and counts calls and time per
    context function.
 
    Both are compiled into the cpython host library (hpy_matrix.universal) and, on their own,
@@ -43,6 +43,7 @@ typedef enum {
     HDBG_CTX_OUTSIDE_CALL,    /* an HPyContext * used after the call it was given to returned */
     HDBG_NULL_WITHOUT_ERROR,  /* an error result (NULL, -1) without an exception set */
     HDBG_RESULT_WITH_ERROR,   /* a result with an exception set */
+    HDBG_INVALID_ARGUMENT,    /* an argument HPy's debug mode refuses (a non-type for a type...) */
     HDBG_KIND_COUNT
 } HDbgKind;
 
@@ -67,17 +68,30 @@ HDBG_API HPyContext *hdbg_inner_ctx(HDbg *d);
 /* The instance a context belongs to; NULL when `ctx` is not a debug context. */
 HDBG_API HDbg *hdbg_from_ctx(HPyContext *ctx);
 
-/* Options. A fatal instance prints each finding to stderr and aborts, as HPy's debug mode
-   does. The limits are HPy's: closed handles remembered, bytes of protected raw data kept,
+/* How misuse is answered: two configurations of one layer.
+   HDBG_FINDINGS (a new instance's): every misuse is a finding, kept as data; a call that cannot go
+   on fails with SystemError; nothing aborts. What the matrix runner reports.
+   HDBG_AS_HPY: as HPy 0.9.0's debug mode, for the drop-in hpy_matrix.universal. A misused handle
+   or builder calls its hook (hdbg_set_hooks) and the call goes on as HPy's does (a closed handle
+   still reaches its object; a dead builder is one whose creation failed), or without a hook is
+   a fatal error of the inner context with HPy's words; a context used outside its call prints
+   "Error: Wrong HPy Context!" and aborts; an argument HPy refuses is a fatal error with HPy's
+   message; char * data read after its handle closed, or written to, faults (SIGSEGV). Nothing
+   is recorded but the leak checks asked for. */
+typedef enum { HDBG_FINDINGS = 0, HDBG_AS_HPY = 1 } HDbgPolicy;
+HDBG_API void hdbg_set_policy(HDbg *d, HDbgPolicy policy);
+HDBG_API HDbgPolicy hdbg_policy(HDbg *d);
+
+/* Options. The limits are HPy's: closed handles remembered, bytes of protected raw data kept,
    frames captured per handle (0: no stack traces). */
-HDBG_API void hdbg_set_fatal(HDbg *d, int fatal);
 HDBG_API void hdbg_set_closed_queue_max(HDbg *d, int64_t n);
 HDBG_API int64_t hdbg_closed_queue_max(HDbg *d);
 HDBG_API void hdbg_set_raw_data_max(HDbg *d, int64_t bytes);
 HDBG_API int64_t hdbg_raw_data_max(HDbg *d);
 HDBG_API void hdbg_set_stack_limit(HDbg *d, int frames);
 /* Called after a finding of kind USE_AFTER_CLOSE/DOUBLE_CLOSE/INVALID_HANDLE/CLOSE_CONSTANT
-   (handle) or BUILDER_REUSE (builder) is recorded; NULL for none. */
+   (handle; RETURN_CONSTANT too under HDBG_AS_HPY, where it is HPy's closed constant) or
+   BUILDER_REUSE (builder); NULL for none. */
 typedef void (*HDbgHook)(HDbg *d, const HDbgFinding *f, void *arg);
 HDBG_API void hdbg_set_hooks(HDbg *d, HDbgHook on_handle, HDbgHook on_builder, void *arg);
 
@@ -113,20 +127,19 @@ HDBG_API size_t hdbg_check_leaks(HDbg *d, int64_t gen);
 HDBG_API char *hdbg_findings_json(HDbg *d, size_t from);
 HDBG_API void hdbg_free_string(char *s);
 
-/* Handles, for hpy_matrix.universal._debug. */
+/* Handles, for hpy_matrix.universal._debug. A handle's record is reused once the closed queue
+   forgets it, and these describe the record as it is now, as HPy's DebugHandle does: its latest
+   handle, open or closed. A record lives as long as the instance. */
 HDBG_API size_t hdbg_open_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap);
 HDBG_API size_t hdbg_closed_handles(HDbg *d, int64_t gen, HDbgHandle **out, size_t cap);
-HDBG_API uint64_t hdbg_handle_id(const HDbgHandle *h);
 HDBG_API int hdbg_handle_is_closed(const HDbgHandle *h);
+/* The object of an open handle; HPy_NULL once closed (it may be gone). */
 HDBG_API HPy hdbg_handle_inner(const HDbgHandle *h);
+/* Bytes of char * data kept for the handle (the terminating NUL included), or -1. */
 HDBG_API int64_t hdbg_handle_raw_data_size(HDbg *d, const HDbgHandle *h);
 HDBG_API int hdbg_handle_stack(const HDbgHandle *h, void *const **frames);
-HDBG_API const char *hdbg_handle_opened_by(const HDbgHandle *h);
 /* Closes an open handle on the extension's behalf (HPy's DebugHandle._force_close). */
 HDBG_API void hdbg_force_close(HDbg *d, HDbgHandle *h);
-/* True while `h` is still the handle with this id (open or in the closed queue): handle
-   structs are reused once they leave the queue. */
-HDBG_API int hdbg_handle_alive(HDbg *d, const HDbgHandle *h, uint64_t id);
 /* "symbol+0xoff (library)" for a captured frame, into buf. */
 HDBG_API void hdbg_symbolize(void *frame, char *buf, size_t size);
 

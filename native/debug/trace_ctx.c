@@ -132,23 +132,11 @@ static inline htr_call_state begin_call(void)
 #define LAYER_END_VOID(L) ((void)(L))
 #include "autogen_shims.h"
 
+/* Not counted or timed, as in HPy: the trampoline is the way into the extension's function,
+   not a call the extension makes. */
 void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HTrace *t = htr_get(ctx);
-    t->counts[htr_crfft_index]++;
-    int mode = t->slow; /* as the call starts: the hooks may change it */
-    if (HTR_LIKELY(mode == HTR_COUNTED)) {
-        /* Counted only: a tail call into the inner context. */
-        HPyCFunction shim = htr_shim_for(sig);
-        if (shim != NULL) {
-            pending.t = t;
-            pending.func = func;
-            func = shim;
-        }
-        t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
-        return;
-    }
-    uint64_t t0 = mode == HTR_TIMED ? htr_now() : mode == HTR_HOOKED ? htr_begin_slow(t, htr_crfft_index) : 0;
     HPyCFunction shim = htr_shim_for(sig);
     if (shim != NULL) {
         pending.t = t;
@@ -156,10 +144,6 @@ void htr_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, 
         func = shim;
     }
     t->inner->ctx_CallRealFunctionFromTrampoline(t->inner, sig, func, args);
-    if (mode == HTR_TIMED)
-        t->durations[htr_crfft_index] += htr_now() - t0;
-    else if (mode == HTR_HOOKED)
-        htr_done_slow(t, htr_crfft_index, t0);
 }
 
 char *htr_counts_json(HTrace *t)

@@ -33,7 +33,6 @@ struct HTrace {
 
 extern const size_t htr_nfuncs;
 extern const char *const htr_names[];
-extern const size_t htr_crfft_index;
 
 /* The instance of one of its contexts, by arithmetic (its _private, for htr_from_ctx, says the same). */
 static inline HTrace *htr_get(HPyContext *ctx) { return (HTrace *)((char *)ctx - offsetof(HTrace, ctx)); }

@@ -118,8 +118,8 @@ static HPy list_builder_after_build_impl(HPyContext *ctx, HPy self)
     return HPy_Dup(ctx, ctx->h_None);
 }
 
-/* Mistake: a tuple builder built after it was cancelled. Build fails (SystemError), which is
-   cleared so that the call itself succeeds and the finding is all that is left. */
+/* Mistake: a tuple builder built after it was cancelled. Build fails, which is cleared so that
+   the call itself succeeds and the finding is all that is left. */
 HPyDef_METH(tuple_builder_after_cancel, "tuple_builder_after_cancel", HPyFunc_NOARGS)
 static HPy tuple_builder_after_cancel_impl(HPyContext *ctx, HPy self)
 {
@@ -131,6 +131,17 @@ static HPy tuple_builder_after_cancel_impl(HPyContext *ctx, HPy self)
         HPy_Close(ctx, t);
     HPyErr_Clear(ctx);
     return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* The same mistake, with Build's failure for the caller: SystemError from the layer, or under
+   HPy's policy MemoryError, as HPy's Build of a dead builder. */
+HPyDef_METH(built_after_cancel, "built_after_cancel", HPyFunc_NOARGS)
+static HPy built_after_cancel_impl(HPyContext *ctx, HPy self)
+{
+    (void)self;
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, 1);
+    HPyTupleBuilder_Cancel(ctx, b);
+    return HPyTupleBuilder_Build(ctx, b);
 }
 
 /* Mistake: a tracker added to after it was closed. */
@@ -333,12 +344,125 @@ static HPy use_kept_closed_impl(HPyContext *ctx, HPy self)
     return HPy_Repr(ctx, kept_closed);
 }
 
+/* Mistakes: arguments HPy's debug mode refuses. Each returns what the context function gives. */
+HPyDef_METH(substring_of, "substring_of", HPyFunc_O)
+static HPy substring_of_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    return HPyUnicode_Substring(ctx, x, 0, 1);
+}
+
+HPyDef_METH(type_name_of, "type_name_of", HPyFunc_O)
+static HPy type_name_of_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    const char *name = HPyType_GetName(ctx, x);
+    return name == NULL ? HPy_NULL : HPyUnicode_FromString(ctx, name);
+}
+
+HPyDef_METH(is_subtype, "is_subtype", HPyFunc_VARARGS)
+static HPy is_subtype_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    (void)nargs;
+    int r = HPyType_IsSubtype(ctx, args[0], args[1]);
+    if (r < 0 || HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPyBool_FromLong(ctx, r);
+}
+
+HPyDef_METH(type_check, "type_check", HPyFunc_VARARGS)
+static HPy type_check_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    (void)self;
+    (void)nargs;
+    int r = HPy_TypeCheck(ctx, args[0], args[1]);
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPyBool_FromLong(ctx, r);
+}
+
+/* The keyword names are a list, not a tuple. */
+HPyDef_METH(call_with_list_kwnames, "call_with_list_kwnames", HPyFunc_O)
+static HPy call_with_list_kwnames_impl(HPyContext *ctx, HPy self, HPy f)
+{
+    (void)self;
+    HPy names = HPyList_New(ctx, 0);
+    if (HPy_IsNull(names))
+        return HPy_NULL;
+    HPy r = HPy_Call(ctx, f, NULL, 0, names);
+    HPy_Close(ctx, names);
+    return r;
+}
+
+/* An object's struct read as if its type had the Object shape; the pointer is not used. */
+HPyDef_METH(as_struct_of, "as_struct_of", HPyFunc_O)
+static HPy as_struct_of_impl(HPyContext *ctx, HPy self, HPy x)
+{
+    (void)self;
+    if (_HPy_AsStruct_Object(ctx, x) == NULL && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* Mistake: the name of a type read after the handle it came from was closed. */
+HPyDef_METH(type_name_after_close, "type_name_after_close", HPyFunc_O)
+static HPy type_name_after_close_impl(HPyContext *ctx, HPy self, HPy type)
+{
+    (void)self;
+    HPy t = HPy_Dup(ctx, type);
+    const char *name = HPyType_GetName(ctx, t);
+    HPy_Close(ctx, t);
+    if (name == NULL)
+        return HPy_NULL;
+    return HPyLong_FromLong(ctx, ((volatile const char *)name)[0]);
+}
+
+/* Mistake: a context kept by a call and used by a nested call while the first one waits for it
+   (call it with use_kept_ctx). */
+HPyDef_METH(keep_ctx_and_call, "keep_ctx_and_call", HPyFunc_O)
+static HPy keep_ctx_and_call_impl(HPyContext *ctx, HPy self, HPy f)
+{
+    (void)self;
+    kept_ctx = ctx;
+    return HPy_CallTupleDict(ctx, f, HPy_NULL, HPy_NULL);
+}
+
+/* A type whose mistakes are named after it: a slot and a method failing without an exception. */
+HPyDef_SLOT(Thing_multiply, HPy_nb_multiply)
+static HPy Thing_multiply_impl(HPyContext *ctx, HPy a, HPy b)
+{
+    (void)ctx;
+    (void)a;
+    (void)b;
+    return HPy_NULL;
+}
+
+HPyDef_METH(Thing_broken, "broken", HPyFunc_NOARGS)
+static HPy Thing_broken_impl(HPyContext *ctx, HPy self)
+{
+    (void)ctx;
+    (void)self;
+    return HPy_NULL;
+}
+
+static HPyDef *Thing_defines[] = { &Thing_multiply, &Thing_broken, NULL };
+static HPyType_Spec Thing_spec = { .name = "debug.Thing", .defines = Thing_defines };
+
+HPyDef_SLOT(debug_exec, HPy_mod_exec)
+static int debug_exec_impl(HPyContext *ctx, HPy m)
+{
+    return HPyHelpers_AddType(ctx, m, "Thing", &Thing_spec, NULL) ? 0 : -1;
+}
+
 static HPyDef *module_defines[] = {
     &clean, &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_constant,
     &list_builder_after_build, &tuple_builder_after_cancel, &tracker_after_close, &utf8_after_close,
     &bytes_write, &keep_ctx, &use_kept_ctx, &null_without_error, &result_with_error,
     &keep_arg, &use_kept_arg, &keep_utf8_of_arg, &read_kept_utf8, &return_arg, &close_tracked, &builder_wrong_kind,
-    &churn, &keep_closed, &use_kept_closed, NULL,
+    &churn, &keep_closed, &use_kept_closed, &substring_of, &type_name_of, &is_subtype, &type_check,
+    &call_with_list_kwnames, &as_struct_of, &type_name_after_close, &keep_ctx_and_call, &built_after_cancel,
+    &debug_exec, NULL,
 };
 
 static HPyModuleDef moduledef = {

@@ -76,6 +76,10 @@ describe('debug layer', () => {
     expect(m.tuple_builder_after_cancel()).to.equal(undefined);
     expect(only('builder-reuse', 'HPyTupleBuilder_Build').message).to.equal(
       "HPyTupleBuilder_Build in 'tuple_builder_after_cancel': the HPyTupleBuilder was already ended by HPyTupleBuilder_Cancel");
+    // Its Build fails for the caller (HPy's own debug mode raises MemoryError: the drop-in's).
+    raises(() => m.built_after_cancel(), 'SystemError', 'HPyTupleBuilder_Build: the HPyTupleBuilder is no longer usable (debug layer)');
+    expect(only('builder-reuse', 'HPyTupleBuilder_Build').message).to.equal(
+      "HPyTupleBuilder_Build in 'built_after_cancel': the HPyTupleBuilder was already ended by HPyTupleBuilder_Cancel");
   });
 
   it('a tracker used after Close', () => {
@@ -104,7 +108,7 @@ describe('debug layer', () => {
     expect(debugFindings()).to.deep.equal([]);
     expect(m.use_kept_ctx()).to.equal(7);
     const f = only('ctx-outside-call', 'HPyLong_FromInt64_t');
-    expect(f.message).to.match(/^HPyLong_FromInt64_t was called with an HPyContext kept from a call that has returned/);
+    expect(f.message).to.match(/^HPyLong_FromInt64_t was called with an HPyContext kept from a call that has returned /);
   });
 
   it('NULL returned without an exception set', () => {
@@ -163,6 +167,64 @@ describe('debug layer', () => {
     raises(() => m.use_kept_closed(), 'SystemError', /^HPy_Repr: handle \d+ was already closed \(debug layer\)$/);
     expect(only('use-after-close', 'HPy_Repr').message).to.match(
       /^HPy_Repr got handle \d+ in 'use_kept_closed', which was closed \(opened by HPyLong_FromInt64_t\)$/);
+  });
+
+  // Arguments HPy's debug mode refuses: each is a finding in HPy's words, and the call answers
+  // as the backend answers it without the layer.
+
+  it('HPyUnicode_Substring of a non-str', () => {
+    raises(() => m.substring_of(py.bytes([104, 105])), 'TypeError');
+    expect(only('invalid-argument', 'HPyUnicode_Substring').message).to.equal('HPyUnicode_Substring arg 1 must be a Unicode object');
+  });
+
+  it('HPyType_GetName of a non-type', () => {
+    raises(() => m.type_name_of('x'), 'TypeError');
+    expect(only('invalid-argument', 'HPyType_GetName').message).to.equal('HPyType_GetName arg must be a type');
+  });
+
+  it('HPyType_IsSubtype with a non-type, first or second', () => {
+    raises(() => m.is_subtype('x', py.str), 'TypeError');
+    expect(only('invalid-argument', 'HPyType_IsSubtype').message).to.equal('HPyType_IsSubtype arg 1 must be a type');
+    raises(() => m.is_subtype(py.bool, 'x'), 'TypeError');
+    expect(only('invalid-argument', 'HPyType_IsSubtype').message).to.equal('HPyType_IsSubtype arg 2 must be a type');
+  });
+
+  it('HPy_TypeCheck with a non-type', () => {
+    raises(() => m.type_check('x', 2), 'TypeError');
+    expect(only('invalid-argument', 'HPy_TypeCheck').message).to.equal('HPy_TypeCheck arg 2 must be a type');
+  });
+
+  it('HPy_Call with keyword names that are not a tuple: the call does not happen', () => {
+    raises(() => m.call_with_list_kwnames(py.len), 'SystemError',
+      "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL (debug layer)");
+    expect(only('invalid-argument', 'HPy_Call').message).to.equal("HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL");
+  });
+
+  it('_HPy_AsStruct_Object on an object of another shape', () => {
+    raises(() => m.as_struct_of(5), 'TypeError');
+    expect(only('invalid-argument', '_HPy_AsStruct_Object').message).to.equal(
+      'Invalid usage of _HPy_AsStruct_Object. Expected shape HPyType_BuiltinShape_Object but got HPyType_BuiltinShape_Legacy');
+  });
+
+  it('the name of a type read after its handle was closed: found, and the read still works', () => {
+    expect(m.type_name_after_close(py.int)).to.equal('i'.charCodeAt(0));
+    const f = only('raw-data-after-close', 'type_name_after_close');
+    expect(f.message).to.match(/^data returned by HPyType_GetName for handle \d+ was used after the handle was closed$/);
+  });
+
+  it('a context kept by a call and used by a nested call while the first one waits', () => {
+    expect(m.keep_ctx_and_call(m.use_kept_ctx)).to.equal(7);
+    expect(only('ctx-outside-call', 'HPyLong_FromInt64_t').message).to.equal(
+      'HPyLong_FromInt64_t was called with an HPyContext kept from a call that has returned or that waits for a nested ' +
+      'call (a context is valid only while its own call runs)');
+  });
+
+  it('a slot and a method of a type are named after the type', () => {
+    raises(() => py.mul(m.Thing(), 2), 'SystemError');
+    expect(only('null-without-error', 'Thing.HPy_nb_multiply').message).to.equal(
+      "'Thing.HPy_nb_multiply' returned NULL without setting an exception");
+    raises(() => m.Thing().broken(), 'SystemError');
+    expect(only('null-without-error', 'Thing.broken').message).to.equal("'Thing.broken' returned NULL without setting an exception");
   });
 
   it('after all the mistakes, clean code still has no findings', () => {

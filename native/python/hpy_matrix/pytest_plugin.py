@@ -3,8 +3,9 @@
 It writes the cell's events, one JSON object per line, to the file named by
 HPY_MATRIX_RESULTS as they happen (a test's start before it runs, so that a crash names the
 test), selects tests by the cell's --grep and the expectations file's skips, and on debug
-backends runs every test under a leak check whose findings fail the test. Plain Python, no
-dependencies: it runs in whatever Python the cell uses.
+backends records misuse as findings (not HPy's aborts) and runs every test under a leak check
+whose findings fail the test. Plain Python, no dependencies: it runs in whatever Python the cell
+uses.
 """
 import json
 import os
@@ -188,4 +189,8 @@ def pytest_configure(config):
     if grep or skip:
         config.pluginmanager.register(Selection(grep, skip), "hpy_matrix_selection")
     if os.environ.get(LEAK_CHECK_ENV) == "1":
+        # The matrix runner's answer to misuse: findings, reported per test, never an abort (the
+        # drop-in's default is HPy's). The Python processes the tests start keep HPy's.
+        from hpy_matrix.universal import _debug
+        _debug.set_record_findings(True)
         config.pluginmanager.register(LeakCheck(), "hpy_matrix_leak_check")

@@ -5,7 +5,7 @@ import { STRUCTS } from '../../../abi/abi.generated.js';
 import { allocZeroed, readCString, readI32, readI64, writeI64, readPointer, readScalar, writeScalar, type Pointer } from '../../../native-memory.js';
 import { NativeData } from './native-data.js';
 import type { ReferenceContext } from './context.js';
-import { inherited } from './type-info.js';
+import { inherited, inheritedFrom, memberLabel } from './type-info.js';
 import { PyBytes, PyInt, PyObject, PyType } from '../python/objects.js';
 
 const B = STRUCTS.HPy_buffer;
@@ -143,16 +143,17 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
   const getbuffer = inherited(obj.type, 'getbuffer');
   if (!getbuffer) throw rt.typeError(`memoryview: a bytes-like object is required, not '${obj.type.tpName}'`);
   const struct = allocZeroed(B.size);
+  const label = memberLabel(inheritedFrom(obj.type, 'getbuffer'), 'HPy_bf_getbuffer');
   try {
     const f = c.impls.fn(getbuffer, 'HPyFunc_GETBUFFERPROC');
-    c.impls.callStatus('bf_getbuffer', [obj], ([h], ctx) => f(ctx, h, struct, FULL_RO));
+    c.impls.callStatus(label, [obj], ([h], ctx) => f(ctx, h, struct, FULL_RO));
   } catch (e) {
     koffi.free(struct);
     throw e;
   }
   const g = c.gate;
   // The extension stored a handle it owns; through a layer it is the layer's, and ours once taken.
-  const ownedHandle = g.take(Number(readI64(struct, F.obj.offset)));
+  const ownedHandle = g.take(Number(readI64(struct, F.obj.offset)), label);
   const releasebuffer = inherited(obj.type, 'releasebuffer');
   let released = false;
   const giveBack = () => {
@@ -165,7 +166,7 @@ function newMemoryview(c: ReferenceContext, bytesData: NativeData, type: PyType,
         const seen = ownedHandle ? g.arg(ownedHandle) : 0;
         writeI64(struct, F.obj.offset, seen);
         try {
-          c.impls.callVoid('bf_releasebuffer', [obj], ([h], ctx) => f(ctx, h, struct));
+          c.impls.callVoid(memberLabel(inheritedFrom(obj.type, 'releasebuffer'), 'HPy_bf_releasebuffer'), [obj], ([h], ctx) => f(ctx, h, struct));
         } finally {
           if (seen) g.argDone(seen);
         }

@@ -6,6 +6,7 @@ import { readCString, readPointer, readScalar, writeScalar, type Pointer } from 
 import { PyObject, PyStr, PyType } from '../python/objects.js';
 import type { ReferenceContext } from './context.js';
 import { payloadOf, readField, storeField } from './instances.js';
+import { memberLabel } from './type-info.js';
 
 const MEMBER = ENUMS.HPyMember_FieldType;
 
@@ -73,10 +74,11 @@ export function getsetDescriptor(c: ReferenceContext, owner: PyType, d: GetSetDe
   const getter = d.getter ? calls.fn(d.getter, 'HPyFunc_GETTER') : null;
   const setter = d.setter ? calls.fn(d.setter, 'HPyFunc_SETTER') : null;
   const closure = d.closure ?? null;
+  const label = memberLabel(owner, d.name);
   return new PyDescriptor(descriptorTypes(c).getset, d.name, owner,
-    getter && ((obj) => calls.callWithHandles(d.name, [obj], ([h], ctx) => getter(ctx, h, closure) as number)),
+    getter && ((obj) => calls.callWithHandles(label, [obj], ([h], ctx) => getter(ctx, h, closure) as number)),
     setter && ((obj, value) => {
-      calls.callStatus(d.name, value ? [obj, value] : [obj], ([h, v], ctx) => setter(ctx, h, v ?? 0, closure));
+      calls.callStatus(label, value ? [obj, value] : [obj], ([h, v], ctx) => setter(ctx, h, v ?? 0, closure));
     }),
     d.doc);
 }

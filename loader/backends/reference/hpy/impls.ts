@@ -7,6 +7,7 @@ import { IMPL_PROTOTYPES, type ImplSignature } from '../../../abi/impl-signature
 import { signatureName, type MethDef } from '../../../module-def.js';
 import type { Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
+import { memberLabel } from './type-info.js';
 import { PyBuiltinFunction, PyModule, PyObject, PyRaise, PyType, type HostFunction, type Kwargs } from '../python/objects.js';
 
 const SIG = ENUMS.HPyFunc_Signature;
@@ -135,6 +136,7 @@ export class ImplCaller {
     const c = this.c;
     const rt = c.rt;
     const name = def.name;
+    const label = memberLabel(owner, name);
     // How CPython's argument checks name the function (_PyObject_FunctionStr): a module function
     // by its module, a method found on the type by the type's __qualname__, and a method bound
     // to an instance by the type of that instance (or the class itself, bound to a class).
@@ -157,7 +159,7 @@ export class ImplCaller {
           const [s, args] = receiver(all);
           noKw(kwargs, callee);
           if (args.length) throw rt.typeError(`${funcStr(callee)} takes no arguments (${args.length} given)`);
-          return this.callWithHandles(name, [s], ([hs], ctx) => f(ctx, hs));
+          return this.callWithHandles(label, [s], ([hs], ctx) => f(ctx, hs));
         };
         break;
       }
@@ -167,7 +169,7 @@ export class ImplCaller {
           const [s, args] = receiver(all);
           noKw(kwargs, callee);
           if (args.length !== 1) throw rt.typeError(`${funcStr(callee)} takes exactly one argument (${args.length} given)`);
-          return this.callWithHandles(name, [s, args[0]], ([hs, a], ctx) => f(ctx, hs, a));
+          return this.callWithHandles(label, [s, args[0]], ([hs, a], ctx) => f(ctx, hs, a));
         };
         break;
       }
@@ -176,14 +178,14 @@ export class ImplCaller {
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all);
           noKw(kwargs, callee);
-          return this.callWithHandles(name, [s, ...args], ([hs, ...a], ctx) => f(ctx, hs, a, a.length));
+          return this.callWithHandles(label, [s, ...args], ([hs, ...a], ctx) => f(ctx, hs, a, a.length));
         };
         break;
       }
       case SIG.HPyFunc_KEYWORDS:
         body = (all, kwargs, callee) => {
           const [s, args] = receiver(all);
-          return this.callKeywords(name, def.impl, s, args, kwargs);
+          return this.callKeywords(label, def.impl, s, args, kwargs);
         };
         break;
       default:

@@ -5,7 +5,7 @@ import { VISITPROC_PROTOTYPE } from '../../../abi/impl-signatures.generated.js';
 import { readI64, writeI64, allocZeroed, type Pointer } from '../../../native-memory.js';
 import type { ReferenceContext } from './context.js';
 import { PyBytes, PyDict, PyFloat, PyInt, PyList, PyObject, PyStr, PyTuple, type PyType } from '../python/objects.js';
-import { inherited } from './type-info.js';
+import { inherited, inheritedFrom, memberLabel } from './type-info.js';
 
 /**
  * What an instance of an HPy type owns beyond its Python value: the payload that the
@@ -64,7 +64,7 @@ function runFinalizer(c: ReferenceContext, type: PyType, state: NativeState, fin
   ghost.native = state;
   const f = c.impls.fn(finalize, 'HPyFunc_DESTRUCTOR');
   try {
-    c.impls.callVoid('HPy_tp_finalize', [ghost], ([h], ctx) => f(ctx, h));
+    c.impls.callVoid(memberLabel(inheritedFrom(type, 'finalize'), 'HPy_tp_finalize'), [ghost], ([h], ctx) => f(ctx, h));
   } catch (e) {
     c.reportUnraisable(e, `the finalizer of a '${type.tpName}' object`);
   }

@@ -7,7 +7,7 @@ import { readPointer, type Pointer } from '../../../native-memory.js';
 import { hasIndex } from '../python/ops.js';
 import { PyDict, PyObject, PyRaise, PyType, type BinaryOp, type Kwargs, type TypeSlots, type UnaryOp } from '../python/objects.js';
 import type { ReferenceContext } from './context.js';
-import { inherited } from './type-info.js';
+import { inherited, memberLabel } from './type-info.js';
 
 const SLOT = ENUMS.HPySlot_Slot;
 
@@ -29,13 +29,13 @@ const CALL_IMPL = STRUCTS.HPyCallFunction.fields.impl.offset;
  * the HPyCallFunction it keeps at its type's __vectorcalloffset__ member), else the type's
  * HPy_tp_call.
  */
-export function installCall(c: ReferenceContext, s: TypeSlots): void {
+export function installCall(c: ReferenceContext, s: TypeSlots, label: string): void {
   s.call = (self, args, kw) => {
     const offset = inherited(self.type, 'callOffset');
     const own = offset !== null && self.native ? readPointer(self.native.payload, offset + CALL_IMPL) : null;
     const f = self.native?.call ?? own ?? inherited(self.type, 'call');
     if (!f) throw c.rt.typeError(`'${self.type.tpName}' object is not callable`);
-    return c.impls.callKeywords('__call__', f, self, args, kw);
+    return c.impls.callKeywords(label, f, self, args, kw);
   };
 }
 
@@ -45,20 +45,21 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
   const calls = c.impls;
   const name = slotName(slot);
   if (name === null) throw rt.error('ValueError', `type '${type.tpName}': invalid slot value ${slot}`);
+  const label = memberLabel(type, name);
   // The impl's prototype follows from the slot's HPyFunc signature. Decoded on first need: a
   // slot that another one overrides (sq_item beside mp_subscript) is never decoded.
   const native = () => calls.fn(impl, SLOT_SIGNATURES[name] as ImplSignature);
   const unaryCall = () => {
     const f = native();
-    return (a: PyObject) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x) as number);
+    return (a: PyObject) => calls.callWithHandles(label, [a], ([x], ctx) => f(ctx, x) as number);
   };
   const binaryCall = () => {
     const f = native();
-    return (a: PyObject, b: PyObject) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y) as number);
+    return (a: PyObject, b: PyObject) => calls.callWithHandles(label, [a, b], ([x, y], ctx) => f(ctx, x, y) as number);
   };
   const ternaryCall = () => {
     const f = native();
-    return (a: PyObject, b: PyObject, m: PyObject) => calls.callWithHandles(name, [a, b, m], ([x, y, z], ctx) => f(ctx, x, y, z) as number);
+    return (a: PyObject, b: PyObject, m: PyObject) => calls.callWithHandles(label, [a, b, m], ([x, y, z], ctx) => f(ctx, x, y, z) as number);
   };
   // sq_item and sq_ass_item get indices made non-negative with the length, as in CPython.
   const index = (o: PyObject, key: PyObject) => {
@@ -96,13 +97,13 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
     }
     case SLOT.HPy_nb_bool: {
       const f = native();
-      s.bool = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x)) !== 0;
+      s.bool = (a) => calls.callStatus(label, [a], ([x], ctx) => f(ctx, x)) !== 0;
       return;
     }
     case SLOT.HPy_mp_length:
     case SLOT.HPy_sq_length: {
       const f = native();
-      s.len = (a) => calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
+      s.len = (a) => calls.callStatus(label, [a], ([x], ctx) => f(ctx, x));
       return;
     }
     case SLOT.HPy_mp_subscript:
@@ -113,7 +114,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       const f = native();
       s.getitem = (o, key) => {
         const i = index(o, key);
-        return calls.callWithHandles(name, [o], ([x], ctx) => f(ctx, x, i) as number);
+        return calls.callWithHandles(label, [o], ([x], ctx) => f(ctx, x, i) as number);
       };
       // Like CPython, a type with sq_item is iterable: items until IndexError.
       if (!s.iter) s.iter = (o) => sequenceIterator(c, o);
@@ -122,7 +123,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
     case SLOT.HPy_mp_ass_subscript: {
       const f = native();
       s.setitem = (o, k, v) => {
-        calls.callStatus(name, v ? [o, k, v] : [o, k], ([x, y, z], ctx) => f(ctx, x, y, z ?? 0));
+        calls.callStatus(label, v ? [o, k, v] : [o, k], ([x, y, z], ctx) => f(ctx, x, y, z ?? 0));
       };
       return;
     }
@@ -131,13 +132,13 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       const f = native();
       s.setitem = (o, key, v) => {
         const i = index(o, key);
-        calls.callStatus(name, v ? [o, v] : [o], ([x, z], ctx) => f(ctx, x, i, z ?? 0));
+        calls.callStatus(label, v ? [o, v] : [o], ([x, z], ctx) => f(ctx, x, i, z ?? 0));
       };
       return;
     }
     case SLOT.HPy_sq_contains: {
       const f = native();
-      s.contains = (o, item) => calls.callStatus(name, [o, item], ([x, y], ctx) => f(ctx, x, y)) !== 0;
+      s.contains = (o, item) => calls.callStatus(label, [o, item], ([x, y], ctx) => f(ctx, x, y)) !== 0;
       return;
     }
     case SLOT.HPy_sq_concat:
@@ -149,7 +150,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
     case SLOT.HPy_sq_repeat:
     case SLOT.HPy_sq_inplace_repeat: {
       const f = native();
-      const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(name, [a], ([x], ctx) => f(ctx, x, n) as number);
+      const repeat = (a: PyObject, n: bigint) => calls.callWithHandles(label, [a], ([x], ctx) => f(ctx, x, n) as number);
       if (slot === SLOT.HPy_sq_repeat) s.repeat = repeat;
       else if (!has(SLOT.HPy_nb_inplace_multiply)) {
         (s.inplace ??= {}).mul = (a, b) => (hasIndex(b) ? repeat(a, ops.index(b)) : rt.NotImplemented);
@@ -157,12 +158,12 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     }
     case SLOT.HPy_tp_call:
-      installCall(c, s);
+      installCall(c, s, label);
       return;
     case SLOT.HPy_tp_hash: {
       const f = native();
       s.hash = (a) => {
-        const v = calls.callStatus(name, [a], ([x], ctx) => f(ctx, x));
+        const v = calls.callStatus(label, [a], ([x], ctx) => f(ctx, x));
         return BigInt(v);
       };
       return;
@@ -175,13 +176,13 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
       return;
     case SLOT.HPy_tp_richcompare: {
       const f = native();
-      s.richcompare = (a, b, op) => calls.callWithHandles(name, [a, b], ([x, y], ctx) => f(ctx, x, y, op) as number);
+      s.richcompare = (a, b, op) => calls.callWithHandles(label, [a, b], ([x, y], ctx) => f(ctx, x, y, op) as number);
       return;
     }
     case SLOT.HPy_tp_new: {
       const f = native();
       s.new = (t, args, kw) => withKwDict(c, kw, (kwObj) =>
-        calls.callWithHandles(name, kwObj ? [t, kwObj, ...args] : [t, ...args], (hs, ctx) => {
+        calls.callWithHandles(label, kwObj ? [t, kwObj, ...args] : [t, ...args], (hs, ctx) => {
           const [th, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
           return f(ctx, th, rest, rest.length, kh) as number;
         }));
@@ -190,7 +191,7 @@ export function installSlot(c: ReferenceContext, type: PyType, s: TypeSlots, slo
     case SLOT.HPy_tp_init: {
       const f = native();
       s.init = (self, args, kw) => withKwDict(c, kw, (kwObj) => {
-        calls.callStatus(name, kwObj ? [self, kwObj, ...args] : [self, ...args], (hs, ctx) => {
+        calls.callStatus(label, kwObj ? [self, kwObj, ...args] : [self, ...args], (hs, ctx) => {
           const [sh, kh, ...rest] = kwObj ? hs : [hs[0], 0, ...hs.slice(1)];
           return f(ctx, sh, rest, rest.length, kh);
         });

@@ -9,6 +9,7 @@ import type { ReferenceContext } from './context.js';
 import { getsetDescriptor, memberDescriptor } from './descriptors.js';
 import { newInstance, solidBase } from './instances.js';
 import { installCall, installSlot } from './slots.js';
+import { memberLabel } from './type-info.js';
 
 const SLOT = ENUMS.HPySlot_Slot;
 const SHAPE = ENUMS.HPyType_BuiltinShape;
@@ -192,7 +193,7 @@ export function createType(c: ReferenceContext, specPtr: Pointer, paramsPtr: Poi
 
   const slots: TypeSlots = {};
   for (const d of slotDefs) installSlot(c, type, slots, d.slot, d.impl, has);
-  if (callMember) installCall(c, slots);
+  if (callMember) installCall(c, slots, memberLabel(type, 'HPy_tp_call'));
   if (!slots.new) slots.new = inheritedNew(c, type);
   type.slots = slots;
   for (const d of spec.defines) {

@@ -30,6 +30,20 @@ export function shapeOf(type: PyType): number {
   return type.hpy ? type.hpy.shape : SHAPE.HPyType_BuiltinShape_Legacy;
 }
 
+/**
+ * How extension code is named in debug findings and errors, on every backend: a member of a type
+ * by the type's name and its own (`array.HPy_nb_multiply`, `Point.norm`), a module's by its own.
+ */
+export function memberLabel(owner: PyType | null, name: string): string {
+  return owner ? `${owner.name}.${name}` : name;
+}
+
+/** The type along the MRO whose spec supplies `key`: the owner of what `inherited` finds. */
+export function inheritedFrom(type: PyType, key: keyof HPyTypeInfo): PyType | null {
+  for (const t of type.mro) if (t.hpy && t.hpy[key] !== null) return t;
+  return null;
+}
+
 /** The nearest HPy-type value of `key` along the MRO (slots the host calls itself are inherited). */
 export function inherited<K extends keyof HPyTypeInfo>(type: PyType, key: K): HPyTypeInfo[K] | null {
   for (const t of type.mro) if (t.hpy && t.hpy[key] !== null) return t.hpy[key];

@@ -14,13 +14,10 @@ class HPyLeakError(HPyDebugError):
         self.leaks = leaks
 
     def __str__(self):
+        # Each handle's repr says where it was opened, or how to find out (as HPy's does).
         count = len(self.leaks)
         lines = [f"{count} unclosed handle{'' if count == 1 else 's'}:"]
-        for handle in self.leaks:
-            lines.append(f"    {handle!r}")
-            trace = handle.allocation_stacktrace
-            if trace:
-                lines.extend("        " + frame for frame in trace.splitlines())
+        lines.extend(f"    {handle!r}" for handle in self.leaks)
         return "\n".join(lines)
 
 

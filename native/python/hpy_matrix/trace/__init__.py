@@ -1,7 +1,7 @@
 """Calls and time per context function for extensions loaded in trace mode (hpy_matrix.universal
-with mode=MODE_TRACE): the same names as hpy.trace, over hpy-matrix's trace layer. Durations are
-measured only after set_durations(True); until then get_durations() is all zeros and a traced
-context call costs one counter increment."""
+with mode=MODE_TRACE): the same names as hpy.trace, over hpy-matrix's trace layer, counted and
+timed as HPy does. set_durations(False) stops timing: a traced context call then costs one
+counter increment."""
 from hpy_matrix.universal import _trace
 
 get_call_counts = _trace.get_call_counts
