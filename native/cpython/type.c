@@ -451,8 +451,10 @@ static int place_payload(HPyType_Spec *spec, PyTypeObject *base, hmc_type_info *
         PyErr_SetString(PyExc_TypeError, "A legacy type should not inherit its memory layout from a pure type");
         return -1;
     }
+    /* On object (the default base) HPy 0.9.0 accepts any shape and makes an object-based type;
+       the payload goes after the real base's struct all the same. */
     PyTypeObject *required = shape_builtin(spec->builtin_shape);
-    if (required != NULL && !PyType_IsSubtype(base, required)) {
+    if (required != NULL && base != &PyBaseObject_Type && !PyType_IsSubtype(base, required)) {
         PyErr_Format(PyExc_TypeError, "type '%s': builtin_shape %s needs a base that is a subclass of '%s', not '%.100s'",
                      spec->name, shape_name(spec->builtin_shape), required->tp_name, base->tp_name);
         return -1;
@@ -646,9 +648,8 @@ HPy hmc_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *pa
     if (par.bases == NULL && legacy.bases != NULL) {
         par.bases = Py_NewRef(legacy.bases);
     } else if (par.bases == NULL) {
-        PyTypeObject *def = shape_builtin(spec->builtin_shape);
-        PyObject *base = legacy.base != NULL ? legacy.base : def != NULL ? (PyObject *)def : (PyObject *)&PyBaseObject_Type;
-        par.bases = PyTuple_Pack(1, base);
+        /* Without a base the type derives from object whatever its shape, as in HPy 0.9.0. */
+        par.bases = PyTuple_Pack(1, legacy.base != NULL ? legacy.base : (PyObject *)&PyBaseObject_Type);
         if (par.bases == NULL)
             return HPy_NULL;
     }

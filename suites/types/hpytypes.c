@@ -823,6 +823,8 @@ SHAPED_TYPE(FloatSub, Float)
 SHAPED_TYPE(StrSub, Unicode)
 SHAPED_TYPE(TupleSub, Tuple)
 SHAPED_TYPE(ListSub, List)
+/* A Long shape and no base: HPy 0.9.0 makes it derive from object. */
+SHAPED_TYPE(LongShapeNoBase, Long)
 
 /* ---- A metaclass (shape Type) and a type made with it ---------------------------------- */
 
@@ -1105,6 +1107,9 @@ static HPy bad_type_impl(HPyContext *ctx, HPy self, HPy which)
     } else if (!strcmp(kind, "call_with_itemsize")) {
         spec.itemsize = 8;
         spec.defines = call_only;
+    } else if (!strcmp(kind, "shape_wrong_base")) {
+        spec.builtin_shape = HPyType_BuiltinShape_Long;
+        params[0] = (HPyType_SpecParam){ HPyType_SpecParam_Base, ctx->h_UnicodeType };
     } else if (!strcmp(kind, "call_and_vectorcalloffset")) {
         spec.basicsize = sizeof(ExplicitCallObject);
         spec.defines = call_and_offset;
@@ -1172,6 +1177,10 @@ static int exec_module_impl(HPyContext *ctx, HPy m)
             return -1;
         HPy_Close(ctx, t);
     }
+    HPy unbased = add_type(ctx, m, "LongShapeNoBase", &LongShapeNoBase_spec, NULL);
+    if (HPy_IsNull(unbased))
+        return -1;
+    HPy_Close(ctx, unbased);
 
     HPyType_SpecParam meta_base[] = { { HPyType_SpecParam_Base, ctx->h_TypeType }, { 0 } };
     HPy meta = add_type(ctx, m, "Meta", &Meta_spec, meta_base);

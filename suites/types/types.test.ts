@@ -474,6 +474,13 @@ describe('types', () => {
       expect(n.payload_extra()).to.equal(5);
       expect(py.eq(m.LongSub(), 0)).to.equal(true);
     });
+    it('a shape without a base makes a type that derives from object, as in HPy 0.9.0', () => {
+      const o = m.LongShapeNoBase();
+      expect([py.isinstance(o, py.int), m.builtin_shape(m.LongShapeNoBase)]).to.deep.equal([false, 2]);
+      expect(py.is_(py.getattr(m.LongShapeNoBase, '__base__'), py.object)).to.equal(true);
+      o.extra = 4;
+      expect(o.payload_extra()).to.equal(4);
+    });
     it('Float, Unicode and List shapes keep their builtin behaviour', () => {
       const f = m.FloatSub(1.5);
       expect(py.mul(f, 2)).to.equal(3);
@@ -600,6 +607,7 @@ describe('types', () => {
       ['members_without_basicsize', 'TypeError', 'Type claims to have basicsize==0 but defines members'],
       ['invalid_shape', 'ValueError', 'invalid shape: 123'],
       ['call_with_itemsize', 'TypeError', 'Cannot use HPy call protocol with var objects'],
+      ['shape_wrong_base', 'TypeError', "type 'hpytypes.Bad': builtin_shape Long needs a base that is a subclass of 'int', not 'str'"],
       ['call_and_vectorcalloffset', 'TypeError', "Cannot have HPy_tp_call and explicit member'__vectorcalloffset__'. Specify just one of them."],
       ['base_and_bases_tuple', 'TypeError', 'cannot specify both HPyType_SpecParam_Base and HPytype_SpecParam_BasesTuple'],
       ['two_metaclasses', 'ValueError', 'metaclass was specified multiple times'],

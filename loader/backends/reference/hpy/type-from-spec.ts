@@ -154,9 +154,11 @@ export function createType(c: ReferenceContext, specPtr: Pointer, paramsPtr: Poi
   }
   if (spec.basicsize < 0 || spec.itemsize < 0) throw rt.error('ValueError', `type '${spec.name}': negative basicsize or itemsize`);
 
-  const bases = params.bases.length ? params.bases : [shapeBase(c, spec.shape) ?? rt.object];
+  // Without a base the type derives from object whatever its shape, as in HPy 0.9.0; on object
+  // any shape is accepted, and the payload follows the real base's part all the same.
+  const bases = params.bases.length ? params.bases : [rt.object];
   const required = shapeBase(c, spec.shape);
-  if (required && !bases[0].isSubtypeOf(required)) {
+  if (required && bases[0] !== rt.object && !bases[0].isSubtypeOf(required)) {
     throw rt.typeError(`type '${spec.name}': builtin_shape ${shapeName(spec.shape)} needs a base that is a subclass of '${required.name}', not '${bases[0].tpName}'`);
   }
   const solids = bases.map((b) => solidBase(c, b));
