@@ -115,6 +115,27 @@ describe('buildExtension', function () {
     });
   });
 
+  it('an edit of a header the source includes beside itself is a new build, even two levels down', async function () {
+    const dir = await mkdtemp(path.join(tmp, 'local-headers-'));
+    const src = path.join(dir, 'withheader.c');
+    await mkdir(path.join(dir, 'inc'));
+    await writeFile(path.join(dir, 'inc', 'value.h'), '#define VALUE 1\n');
+    await writeFile(path.join(dir, 'top.h'), '#include "inc/value.h"\n');
+    await writeFile(src, [
+      '#include "hpy.h"', '#include "top.h"',
+      'HPyDef_METH(value, "value", HPyFunc_NOARGS)',
+      'static HPy value_impl(HPyContext *ctx, HPy self) { (void)self; return HPyLong_FromLong(ctx, VALUE); }',
+      'static HPyDef *defines[] = { &value, NULL };',
+      'static HPyModuleDef def = { .defines = defines };', 'HPy_MODINIT(withheader, def)', ''].join('\n'));
+    const cacheDir = path.join(dir, 'cache');
+    const first = await buildExtension({ sources: [src], cacheDir });
+    expect((await buildExtension({ sources: [src], cacheDir })).cached).to.equal(true);
+    await writeFile(path.join(dir, 'inc', 'value.h'), '#define VALUE 2\n');
+    const edited = await buildExtension({ sources: [src], cacheDir });
+    expect(edited.cached).to.equal(false);
+    expect(edited.path).not.to.equal(first.path);
+  });
+
   it('compiles the runtime helpers once for all the extensions built with the same flags', async function () {
     const log = path.join(tmp, 'cc-runtime.log');
     const wrapper = path.join(tmp, 'args-logging-cc');

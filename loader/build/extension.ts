@@ -2,6 +2,7 @@
 // (native/include) and runtime helpers (native/runtime/*.c, compiled once per flags into the
 // cache and linked in). Builds without an explicit output are cached by content hash, so
 // suites rebuild only when a source, header or flag changes.
+import { readFileSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -195,11 +196,38 @@ function cacheKey(input: {
 }): string {
   const key = new CacheKey(`${RECIPE_VERSION} ${input.kind}`);
   for (const src of input.sources) key.part(`source ${path.basename(src.file)}`, src.text);
+  // The extension's own headers, found from its #include "…" lines: an edit there is a new build.
+  for (const header of localHeaders(input.sources)) key.file(`local ${header.name}`, header.file);
   key.folder('header', input.include);
   for (const file of input.runtimeSources) key.file(`runtime ${path.basename(file)}`, file);
   // Our own -I paths stay out of the key: they differ between checkouts, and what they point at
   // is already hashed above.
   return key.part('flags', JSON.stringify(input.recipeFlags)).compiler(input.compiler).digest();
+}
+
+/**
+ * The files that the sources' `#include "name"` lines name beside the including file, and the
+ * ones those include in turn, each once. Headers found only on -I paths are not followed: ours
+ * are hashed as a folder, and a user's -I flags are in the key.
+ */
+function localHeaders(sources: { file: string; text: Buffer }[]): { name: string; file: string }[] {
+  const found = new Map<string, string>();
+  const visit = (file: string, text: string, root: string) => {
+    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {
+      const header = path.resolve(path.dirname(file), m[1]!);
+      if (found.has(header)) continue;
+      let body: string;
+      try {
+        body = readFileSync(header, 'utf8');
+      } catch {
+        continue;
+      }
+      found.set(header, path.relative(root, header));
+      visit(header, body, root);
+    }
+  };
+  for (const src of sources) visit(src.file, src.text.toString('utf8'), path.dirname(src.file));
+  return [...found].map(([file, name]) => ({ name, file }));
 }
 
 async function readSource(file: string): Promise<Buffer> {
