@@ -1,4 +1,5 @@
 // `hpy-matrix build` and buildExtension: outputs, caching, locks, errors.
+import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
@@ -325,6 +326,22 @@ describe('hpy-matrix build (CLI)', function () {
     expect(r.stdout.trim()).to.equal(out);
     expect(r.stderr.trim()).to.equal(`hpy-matrix build: warning: ${out} calls HPyList_Insert, which HPy 0.9.0 does not have: `
       + 'it runs on hpy-matrix, but hosts with HPy 0.9.0 or older crash (problem post-0.9-api of hpy-matrix report)');
+  });
+
+  it('exits 1 and removes the binary when its HPy_MODINIT names another module than the output', async function () {
+    const out = path.join(tmp, 'other.hpy0.so');
+    const r = await cli(['build', 'test/fixtures/full.c', '-o', out]);
+    expect(r.exitCode).to.equal(1);
+    expect(r.stderr.trim()).to.equal(`hpy-matrix build: ${out}: the binary exports no HPyInit_other, so no loader could load it `
+      + "(its HPy_MODINIT names module 'full': name the output full.hpy0.so, or write HPy_MODINIT(other, …)); it was removed");
+    expect(r.stdout).to.equal('');
+    expect(existsSync(out)).to.equal(false);
+  });
+
+  it('takes the module name after the last dot, dashes as underscores, as loaders do', async function () {
+    const out = path.join(tmp, 'pkg.full.hpy0.so');
+    const r = await cli(['build', 'test/fixtures/full.c', '-o', out]);
+    expect([r.exitCode, r.stderr]).to.deep.equal([0, '']);
   });
 
   it('exits 1 for a bad output suffix', async function () {

@@ -1,8 +1,11 @@
 // `hpy-matrix build`: compiles HPy sources into a universal binary with our headers.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import { BuildError, buildExtension } from '../../loader/build/extension.js';
+import { BuildError, buildExtension, UNIVERSAL_SUFFIX } from '../../loader/build/extension.js';
 import { writeStub } from '../../loader/build/stub.js';
+import { parseFileName } from '../../loader/file-name.js';
 import { ElfImage } from '../../loader/static/elf.js';
 import { afterReleaseApi, staticUses } from '../../loader/static/uses.js';
 
@@ -14,14 +17,20 @@ interface BuildArgs {
   stub: boolean;
 }
 
-/** Prints the binary's path (and the stub's, with --stub) on stdout; compiler warnings, and a warning when the binary calls
- *  context functions that HPy 0.9.0 hosts lack, on stderr. Exit codes: 0 built,
- *  1 the build failed (one `hpy-matrix build: <file>: <reason>` line, then compiler output). */
+/**
+ * Prints the binary's path (and the stub's, with --stub) on stdout; compiler warnings, and a
+ * warning when the binary calls context functions that HPy 0.9.0 hosts lack, on stderr. Exit
+ * codes: 0 built, 1 the build failed (one `hpy-matrix build: <file>: <reason>` line, then
+ * compiler output), or built a binary no loader could load (its HPy_MODINIT names another
+ * module than its file name), which is then removed.
+ */
 export async function runBuild(args: BuildArgs): Promise<void> {
   try {
     const result = await buildExtension({ sources: args.sources, out: args.out, cc: args.cc, cflags: args.cflag });
     if (result.warnings) process.stderr.write(result.warnings.endsWith('\n') ? result.warnings : `${result.warnings}\n`);
-    const afterRelease = afterReleaseApi(staticUses(ElfImage.parse(await readFile(result.path))));
+    const elf = ElfImage.parse(await readFile(result.path));
+    checkEntryPoint(elf, result.path, parseFileName(path.basename(result.path)).module);
+    const afterRelease = afterReleaseApi(staticUses(elf));
     if (afterRelease.length > 0) {
       console.error(`hpy-matrix build: warning: ${result.path} calls ${afterRelease.join(', ')}, which HPy 0.9.0 does not have: `
         + 'it runs on hpy-matrix, but hosts with HPy 0.9.0 or older crash (problem post-0.9-api of hpy-matrix report)');
@@ -34,6 +43,17 @@ export async function runBuild(args: BuildArgs): Promise<void> {
     if (err.output) console.error(err.output.trimEnd());
     process.exitCode = 1;
   }
+}
+
+/** Loaders look for HPyInit_<the file's module name>: a binary whose HPy_MODINIT says otherwise is removed. */
+function checkEntryPoint(elf: ElfImage, file: string, module: string): void {
+  if (elf.defined(`HPyInit_${module}`)) return;
+  const named = elf.symbols.filter((s) => s.defined && s.name.startsWith('HPyInit_')).map((s) => s.name.slice('HPyInit_'.length));
+  rmSync(file, { force: true });
+  const fix = named.length === 1
+    ? `its HPy_MODINIT names module '${named[0]}': name the output ${named[0]}${UNIVERSAL_SUFFIX}, or write HPy_MODINIT(${module}, …)`
+    : 'no HPy_MODINIT in the sources';
+  throw new BuildError(file, `the binary exports no HPyInit_${module}, so no loader could load it (${fix}); it was removed`);
 }
 
 export const buildCommand: CommandModule<object, BuildArgs> = {
