@@ -407,8 +407,11 @@ describe('static ABI report', function () {
       expect(stderr).to.equal(`hpy-matrix report: ${file}: no such file`);
     });
 
-    it('formats an unread module definition as such', function () {
-      expect(formatReport(staticReport(bin.opaque!))).to.contain('Module definition\n  not read (see notes)');
+    it('formats an unread module definition as such, saying why', function () {
+      const opaque = staticReport(bin.opaque!);
+      expect(opaque.notes.length).to.be.greaterThan(0);
+      expect(formatReport(opaque)).to.contain('Module definition\n  not read: see the notes');
+      expect(formatReport(staticReport(bin.cpython!))).to.contain('Module definition\n  not read: HPyInit_cpyext is not exported');
     });
   });
 

@@ -19,7 +19,7 @@ export function formatReport(r: StaticReport): string {
   section('Python C API imports', migrationLines(migrationIn(r)));
   section('Needed libraries', r.needed);
   if (r.methods === null || r.slots === null || r.globals === null) {
-    section('Module definition', ['not read (see notes)']);
+    section('Module definition', [`not read: ${whyNoModuleDef(r)}`]);
   } else {
     section('Module definition', [
       `doc      ${quoted(r.moduleDoc)}`,
@@ -47,4 +47,12 @@ function migrationLines(m: Migration | null): string[] {
     ...m.groups.flatMap((g) => [g.family, ...g.names.map((n) => `  ${n.name.padEnd(width)}  ${n.replacement === null ? '(no HPy replacement)' : `-> ${n.replacement}`}`)]),
     m.summary,
   ];
+}
+
+/** Why the static report has no module definition: the entry point, a problem, or a note says. */
+function whyNoModuleDef(r: StaticReport): string {
+  const init = r.entryPoints.find((e) => e.symbol.startsWith('HPyInit_'));
+  if (init && !init.found) return `${init.symbol} is not exported`;
+  if (r.problems.some((p) => p.code === 'null-module-def' || p.code === 'bad-module-def')) return 'see the problems';
+  return 'see the notes';
 }
