@@ -3,13 +3,14 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { LoadError } from '../loader/binary.js';
-import { PythonError, type Backend, type Ref } from '../loader/backend.js';
+import type { Ref } from '../loader/backend.js';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CPythonBackend } from '../loader/backends/cpython/index.js';
 import { findPython, PythonSetupError } from '../loader/backends/cpython/python.js';
 import { ensureHost, prepareCPython } from '../loader/backends/cpython/host-build.js';
+import { backendContractTests } from './backend-contract.js';
 
 describe('cpython backend: the embedded interpreter', function () {
   this.timeout(120_000);
@@ -26,14 +27,6 @@ describe('cpython backend: the embedded interpreter', function () {
       for (const r of [builtins, evaluate, code, globals]) b.release(r);
     }
   };
-  const roundTrip = (backend: Backend, v: Parameters<Backend['fromPrimitive']>[0]) => {
-    const r = backend.fromPrimitive(v);
-    try {
-      return backend.toPrimitive(r);
-    } finally {
-      backend.release(r);
-    }
-  };
 
   before(() => {
     b = new CPythonBackend();
@@ -46,79 +39,7 @@ describe('cpython backend: the embedded interpreter', function () {
     expect(b.typeName(b.importModule('sys'))).to.equal('module');
   });
 
-  it('converts primitives both ways exactly', () => {
-    expect(roundTrip(b, 2n ** 200n)).to.equal(2n ** 200n);
-    expect(roundTrip(b, -(2n ** 63n))).to.equal(-(2n ** 63n));
-    expect(roundTrip(b, 42)).to.equal(42n);
-    expect(Object.is(roundTrip(b, -0), -0)).to.equal(true);
-    expect(roundTrip(b, 1.5)).to.equal(1.5);
-    expect(roundTrip(b, 'nul\0 é 😀 \ud800')).to.equal('nul\0 é 😀 \ud800');
-    expect(roundTrip(b, new Uint8Array([0, 255, 1]))).to.deep.equal(new Uint8Array([0, 255, 1]));
-    expect(roundTrip(b, true)).to.equal(true);
-    expect(roundTrip(b, false)).to.equal(false);
-    expect(roundTrip(b, null)).to.equal(undefined);
-    const astral = run("'\\U0001F600'");
-    expect(b.toPrimitive(astral)).to.equal('😀');
-    expect(b.kind(run('True'))).to.equal('bool');
-    expect(b.kind(run('type("S", (str,), {})("x")'))).to.equal('other');
-  });
-
-  it('builds containers and reads them back', () => {
-    const one = b.fromPrimitive(1);
-    const s = b.fromPrimitive('s');
-    const t = b.newTuple([one, s]);
-    expect(b.repr(t)).to.equal("(1, 's')");
-    expect(b.repr(b.newList([t, one]))).to.equal("[(1, 's'), 1]");
-    const d = b.newDict([[s, one]]);
-    expect(b.repr(d)).to.equal("{'s': 1}");
-    expect(b.entries(d).map(([k, v]) => [b.toPrimitive(k), b.toPrimitive(v)])).to.deep.equal([['s', 1n]]);
-    expect(b.items(run('range(3)')).map((x) => b.toPrimitive(x))).to.deep.equal([0n, 1n, 2n]);
-    expect(() => b.entries(t)).to.throw(TypeError, "a 'tuple' object is not a dict");
-  });
-
-  it('calls with keywords, and Python calls JavaScript with keywords', () => {
-    const seen: string[] = [];
-    const f = b.newFunction('jsf', (args, kwargs) => {
-      seen.push(`${args.map((a) => b.repr(a)).join(',')};${kwargs.map(([k, v]) => `${k}=${b.repr(v)}`).join(',')}`);
-      return b.fromPrimitive(args.length + kwargs.length);
-    });
-    const r = b.call(f, [b.fromPrimitive(1)], [['x', b.fromPrimitive('y')]]);
-    expect(b.toPrimitive(r)).to.equal(2n);
-    expect(seen).to.deep.equal(["1;x='y'"]);
-  });
-
-  it('turns a JavaScript error in a callback into RuntimeError and passes a PythonError through', () => {
-    const bad = b.newFunction('bad', () => {
-      throw new Error('boom');
-    });
-    expect(() => b.call(bad, [])).to.throw(PythonError, 'RuntimeError: JavaScript error: boom');
-    const reraise = b.newFunction('reraise', () => {
-      b.call(run('int'), [b.fromPrimitive('x')]);
-      return b.fromPrimitive(0);
-    });
-    try {
-      b.call(reraise, []);
-      expect.fail('no exception');
-    } catch (e) {
-      expect(e).to.be.instanceOf(PythonError);
-      expect((e as PythonError).type).to.equal('ValueError');
-      expect((e as PythonError).pyMessage).to.equal("invalid literal for int() with base 10: 'x'");
-    }
-  });
-
-  it('reports an exception with its chain, and hasattr propagates all but AttributeError', () => {
-    const code = 'exec("try:\\n  1/0\\nexcept Exception as e:\\n  raise KeyError(\'k\') from e")';
-    try {
-      run(code);
-      expect.fail('no exception');
-    } catch (e) {
-      const err = e as PythonError;
-      expect([err.type, err.pyMessage, err.chain]).to.deep.equal(['KeyError', "'k'", ['KeyError', 'ZeroDivisionError']]);
-    }
-    expect(b.hasattr(b.importModule('sys'), 'nope')).to.equal(false);
-    const raising = run('type("P", (), {"x": property(lambda self: 1 / 0)})()');
-    expect(() => b.hasattr(raising, 'x')).to.throw(PythonError, 'ZeroDivisionError: division by zero');
-  });
+  backendContractTests(() => b);
 
   it('gives and takes references exactly: no object leaks through a thousand round trips', () => {
     const obj = run('object()');

@@ -64,6 +64,7 @@ function declare(py: LibraryHandle, host: LibraryHandle) {
     listSize: py.func('intptr_t PyList_Size(intptr_t l)') as (l: Obj) => number,
     listGetItem: py.func('intptr_t PyList_GetItem(intptr_t l, intptr_t i)') as (l: Obj, i: number) => Obj,
     gcCollect: py.func('intptr_t PyGC_Collect()') as () => number,
+    numberToBase: py.func('intptr_t PyNumber_ToBase(intptr_t n, int base)') as (n: Obj, base: number) => Obj,
     // ours
     init: host.func('const char *hmc_host_init(const char *program)') as (p: string) => string | null,
     context: host.func('void *hmc_host_context(void)') as () => Pointer,
@@ -235,7 +236,9 @@ export class CPythonBackend implements Backend {
       case 'int': {
         const out: [number | bigint] = [0];
         if (a.int64(o, out) === 0) return BigInt(out[0]);
-        return BigInt(this.strOf(o));
+        // In hex: CPython caps the digits of an int's decimal text (sys.set_int_max_str_digits).
+        const hex = this.takeText(a.numberToBase(o, 16));
+        return hex.startsWith('-') ? -BigInt(hex.slice(1)) : BigInt(hex);
       }
       case 'float': return a.floatAsDouble(o);
       case 'str': return this.text(o);
