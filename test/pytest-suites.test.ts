@@ -55,7 +55,7 @@ describe('pytest suites', function () {
 
     it('skips them on reference, saying why', () => {
       expect(cellOf(report, 'pytest-ok', 'reference')).to.deep.include({
-        status: 'SKIP', skipReason: 'pytest suites need a Python interpreter, and reference has none (they run on cpython, debug:cpython and trace:cpython)',
+        status: 'SKIP', skipReason: 'pytest suites need a Python interpreter, and reference has none (they run on cpython and python:<interpreter>, under debug: and trace: too)',
       });
     });
 
@@ -141,9 +141,73 @@ describe('pytest suites', function () {
   });
 
   it('which backends run pytest cells, and why the others skip them', () => {
-    expect(['cpython', 'debug:cpython', 'trace:cpython'].map(pytestSkipReason)).to.deep.equal([undefined, undefined, undefined]);
-    expect(pytestSkipReason('debug:reference')).to.equal('pytest suites need a Python interpreter, and debug:reference has none (they run on cpython, debug:cpython and trace:cpython)');
-    expect(pytestSkipReason('python:pypy3')).to.equal('pytest suites run on cpython, debug:cpython and trace:cpython; on python:pypy3, in that interpreter with its own HPy, not yet');
+    const running = ['cpython', 'debug:cpython', 'trace:cpython', 'python:pypy3', 'debug:python:/usr/bin/python3'];
+    expect(running.map(pytestSkipReason)).to.deep.equal(running.map(() => undefined));
+    expect(pytestSkipReason('debug:reference')).to.equal('pytest suites need a Python interpreter, and debug:reference has none (they run on cpython and python:<interpreter>, under debug: and trace: too)');
+  });
+
+  describe('on python:<interpreter>, in that interpreter with its own HPy', () => {
+    // python3's HPy here is hpy-matrix's drop-in (the shim and the built package on PYTHONPATH).
+    let dropinPath: string;
+    before(async () => {
+      const host = (await execa(process.execPath, [CLI, 'python-path'])).stdout.trim();
+      dropinPath = [path.join(ROOT, 'native/python/shim'), host, build].join(path.delimiter);
+    });
+
+    it('runs the tests there, as on cpython; an HPy before 0.9 is refused in one line', async () => {
+      const r = await run(['--suite', OK, '--backend', 'python:python3', '--backend', 'trace:python:python3', '--backend', 'python:pypy3', '--reporter', 'json'],
+        { PYTHONPATH: dropinPath });
+      const report = JSON.parse(r.stdout) as Report;
+      for (const backend of ['python:python3', 'trace:python:python3']) {
+        expect(tests(cellOf(report, 'pytest-ok', backend)), backend).to.deep.equal([
+          ['test_pyext.py::test_add', 'passed'],
+          ['test_pyext.py::test_add_refuses_one_argument', 'passed'],
+          ['test_pyext.py::test_leak', 'passed'],
+          ['test_pyext.py::test_type_check_of_a_non_type', 'passed'],
+          ['test_pyext.py::test_subprocess_gets_the_dropin', 'passed'],
+          ['test_pyext.py::test_skipped', 'skipped'],
+        ]);
+      }
+      expect(cellOf(report, 'pytest-ok', 'trace:python:python3').trace!.ctx_Add!.calls).to.equal(1);
+      expect(cellOf(report, 'pytest-ok', 'python:pypy3')).to.include({
+        status: 'ERROR', error: "backend 'python:pypy3' did not start: python:pypy3: its hpy.universal is 0.0.4, which cannot load HPy 0.9 universal binaries",
+      });
+    });
+
+    it('under debug:, a leak fails its test with the finding', async () => {
+      const r = await run(['--suite', OK, '--backend', 'debug:python:python3', '--reporter', 'json'], { PYTHONPATH: dropinPath });
+      const cell = cellOf(JSON.parse(r.stdout) as Report, 'pytest-ok', 'debug:python:python3');
+      expect(cell.tests.find((t) => t.title === 'test_pyext.py::test_leak')).to.include({
+        status: 'failed', error: "leak: 1 handle opened in 'leak' was never closed (int 424242)",
+      });
+    });
+
+    it('with an HPy whose debug mode only lists open handles, a leak fails its test naming no function', async () => {
+      // Official HPy's debug API (new_generation, get_open_handles) and nothing of hpy-matrix's.
+      const fake = path.join(tmp, 'fake-hpy');
+      await mkdir(path.join(fake, 'hpy', 'universal'), { recursive: true });
+      await writeFile(path.join(fake, 'hpy', 'universal', '__init__.py'), [
+        'MODE_UNIVERSAL, MODE_DEBUG, MODE_TRACE = 0, 1, 2',
+        'def get_version():', '    return ("0.9.0", "fake")',
+      ].join('\n') + '\n');
+      await writeFile(path.join(fake, 'hpy', 'universal', '_debug.py'), [
+        'class Handle:', '    id = 7', '    obj = 5',
+        'OPEN = []', 'def new_generation():', '    OPEN.clear()', '    return 1',
+        'def get_open_handles(generation):', '    return list(OPEN)',
+      ].join('\n') + '\n');
+      const suite = path.join(tmp, 'fake-suite');
+      await mkdir(suite, { recursive: true });
+      await writeFile(path.join(suite, 'test_fake.py'), [
+        'from hpy.universal import _debug', 'def test_leaks():', '    _debug.OPEN.append(_debug.Handle())',
+        'def test_clean():', '    pass',
+      ].join('\n') + '\n');
+      const r = await run(['--suite', suite, '--backend', 'debug:python:python3', '--reporter', 'json'], { PYTHONPATH: fake });
+      const cell = (JSON.parse(r.stdout) as Report).cells[0]!;
+      expect(tests(cell)).to.deep.equal([['test_fake.py::test_leaks', 'failed'], ['test_fake.py::test_clean', 'passed']]);
+      const leak = cell.tests[0]!;
+      expect(leak.error).to.equal("leak: 1 handle opened in '?' was never closed (int 5)");
+      expect(leak.findings).to.deep.equal([{ kind: 'leak', function: '?', handle: 7, object: 'int 5', message: 'handle 7 was never closed' }]);
+    });
   });
 
   describe('the suite kind and its matrix.json entry', () => {

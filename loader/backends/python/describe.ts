@@ -18,13 +18,24 @@ export interface InterpreterInfo {
   error?: string;
 }
 
+/**
+ * What the interpreter and its HPy say of themselves (driver.py --describe), without loading
+ * anything. Throws InterpreterError when there is no such interpreter, or an Error with the
+ * first line of why it did not answer.
+ */
+export function askInterpreter(interpreter: string, env: NodeJS.ProcessEnv = process.env): { executable: string; hello: Hello } {
+  const executable = resolveInterpreter(interpreter, env);
+  const hello = JSON.parse(execFileSync(executable, [driverScript(), '--describe'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env })) as Hello;
+  return { executable, hello };
+}
+
 export function describeInterpreters(interpreters: string[]): Record<string, string> {
   const about: Record<string, InterpreterInfo> = {};
   for (const interpreter of new Set(interpreters)) {
     const label = interpreterLabel(interpreter);
     try {
-      const hello = JSON.parse(execFileSync(resolveInterpreter(interpreter), [driverScript(), '--describe'],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })) as Hello;
+      const { hello } = askInterpreter(interpreter);
       about[label] = {
         implementation: hello.implementation, version: hello.version, implementationVersion: hello.implementationVersion,
         executable: hello.executable, hpy: hello.hpy?.version ?? null,

@@ -1,11 +1,13 @@
-"""The pytest plugin of hpy-matrix's pytest cells (`-p hpy_matrix.pytest_plugin`).
+"""The pytest plugin of hpy-matrix's pytest cells (`-p hpy_matrix_pytest`).
 
 It writes the cell's events, one JSON object per line, to the file named by
 HPY_MATRIX_RESULTS as they happen (a test's start before it runs, so that a crash names the
 test), selects tests by the cell's --grep and the expectations file's skips, and on debug
-backends records misuse as findings (not HPy's aborts) and runs every test under a leak check
-whose findings fail the test. Plain Python, no dependencies: it runs in whatever Python the cell
-uses.
+backends runs every test under a leak check whose findings fail the test. It reaches the HPy of
+the process through `hpy.universal` and `hpy.trace`: hpy-matrix's (the `hpy` shim) on cpython
+cells, where misuse is recorded as findings instead of HPy's aborts, or the interpreter's own on
+python:<interpreter> cells, whose debug mode says only which handles were left open. Plain
+Python, no dependencies: it runs in whatever Python the cell uses.
 """
 import json
 import os
@@ -115,21 +117,47 @@ class Selection:
             items[:] = kept
 
 
+def debug_module():
+    from hpy.universal import _debug
+    return _debug
+
+
+def records_findings(debug):
+    """hpy-matrix's debug layer records misuse as findings; another HPy's aborts instead."""
+    return hasattr(debug, "get_findings")
+
+
 class LeakCheck:
     """On a debug backend: handles a test opened and left open, and every other finding of the
     debug layer during the test, fail it, one line per finding."""
 
     @pytest.fixture(autouse=True)
     def _hpy_matrix_leak_check(self, request):
-        from hpy_matrix.universal import _debug
-        generation = _debug.new_generation()
+        debug = debug_module()
+        generation = debug.new_generation()
         yield
-        _debug.check_leaks(generation)
-        found = _debug.get_findings()
-        _debug.clear_findings()
+        if records_findings(debug):
+            debug.check_leaks(generation)
+            found = debug.get_findings()
+            debug.clear_findings()
+        else:
+            found = [open_handle(h) for h in debug.get_open_handles(generation)]
         if found:
             request.node.user_properties.append((FINDINGS_PROPERTY, [clean(f) for f in found]))
             pytest.fail(summarize(found), pytrace=False)
+
+
+def open_handle(handle):
+    """A handle another HPy's debug mode reports open, as a finding: it does not say which
+    extension function opened it."""
+    try:
+        obj = handle.obj
+        what = "%s %s" % (type(obj).__name__, repr(obj)[:60])
+    except BaseException:  # noqa: BLE001 - a closed or odd object still makes a finding
+        what = None
+    ident = int(getattr(handle, "id", 0))
+    return {"kind": "leak", "function": "?", "handle": ident, "object": what,
+            "message": "handle %d was never closed" % ident}
 
 
 def clean(finding):
@@ -146,9 +174,11 @@ def outside_findings():
     """What the debug layer found outside any test (module imports, fixtures of wider scope)."""
     if os.environ.get(LEAK_CHECK_ENV) != "1":
         return []
-    from hpy_matrix.universal import _debug
-    found = [clean(f) for f in _debug.get_findings()]
-    _debug.clear_findings()
+    debug = debug_module()
+    if not records_findings(debug):
+        return []
+    found = [clean(f) for f in debug.get_findings()]
+    debug.clear_findings()
     return found
 
 
@@ -157,9 +187,10 @@ def trace_counts():
     cells report them (what `hpy-matrix coverage --exercised` adds up)."""
     if os.environ.get("HPY") != "trace":
         return {}
-    from hpy_matrix.universal import _trace
-    durations = _trace.get_durations()
-    return {name: {"calls": calls, "ns": durations.get(name, 0)} for name, calls in _trace.get_call_counts().items() if calls}
+    from hpy import trace
+    durations = trace.get_durations()
+    return {str(name): {"calls": int(calls), "ns": int(durations.get(name, 0))}
+            for name, calls in trace.get_call_counts().items() if calls}
 
 
 def summarize(findings):
@@ -191,6 +222,7 @@ def pytest_configure(config):
     if os.environ.get(LEAK_CHECK_ENV) == "1":
         # The matrix runner's answer to misuse: findings, reported per test, never an abort (the
         # drop-in's default is HPy's). The Python processes the tests start keep HPy's.
-        from hpy_matrix.universal import _debug
-        _debug.set_record_findings(True)
+        debug = debug_module()
+        if records_findings(debug):
+            debug.set_record_findings(True)
         config.pluginmanager.register(LeakCheck(), "hpy_matrix_leak_check")
