@@ -1,13 +1,11 @@
 // `hpy-matrix build`: compiles HPy sources into a universal binary with our headers.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { BuildError, buildExtension, UNIVERSAL_SUFFIX } from '../../loader/build/extension.js';
 import { writeStub } from '../../loader/build/stub.js';
-import { parseFileName } from '../../loader/file-name.js';
-import { ElfImage } from '../../loader/static/elf.js';
-import { afterReleaseApi, staticUses } from '../../loader/static/uses.js';
+import type { ElfImage } from '../../loader/static/elf.js';
+import { analyseBinary, type StaticReport } from '../../loader/static/report.js';
 
 interface BuildArgs {
   sources: string[];
@@ -28,9 +26,10 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   try {
     const result = await buildExtension({ sources: args.sources, out: args.out, cc: args.cc, cflags: args.cflag });
     if (result.warnings) process.stderr.write(result.warnings.endsWith('\n') ? result.warnings : `${result.warnings}\n`);
-    const elf = ElfImage.parse(await readFile(result.path));
-    checkEntryPoint(elf, result.path, parseFileName(path.basename(result.path)).module);
-    const afterRelease = afterReleaseApi(staticUses(elf));
+    // What `hpy-matrix report` would say of the binary, for the two things a build checks.
+    const { report, elf } = analyseBinary(result.path, await readFile(result.path));
+    checkEntryPoint(report, elf);
+    const afterRelease = report.afterReleaseApi;
     if (afterRelease.length > 0) {
       console.error(`hpy-matrix build: warning: ${result.path} calls ${afterRelease.join(', ')}, which HPy 0.9.0 does not have: `
         + 'it runs on hpy-matrix, but hosts with HPy 0.9.0 or older crash (problem post-0.9-api of hpy-matrix report)');
@@ -46,8 +45,9 @@ export async function runBuild(args: BuildArgs): Promise<void> {
 }
 
 /** Loaders look for HPyInit_<the file's module name>: a binary whose HPy_MODINIT says otherwise is removed. */
-function checkEntryPoint(elf: ElfImage, file: string, module: string): void {
-  if (elf.defined(`HPyInit_${module}`)) return;
+function checkEntryPoint(report: StaticReport, elf: ElfImage): void {
+  const { file, module } = report;
+  if (report.entryPoints.some((e) => e.symbol === `HPyInit_${module}` && e.found)) return;
   const named = elf.symbols.filter((s) => s.defined && s.name.startsWith('HPyInit_')).map((s) => s.name.slice('HPyInit_'.length));
   rmSync(file, { force: true });
   const fix = named.length === 1

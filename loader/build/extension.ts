@@ -197,7 +197,7 @@ function cacheKey(input: {
   const key = new CacheKey(`${RECIPE_VERSION} ${input.kind}`);
   for (const src of input.sources) key.part(`source ${path.basename(src.file)}`, src.text);
   // The extension's own headers, found from its #include "…" lines: an edit there is a new build.
-  for (const header of localHeaders(input.sources)) key.file(`local ${header.name}`, header.file);
+  for (const header of localHeaders(input.sources)) key.part(`local ${header.name}`, header.text);
   key.folder('header', input.include);
   for (const file of input.runtimeSources) key.file(`runtime ${path.basename(file)}`, file);
   // Our own -I paths stay out of the key: they differ between checkouts, and what they point at
@@ -210,24 +210,24 @@ function cacheKey(input: {
  * ones those include in turn, each once. Headers found only on -I paths are not followed: ours
  * are hashed as a folder, and a user's -I flags are in the key.
  */
-function localHeaders(sources: { file: string; text: Buffer }[]): { name: string; file: string }[] {
-  const found = new Map<string, string>();
-  const visit = (file: string, text: string, root: string) => {
-    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {
+function localHeaders(sources: { file: string; text: Buffer }[]): { name: string; text: Buffer }[] {
+  const found = new Map<string, { name: string; text: Buffer }>();
+  const visit = (file: string, text: Buffer, root: string) => {
+    for (const m of text.toString('utf8').matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {
       const header = path.resolve(path.dirname(file), m[1]!);
       if (found.has(header)) continue;
-      let body: string;
+      let body: Buffer;
       try {
-        body = readFileSync(header, 'utf8');
+        body = readFileSync(header);
       } catch {
         continue;
       }
-      found.set(header, path.relative(root, header));
+      found.set(header, { name: path.relative(root, header), text: body });
       visit(header, body, root);
     }
   };
-  for (const src of sources) visit(src.file, src.text.toString('utf8'), path.dirname(src.file));
-  return [...found].map(([file, name]) => ({ name, file }));
+  for (const src of sources) visit(src.file, src.text, path.dirname(src.file));
+  return [...found.values()];
 }
 
 async function readSource(file: string): Promise<Buffer> {

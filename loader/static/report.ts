@@ -92,6 +92,14 @@ export function staticReport(path: string): StaticReport {
  * and gives the file name that the ABI tag and the module name are read from.
  */
 export function staticReportOf(path: string, bytes: Buffer): StaticReport {
+  return analyseBinary(path, bytes).report;
+}
+
+/**
+ * The static report with what it was made from: the parsed image and the context functions its
+ * code calls (callers that need them too parse and scan once).
+ */
+export function analyseBinary(path: string, bytes: Buffer): { report: StaticReport; elf: ElfImage; uses: string[] } {
   let elf: ElfImage;
   try {
     elf = ElfImage.parse(bytes);
@@ -122,7 +130,8 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     problem('py-imports', `imports ${pyImports.length} Python C API symbol(s) (${pyImports.slice(0, 3).join(', ')}${pyImports.length > 3 ? ', ...' : ''}); a universal binary imports none`);
   }
 
-  const afterRelease = afterReleaseApi(staticUses(elf));
+  const uses = staticUses(elf);
+  const afterRelease = afterReleaseApi(uses);
   if (afterRelease.length > 0) {
     problem('post-0.9-api', `calls ${afterRelease.join(', ')}, added to HPy after 0.9.0 while the ABI stayed 0.0: `
       + 'hosts with HPy 0.9.0 or older (official hpy on CPython, PyPy, GraalPy) load it and crash when it reads past their context');
@@ -158,7 +167,7 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
   }
   if (def) checkModuleDef(def, problem, notes);
 
-  return {
+  const report: StaticReport = {
     file: path,
     module: m,
     abiTag: name.abiTag,
@@ -180,6 +189,7 @@ export function staticReportOf(path: string, bytes: Buffer): StaticReport {
     notes,
     ok: problems.length === 0,
   };
+  return { report, elf, uses };
 }
 
 function readRequiredAbi(elf: ElfImage, majorSymbol: string, minorSymbol: string, notes: string[]): StaticReport['requiredAbi'] {

@@ -1,17 +1,15 @@
 // The parent side of `hpy-matrix report <file> --backend B`: the static report, then one probe
 // child per backend, then what each backend lacks of what the extension uses, and a verdict.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ElfImage } from '../../../loader/static/elf.js';
-import { staticReport, staticReportOf } from '../../../loader/static/report.js';
+import type { ElfImage } from '../../../loader/static/elf.js';
+import { analyseBinary, readInputFile } from '../../../loader/static/report.js';
 import { runIsolated, outputTail, type IsolatedRun } from '../../child/run-isolated.js';
 import { checkCapabilities, type BackendCoverage } from '../coverage/table.js';
 import {
   EXTENSION_REPORT_SCHEMA, type BackendReport, type ExtensionReport, type Lack, type ModuleContents, type Verdict,
 } from './model.js';
 import type { ProbeEvent } from './probe-events.js';
-import { staticUses } from '../../../loader/static/uses.js';
 import { findTypeSpec } from '../../../loader/static/type-specs.js';
 
 /** Loading a module takes milliseconds; a probe still running after this hangs. */
@@ -28,9 +26,7 @@ export interface ExtensionReportOptions {
 
 /** Throws ReportError when the file cannot be analysed at all. */
 export async function buildExtensionReport(file: string, opts: ExtensionReportOptions): Promise<ExtensionReport> {
-  const stat = staticReport(file);
-  const elf = ElfImage.parse(readFileSync(file));
-  const uses = staticUses(elf);
+  const { report: stat, elf, uses } = analyseBinary(file, readInputFile(file));
   const backends: BackendReport[] = [];
   for (const name of opts.backends) {
     const run = await runIsolated<ProbeEvent>({
@@ -58,10 +54,10 @@ export async function buildExtensionReport(file: string, opts: ExtensionReportOp
  * ReportError when it cannot be analysed.
  */
 export function staticExtensionReport(file: string, bytes: Buffer): ExtensionReport {
-  const stat = staticReportOf(file, bytes);
+  const { report: stat, uses } = analyseBinary(file, bytes);
   return {
     schema: EXTENSION_REPORT_SCHEMA, file, module: stat.module, static: stat,
-    staticUses: staticUses(ElfImage.parse(bytes)), backends: [], ok: stat.ok,
+    staticUses: uses, backends: [], ok: stat.ok,
   };
 }
 
